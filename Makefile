@@ -1,0 +1,37 @@
+# Two commands on a fresh Debian 12 machine (root or sudo):
+#   make run    install what is missing, build, create var/redress.db with demo data, serve
+#   make test   install what is missing, build with -Werror, run every test
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+DB ?= var/redress.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: run test deps build build-test bench clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DREDRESS_WERROR=OFF >/dev/null
+	@cmake --build $(RELEASE_DIR) --target redress -j $(JOBS)
+
+run: build
+	@mkdir -p $(dir $(DB))
+	@if [ ! -f $(DB) ]; then ./$(RELEASE_DIR)/src/redress demo --db $(DB); fi
+	@./$(RELEASE_DIR)/src/redress serve --db $(DB) --listen $(LISTEN)
+
+build-test: deps
+	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDRESS_WERROR=ON >/dev/null
+	@cmake --build $(TEST_DIR) -j $(JOBS)
+
+test: build-test
+	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+bench: build
+	@cmake --build $(RELEASE_DIR) -j $(JOBS)
+	@./bench/run.sh $(RELEASE_DIR)
+
+clean:
+	rm -rf build

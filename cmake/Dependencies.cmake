@@ -1,0 +1,20 @@
+# Every external dependency in one place. All come from Debian 12 packages installed by
+# scripts/install-deps.sh; docs/architecture.md says what each is for.
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json url)  # Beast/Asio (headers), JSON, URL
+find_package(SQLite3 REQUIRED)                                # SQLite::SQLite3
+find_package(OpenSSL 3 REQUIRED)                              # only for TLS later; not linked yet
+find_package(fmt REQUIRED CONFIG)                             # fmt::fmt
+find_package(spdlog REQUIRED CONFIG)                          # spdlog::spdlog
+find_package(CLI11 REQUIRED CONFIG)                           # CLI11::CLI11
+find_package(tomlplusplus REQUIRED CONFIG)                    # tomlplusplus::tomlplusplus
+find_package(tl-expected REQUIRED CONFIG)                     # tl::expected
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # PkgConfig::SODIUM
+find_package(GTest REQUIRED CONFIG)                           # GTest::gtest, GTest::gtest_main
+find_package(benchmark REQUIRED CONFIG)                       # benchmark::benchmark
+include(GoogleTest)
+
+# Boost.Asio/Beast: no deprecated names, and one shared definition of the coroutine support.
+add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Redress needs to build, test and run, and nothing else.
+# Idempotent: packages already present are not touched, and apt is only called when
+# something is missing. Run as root, or as a user with sudo.
+set -euo pipefail
+
+# Build and runtime libraries (see docs/architecture.md for what each one is for).
+# Boost 1.81 on purpose: libboost-dev is 1.74, has no Boost.JSON/URL and conflicts with 1.81.
+packages=(
+  build-essential cmake pkg-config make git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev libpq-dev libsodium-dev libssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  wrk sqlite3 curl python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

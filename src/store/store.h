@@ -1,0 +1,160 @@
+// The storage boundary. Everything persistent goes through Store; SQL dialects live only in
+// the backends (store/sqlite now, store/postgres later). The interface is shaped by three
+// promises:
+//
+//  * Events are append-only and a case's projection row changes in the same transaction
+//    as its events, so the tables can never disagree with the log.
+//  * A write is acknowledged only after it is durable (fsync'd). Many concurrent writers
+//    share one commit (group commit), so durability costs one fsync per batch, not per write.
+//  * Writers never block the I/O threads: SubmitWrite runs the work on the backend's
+//    writer and calls back when the batch is durable; Write() is the blocking form for the
+//    CLI and tests.
+//
+// Reads are thread-safe and may be called from any thread; they see committed data only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "domain/case_state.h"
+#include "domain/customer.h"
+#include "domain/event.h"
+#include "domain/user.h"
+
+namespace redress::store {
+
+struct CaseQuery {
+  std::optional<domain::CaseStatus> status;
+  std::optional<int64_t> owner_id;
+  bool unowned = false;  // only cases without an owner (ignored if owner_id is set)
+  std::optional<int> level;
+  std::optional<int64_t> customer_id;
+  /// Cursor: return cases with id < before_id (newest first). Absent = from the newest.
+  std::optional<int64_t> before_id;
+  int limit = 50;  // 1..200, validated by the caller
+};
+
+struct CasePage {
+  std::vector<domain::CaseState> cases;
+  std::optional<int64_t> next_before_id;  // set when more cases may follow
+};
+
+struct EventQuery {
+  int64_t case_id = 0;
+  int64_t after_seq = 0;  // cursor: events with seq > after_seq, oldest first
+  int limit = 100;        // 1..500
+  bool include_internal = false;
+};
+
+struct EventPage {
+  std::vector<domain::Event> events;
+  std::optional<int64_t> next_after_seq;  // set when more events may follow
+};
+
+/// The stored answer to a POST carrying an Idempotency-Key, replayed on a retry.
+struct IdempotencyRecord {
+  std::string scope;        // who asked: "user:7", "customer:3"
+  std::string key;          // the Idempotency-Key header value
+  std::string fingerprint;  // hex SHA-256 of method, path and body: a reused key with a
+                            // different request is refused, not replayed
+  int status = 0;
+  std::string body;  // response body as sent
+  std::string location;  // Location header, if any
+  Timestamp created_at{};
+};
+
+struct StoreStats {
+  int64_t cases = 0;
+  int64_t events = 0;
+  int64_t customers = 0;
+  int64_t commits = 0;          // durable commits since start
+  int64_t committed_writes = 0;  // writes carried by those commits (writes/commit = batching)
+};
+
+/// The write side of one transaction. Methods are only valid inside a WriteFn.
+class WriteTx {
+ public:
+  virtual ~WriteTx() = default;
+
+  /// Next id for a new case (never reused, even after rollback gaps are allowed).
+  virtual Result<int64_t> NextCaseId() = 0;
+
+  /// The projection row of a case, for deciding the next events. kNotFound if absent.
+  /// In multi-writer backends this also locks the case until commit.
+  virtual Result<domain::CaseState> LoadCaseForUpdate(int64_t case_id) = 0;
+
+  /// Appends sealed events (already hash-linked onto `before`'s head) and writes `after`
+  /// as the projection row. `before` is nullopt for a new case. The backend checks that
+  /// the events continue the stored head (kConflict if another writer got there first).
+  virtual Result<void> AppendEvents(const std::optional<domain::CaseState>& before,
+                                    const std::vector<domain::Event>& events,
+                                    const domain::CaseState& after) = 0;
+
+  /// Inserts a customer with its identities and fills in its id. An identity already held
+  /// by another customer is kConflict naming it.
+  virtual Result<void> InsertCustomer(domain::Customer& customer) = 0;
+
+  /// Inserts a staff user and fills in its id; a taken email is kConflict.
+  virtual Result<void> InsertUser(domain::User& user) = 0;
+  /// Sets a customer's password hash (customer portal login). kNotFound if no such customer.
+  virtual Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) = 0;
+
+  virtual Result<void> InsertApiToken(const domain::ApiToken& token) = 0;
+  virtual Result<void> InsertSession(const domain::Session& session) = 0;
+  virtual Result<void> DeleteSession(const std::string& session_hash) = 0;
+
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& scope,
+                                                                   const std::string& key) = 0;
+  virtual Result<void> InsertIdempotency(const IdempotencyRecord& record) = 0;
+};
+
+/// Work to run inside one transaction. Returning an error rolls back this write only;
+/// other writes in the same group commit are unaffected.
+using WriteFn = std::function<Result<void>(WriteTx&)>;
+/// Called once the write is durable (ok) or has failed. Called on the writer thread: post
+/// back to your own executor and return quickly.
+using WriteDone = std::function<void(Result<void>)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- writes
+  virtual void SubmitWrite(WriteFn fn, WriteDone done) = 0;
+  /// Blocking form of SubmitWrite.
+  Result<void> Write(WriteFn fn);
+
+  // ---- reads (committed data; thread-safe)
+  virtual Result<domain::CaseState> GetCase(int64_t case_id) = 0;
+  virtual Result<CasePage> ListCases(const CaseQuery& query) = 0;
+  virtual Result<EventPage> ListEvents(const EventQuery& query) = 0;
+  /// Every event of a case in order, internal included (for verify and export).
+  virtual Result<std::vector<domain::Event>> LoadEvents(int64_t case_id) = 0;
+  /// Case ids in ascending order after `after_id`, for walking every case.
+  virtual Result<std::vector<int64_t>> ListCaseIds(int64_t after_id, int limit) = 0;
+
+  virtual Result<domain::Customer> GetCustomer(int64_t customer_id) = 0;
+  virtual Result<std::optional<domain::Customer>> FindCustomerByIdentity(
+      domain::IdentityKind kind, const std::string& normalized_value) = 0;
+  /// Password hash of a customer found by email, for portal login (empty = none set).
+  virtual Result<std::optional<std::pair<domain::Customer, std::string>>> FindCustomerLogin(
+      const std::string& normalized_email) = 0;
+
+  virtual Result<domain::User> GetUser(int64_t user_id) = 0;
+  virtual Result<std::optional<domain::User>> FindUserByEmail(const std::string& email) = 0;
+  virtual Result<std::vector<domain::User>> ListUsers() = 0;
+
+  virtual Result<std::optional<domain::ApiToken>> FindApiToken(const std::string& token_hash) = 0;
+  virtual Result<std::optional<domain::Session>> FindSession(const std::string& session_hash) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+  /// True when the database answers a trivial query (readiness).
+  virtual Result<void> Ping() = 0;
+};
+
+}  // namespace redress::store
