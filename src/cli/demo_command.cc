@@ -1,0 +1,43 @@
+#include <cstdio>
+
+#include "app/demo_data.h"
+#include "app/open_store.h"
+#include "cli/commands.h"
+#include "core/clock.h"
+
+namespace redress::cli {
+
+void AddDemoCommand(CLI::App& app, GlobalOptions& global) {
+  CLI::App* cmd = app.add_subcommand("demo", "Load the demo dataset into an empty database");
+  cmd->add_option("--db", global.db, "SQLite database file");
+  cmd->callback([&global] {
+    auto config = ResolveConfig(global);
+    if (!config) {
+      global.exit_code = 2;
+      return;
+    }
+    auto store = app::OpenStore(config->db, app::MigratePolicy::kApply);
+    if (!store) {
+      PrintError(store.error());
+      global.exit_code = 1;
+      return;
+    }
+    SystemClock clock;
+    auto summary = app::LoadDemoData(**store, clock);
+    if (!summary) {
+      PrintError(summary.error());
+      global.exit_code = 1;
+      return;
+    }
+    std::printf("Demo data loaded into %s: %d cases, %d events.\n", config->db.c_str(),
+                summary->cases, summary->events);
+    std::printf("Demo logins (password for all: %s):\n",
+                summary->logins.empty() ? "" : summary->logins.front().password.c_str());
+    for (const auto& login : summary->logins) {
+      std::printf("  %-10s %-26s %s\n", login.role.c_str(), login.email.c_str(),
+                  login.name.c_str());
+    }
+  });
+}
+
+}  // namespace redress::cli

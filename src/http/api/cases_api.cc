@@ -1,0 +1,204 @@
+// Cases: open one, list them, read one and its event log.
+#include <boost/json/array.hpp>
+
+#include "app/case_service.h"
+#include "app/services.h"
+#include "domain/case_commands.h"
+#include "domain/permissions.h"
+#include "http/api/api_util.h"
+#include "http/api/routes.h"
+#include "http/api/views.h"
+#include "http/json_body.h"
+
+namespace redress::http::api {
+namespace {
+
+namespace json = boost::json;
+using boost::beast::http::status;
+using boost::beast::http::verb;
+
+Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body,
+                                           const domain::Principal& who) {
+  if (auto unknown = RejectUnknownFields(
+          body, {"customer_id", "subject", "body", "channel", "priority", "category"});
+      !unknown) {
+    return Fail(unknown.error());
+  }
+  domain::OpenCaseInput input;
+  auto customer_id = OptionalInt64(body, "customer_id");
+  if (!customer_id) return Fail(customer_id.error());
+  if (who.IsCustomer()) {
+    if (*customer_id && **customer_id != who.id) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  "customers can only open cases for themselves", "customer_id");
+    }
+    input.customer_id = who.id;
+  } else {
+    if (!*customer_id) {
+      return Fail(ErrorCode::kInvalidArgument, "field 'customer_id' is required", "customer_id");
+    }
+    input.customer_id = **customer_id;
+  }
+  auto subject = RequireString(body, "subject");
+  if (!subject) return Fail(subject.error());
+  input.subject = std::move(*subject);
+  auto text = RequireString(body, "body");
+  if (!text) return Fail(text.error());
+  input.body = std::move(*text);
+
+  auto channel = OptionalString(body, "channel");
+  if (!channel) return Fail(channel.error());
+  if (*channel) {
+    auto parsed = domain::ParseChannel(**channel);
+    if (!parsed || *parsed == domain::Channel::kSystem) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "field 'channel' must be one of web, email, chat, phone, social, sms, api",
+                  "channel");
+    }
+    input.channel = *parsed;
+  }
+  auto priority = OptionalString(body, "priority");
+  if (!priority) return Fail(priority.error());
+  if (*priority) {
+    auto parsed = domain::ParsePriority(**priority);
+    if (!parsed) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "field 'priority' must be one of low, normal, high, urgent", "priority");
+    }
+    input.priority = *parsed;
+  }
+  auto category = OptionalString(body, "category");
+  if (!category) return Fail(category.error());
+  if (*category) input.category = std::move(**category);
+  return input;
+}
+
+boost::asio::awaitable<Response> CreateCase(RequestContext& ctx) {
+  auto body = BodyObject(ctx);
+  if (!body) co_return MakeProblem(ctx, body.error());
+  auto input = ReadOpenCase(*body, ctx.who());
+  if (!input) co_return MakeProblem(ctx, input.error());
+  const Timestamp now = ctx.services.clock.Now();
+  co_return co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
+    auto change = app::OpenCase(tx, ctx.services.store, ctx.who(), *input, now);
+    if (!change) return Fail(change.error());
+    ctx.services.metrics.CasesOpened().Inc();
+    ctx.services.metrics.EventsAppended().Inc(static_cast<int64_t>(change->events.size()));
+    return Reply{status::created, CaseView(change->state, ctx.who()),
+                 "/api/v1/cases/" + std::to_string(change->state.id)};
+  });
+}
+
+Result<store::CaseQuery> ReadCaseQuery(const RequestContext& ctx) {
+  store::CaseQuery query;
+  if (auto it = ctx.query.find("status"); it != ctx.query.end()) {
+    auto parsed = domain::ParseCaseStatus(it->second);
+    if (!parsed) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "query parameter 'status' must be one of new, open, pending, on_hold, solved, "
+                  "closed",
+                  "status");
+    }
+    query.status = *parsed;
+  }
+  if (auto it = ctx.query.find("owner"); it != ctx.query.end() && it->second == "none") {
+    query.unowned = true;
+  } else {
+    auto owner = QueryInt(ctx, "owner");
+    if (!owner) return Fail(owner.error());
+    query.owner_id = *owner;
+  }
+  auto level = QueryInt(ctx, "level");
+  if (!level) return Fail(level.error());
+  if (*level) {
+    if (**level < 1 || **level > 9) {
+      return Fail(ErrorCode::kInvalidArgument, "query parameter 'level' must be between 1 and 9",
+                  "level");
+    }
+    query.level = static_cast<int>(**level);
+  }
+  auto customer = QueryInt(ctx, "customer");
+  if (!customer) return Fail(customer.error());
+  query.customer_id = *customer;
+  // A customer sees only their own cases, whatever the filters say.
+  if (ctx.who().IsCustomer()) query.customer_id = ctx.who().id;
+  auto limit = QueryLimit(ctx, 50, 200);
+  if (!limit) return Fail(limit.error());
+  query.limit = *limit;
+  auto cursor = QueryCursor(ctx);
+  if (!cursor) return Fail(cursor.error());
+  query.before_id = *cursor;
+  return query;
+}
+
+boost::asio::awaitable<Response> ListCases(RequestContext& ctx) {
+  auto query = ReadCaseQuery(ctx);
+  if (!query) co_return MakeProblem(ctx, query.error());
+  auto page = ctx.services.store.ListCases(*query);
+  if (!page) co_return MakeProblem(ctx, page.error());
+  json::array items;
+  items.reserve(page->cases.size());
+  for (const auto& state : page->cases) items.emplace_back(CaseView(state, ctx.who()));
+  json::value next = nullptr;
+  if (page->next_before_id) next = EncodeCursor(*page->next_before_id);
+  co_return MakeReply(ctx, Reply{status::ok,
+                                 json::object{{"items", std::move(items)}, {"next_cursor", next}},
+                                 {}});
+}
+
+/// The case if the caller may read it; another customer's case is kNotFound.
+Result<domain::CaseState> ReadableCase(const RequestContext& ctx, int64_t id) {
+  auto state = ctx.services.store.GetCase(id);
+  if (!state) return Fail(state.error());
+  if (!domain::CanReadCase(ctx.who(), *state)) {
+    return Fail(ErrorCode::kNotFound, "case " + std::to_string(id) + " does not exist");
+  }
+  return state;
+}
+
+boost::asio::awaitable<Response> GetCase(RequestContext& ctx) {
+  auto id = PathId(ctx, "id");
+  if (!id) co_return MakeProblem(ctx, id.error());
+  auto state = ReadableCase(ctx, *id);
+  if (!state) co_return MakeProblem(ctx, state.error());
+  co_return MakeReply(ctx, Reply{status::ok, CaseView(*state, ctx.who()), {}});
+}
+
+boost::asio::awaitable<Response> ListEvents(RequestContext& ctx) {
+  auto id = PathId(ctx, "id");
+  if (!id) co_return MakeProblem(ctx, id.error());
+  auto state = ReadableCase(ctx, *id);
+  if (!state) co_return MakeProblem(ctx, state.error());
+  store::EventQuery query;
+  query.case_id = *id;
+  query.include_internal = ctx.who().IsStaff();
+  auto limit = QueryLimit(ctx, 100, 500);
+  if (!limit) co_return MakeProblem(ctx, limit.error());
+  query.limit = *limit;
+  auto cursor = QueryCursor(ctx);
+  if (!cursor) co_return MakeProblem(ctx, cursor.error());
+  query.after_seq = cursor->value_or(0);
+  auto page = ctx.services.store.ListEvents(query);
+  if (!page) co_return MakeProblem(ctx, page.error());
+  json::array items;
+  items.reserve(page->events.size());
+  for (const auto& event : page->events) {
+    if (domain::CanSeeEvent(ctx.who(), event)) items.emplace_back(EventView(event));
+  }
+  json::value next = nullptr;
+  if (page->next_after_seq) next = EncodeCursor(*page->next_after_seq);
+  co_return MakeReply(ctx, Reply{status::ok,
+                                 json::object{{"items", std::move(items)}, {"next_cursor", next}},
+                                 {}});
+}
+
+}  // namespace
+
+void RegisterCaseRoutes(Router& router) {
+  router.Add(verb::post, "/api/v1/cases", Access::kAuthenticated, CreateCase);
+  router.Add(verb::get, "/api/v1/cases", Access::kAuthenticated, ListCases);
+  router.Add(verb::get, "/api/v1/cases/{id}", Access::kAuthenticated, GetCase);
+  router.Add(verb::get, "/api/v1/cases/{id}/events", Access::kAuthenticated, ListEvents);
+}
+
+}  // namespace redress::http::api

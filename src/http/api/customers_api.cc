@@ -1,0 +1,85 @@
+#include <boost/json/array.hpp>
+
+#include "app/services.h"
+#include "domain/customer.h"
+#include "domain/permissions.h"
+#include "http/api/api_util.h"
+#include "http/api/routes.h"
+#include "http/api/views.h"
+#include "http/json_body.h"
+
+namespace redress::http::api {
+namespace {
+
+namespace json = boost::json;
+using boost::beast::http::status;
+using boost::beast::http::verb;
+
+Result<domain::NewCustomer> ReadNewCustomer(const json::object& body) {
+  if (auto unknown = RejectUnknownFields(body, {"name", "emails", "phones", "social"}); !unknown) {
+    return Fail(unknown.error());
+  }
+  domain::NewCustomer input;
+  auto name = RequireString(body, "name");
+  if (!name) return Fail(name.error());
+  input.name = *name;
+  auto emails = OptionalStringArray(body, "emails");
+  if (!emails) return Fail(emails.error());
+  input.emails = std::move(*emails);
+  auto phones = OptionalStringArray(body, "phones");
+  if (!phones) return Fail(phones.error());
+  input.phones = std::move(*phones);
+  auto social = OptionalObjectArray(body, "social");
+  if (!social) return Fail(social.error());
+  for (size_t i = 0; i < social->size(); ++i) {
+    const json::object& entry = (*social)[i];
+    const std::string where = "social[" + std::to_string(i) + "]";
+    auto network = RequireString(entry, "network");
+    auto handle = RequireString(entry, "handle");
+    if (!network) return Fail(ErrorCode::kInvalidArgument, where + "." + network.error().message, where + ".network");
+    if (!handle) return Fail(ErrorCode::kInvalidArgument, where + "." + handle.error().message, where + ".handle");
+    input.social.push_back({*network, *handle});
+  }
+  return input;
+}
+
+boost::asio::awaitable<Response> CreateCustomer(RequestContext& ctx) {
+  auto body = BodyObject(ctx);
+  if (!body) co_return MakeProblem(ctx, body.error());
+  auto input = ReadNewCustomer(*body);
+  if (!input) co_return MakeProblem(ctx, input.error());
+  auto identities = domain::ValidateNewCustomer(*input);
+  if (!identities) co_return MakeProblem(ctx, identities.error());
+
+  domain::Customer customer;
+  customer.name = input->name;
+  customer.identities = std::move(*identities);
+  customer.created_at = ctx.services.clock.Now();
+  co_return co_await DurableWrite(ctx, [&customer](store::WriteTx& tx) -> Result<Reply> {
+    if (auto inserted = tx.InsertCustomer(customer); !inserted) return Fail(inserted.error());
+    return Reply{status::created, CustomerView(customer),
+                 "/api/v1/customers/" + std::to_string(customer.id)};
+  });
+}
+
+boost::asio::awaitable<Response> GetCustomer(RequestContext& ctx) {
+  auto id = PathId(ctx, "id");
+  if (!id) co_return MakeProblem(ctx, id.error());
+  const Error not_found{ErrorCode::kNotFound, "customer " + std::to_string(*id) + " does not exist", {}};
+  if (!domain::CanReadCustomer(ctx.who(), *id)) co_return MakeProblem(ctx, not_found);
+  auto customer = ctx.services.store.GetCustomer(*id);
+  if (!customer) {
+    co_return MakeProblem(ctx, customer.error().code == ErrorCode::kNotFound ? not_found
+                                                                             : customer.error());
+  }
+  co_return MakeReply(ctx, Reply{status::ok, CustomerView(*customer), {}});
+}
+
+}  // namespace
+
+void RegisterCustomerRoutes(Router& router) {
+  router.Add(verb::post, "/api/v1/customers", Access::kStaff, CreateCustomer);
+  router.Add(verb::get, "/api/v1/customers/{id}", Access::kAuthenticated, GetCustomer);
+}
+
+}  // namespace redress::http::api

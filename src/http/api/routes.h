@@ -1,0 +1,25 @@
+// Every route of the HTTP API v1, registered in one place so the full surface is visible
+// at a glance; docs/api.md and docs/openapi.yaml describe the same list.
+#pragma once
+
+#include "http/router.h"
+
+namespace redress::http::api {
+
+void RegisterOperationsRoutes(Router& router);  // healthz, readyz, metrics, openapi
+void RegisterAuthRoutes(Router& router);        // login, logout, me
+void RegisterCustomerRoutes(Router& router);
+void RegisterCaseRoutes(Router& router);        // cases and their events
+void RegisterCaseActionRoutes(Router& router);  // messages, notes, assign, status, ...
+void RegisterUserRoutes(Router& router);
+
+inline void RegisterAllRoutes(Router& router) {
+  RegisterOperationsRoutes(router);
+  RegisterAuthRoutes(router);
+  RegisterCustomerRoutes(router);
+  RegisterCaseRoutes(router);
+  RegisterCaseActionRoutes(router);
+  RegisterUserRoutes(router);
+}
+
+}  // namespace redress::http::api
