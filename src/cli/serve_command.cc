@@ -1,0 +1,132 @@
+// `redress serve`: the composition root. Builds the real implementations of every
+// interface (store, clock, metrics, authenticator), registers the routes and runs the
+// server until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <pthread.h>
+
+#include "app/auth_service.h"
+#include "app/log.h"
+#include "app/metrics.h"
+#include "app/open_store.h"
+#include "app/services.h"
+#include "cli/commands.h"
+#include "core/clock.h"
+#include "http/api/credential_authenticator.h"
+#include "http/api/routes.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace redress::cli {
+namespace {
+
+struct ServeOptions {
+  std::optional<std::string> listen;
+  std::optional<int> threads;
+  std::optional<std::string> port_file;
+};
+
+/// Writes the port atomically (temp file + rename) so a watcher never reads half a number.
+Result<void> WritePortFile(const std::string& path, uint16_t port) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << port << "\n";
+    if (!out.flush()) {
+      return Fail(ErrorCode::kUnavailable, "cannot write the port file " + temp);
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    return Fail(ErrorCode::kUnavailable, "cannot rename " + temp + " to " + path);
+  }
+  return {};
+}
+
+int Serve(const app::Config& config, const ServeOptions& options) {
+  app::InitLogging(config.log_level, config.log_format);
+  auto store = app::OpenStore(config.db, app::MigratePolicy::kApply);
+  if (!store) {
+    PrintError(store.error());
+    return 1;
+  }
+  SystemClock clock;
+  app::Metrics metrics;
+  app::Services services{**store, clock, config, metrics};
+  app::AuthService auth(**store, clock, config);
+  http::api::CredentialAuthenticator authenticator(auth);
+  http::Router router;
+  http::api::RegisterAllRoutes(router);
+
+  // Block the stop signals in every thread (the server's threads inherit this mask) and
+  // wait for them here, so shutdown runs in one known place.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  http::ServerOptions server_options;
+  server_options.listen = config.listen;
+  server_options.threads = config.threads;
+  server_options.body_limit_bytes = static_cast<uint64_t>(config.body_limit_bytes);
+  http::Server server(services, router, authenticator, server_options);
+  auto port = server.Start();
+  if (!port) {
+    PrintError(port.error());
+    return 1;
+  }
+  const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  app::Log(app::LogLevel::kInfo, "serving",
+           {{"listen", host + ":" + std::to_string(*port)}, {"db", config.db},
+            {"threads", config.threads}});
+  std::printf("Redress is serving on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
+  std::fflush(stdout);
+  if (options.port_file) {
+    if (auto written = WritePortFile(*options.port_file, *port); !written) {
+      PrintError(written.error());
+      server.Stop();
+      server.Wait();
+      return 1;
+    }
+  }
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  app::Log(app::LogLevel::kInfo, "stopping", {{"signal", signal_number}});
+  server.Stop();
+  server.Wait();
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, GlobalOptions& global) {
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGINT or SIGTERM");
+  auto options = std::make_shared<ServeOptions>();
+  cmd->add_option("--db", global.db, "SQLite database file");
+  cmd->add_option("--listen", options->listen, "host:port to listen on (port 0 = any free)");
+  cmd->add_option("--threads", options->threads, "I/O threads");
+  cmd->add_option("--port-file", options->port_file,
+                  "Write the bound port to this file once listening");
+  cmd->callback([&global, options] {
+    auto config = ResolveConfig(global);
+    if (!config) {
+      global.exit_code = 2;
+      return;
+    }
+    if (options->listen) config->listen = *options->listen;
+    if (options->threads) config->threads = *options->threads;
+    if (auto valid = app::ValidateConfig(*config); !valid) {
+      PrintError(valid.error());
+      global.exit_code = 2;
+      return;
+    }
+    global.exit_code = Serve(*config, *options);
+  });
+}
+
+}  // namespace redress::cli
