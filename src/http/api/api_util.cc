@@ -70,8 +70,8 @@ Result<std::optional<std::string>> IdempotencyKey(const RequestContext& ctx) {
 
 }  // namespace
 
-Response MakeReply(const RequestContext& ctx, const Reply& reply) {
-  Response response = JsonResponse(ctx.request, reply.status, reply.body);
+Response MakeReply(const RequestContext& /*ctx*/, const Reply& reply) {
+  Response response = JsonResponse(reply.status, reply.body);
   if (!reply.location.empty()) response.set(field::location, reply.location);
   return response;
 }

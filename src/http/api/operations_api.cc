@@ -1,28 +1,16 @@
 // What operators and their tools need: liveness, readiness, metrics, the API description.
-#include <boost/beast/http/field.hpp>
-
 #include "app/services.h"
 #include "http/api/api_util.h"
 #include "http/api/openapi_document.h"
 #include "http/api/routes.h"
+#include "http/response.h"
 
 namespace redress::http::api {
 namespace {
 
 namespace json = boost::json;
-using boost::beast::http::field;
 using boost::beast::http::status;
 using boost::beast::http::verb;
-
-Response PlainResponse(const RequestContext& ctx, std::string_view content_type,
-                       std::string body) {
-  Response response{status::ok, ctx.request.version()};
-  response.set(field::content_type, content_type);
-  response.keep_alive(ctx.request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
-}
 
 boost::asio::awaitable<Response> Healthz(RequestContext& ctx) {
   co_return MakeReply(ctx, Reply{status::ok, json::object{{"status", "ok"}}, {}});
@@ -50,12 +38,12 @@ boost::asio::awaitable<Response> Metrics(RequestContext& ctx) {
     gauge("redress_store_committed_writes", "Writes carried by those commits.",
           stats->committed_writes);
   }
-  co_return PlainResponse(ctx, "text/plain; version=0.0.4; charset=utf-8",
-                          ctx.services.metrics.Render(extra));
+  co_return Text(status::ok, ctx.services.metrics.Render(extra),
+                "text/plain; version=0.0.4; charset=utf-8");
 }
 
-boost::asio::awaitable<Response> OpenApi(RequestContext& ctx) {
-  co_return PlainResponse(ctx, "application/yaml", std::string(OpenApiDocument()));
+boost::asio::awaitable<Response> OpenApi(RequestContext& /*ctx*/) {
+  co_return Text(status::ok, std::string(OpenApiDocument()), "application/yaml");
 }
 
 }  // namespace

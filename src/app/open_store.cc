@@ -1,0 +1,25 @@
+#include "app/open_store.h"
+
+#include <string_view>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace redress::app {
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url, MigratePolicy policy) {
+  std::string_view path = url;
+  if (path.starts_with("postgres://") || path.starts_with("postgresql://")) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "PostgreSQL is not supported by this build yet; use a SQLite file path",
+                "db");
+  }
+  if (path.starts_with("sqlite:")) path.remove_prefix(7);
+  if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "the database path is empty", "db");
+  store::sqlite::SqliteOptions options;
+  options.migrate = policy == MigratePolicy::kApply;
+  auto opened = store::sqlite::SqliteStore::Open(std::string(path), options);
+  if (!opened) return Fail(opened.error());
+  return std::unique_ptr<store::Store>(std::move(*opened));
+}
+
+}  // namespace redress::app
