@@ -17,7 +17,8 @@
 namespace redress::eventlog {
 
 /// Appends the canonical encoding of `value` to `out`. kInvalidArgument for a double or
-/// for a string that is not valid UTF-8.
+/// for a string or key that is not valid UTF-8; the error's `field` is the path of the
+/// offending value ("items[2].price", empty for the top level) and `out` is left unchanged.
 Result<void> AppendCanonicalJson(const boost::json::value& value, std::string& out);
 
 Result<std::string> CanonicalJson(const boost::json::value& value);

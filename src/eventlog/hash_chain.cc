@@ -1,0 +1,197 @@
+#include "eventlog/hash_chain.h"
+
+#include <limits>
+#include <utility>
+
+#include <sodium.h>
+
+#include "core/time_format.h"
+#include "eventlog/canonical_json.h"
+
+namespace redress::eventlog {
+namespace {
+
+constexpr std::string_view kDomainPrefix = "redress-event-v1\n";
+constexpr int64_t kFormatVersion = 1;
+
+bool IsLowerHex64(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Quoted and cut to a readable length: a damaged hash field may hold anything.
+std::string Shown(std::string_view s) {
+  constexpr size_t kMax = 80;
+  if (s.size() <= kMax) return "'" + std::string(s) + "'";
+  return "'" + std::string(s.substr(0, kMax)) + "...' (" + std::to_string(s.size()) +
+         " characters)";
+}
+
+Result<void> EnsureSodium() {
+  // sodium_init() is itself idempotent, but a function-local static makes the one real
+  // call thread-safe and cheap on every later hash.
+  static const int rc = sodium_init();
+  if (rc < 0) return Fail(ErrorCode::kInternal, "libsodium failed to initialise");
+  return {};
+}
+
+}  // namespace
+
+boost::json::object CanonicalRecord(const domain::Event& event) {
+  boost::json::object actor;
+  actor["id"] = event.actor.id;
+  actor["kind"] = domain::ActorKindName(event.actor.kind);
+  actor["name"] = event.actor.name;
+
+  boost::json::object record;
+  record["actor"] = std::move(actor);
+  record["at"] = FormatTimestamp(event.at);
+  record["case_id"] = event.case_id;
+  record["channel"] = domain::ChannelName(event.channel);
+  record["data"] = event.data;
+  record["prev_hash"] = event.prev_hash;
+  record["seq"] = event.seq;
+  record["type"] = domain::EventTypeName(event.type);
+  record["v"] = kFormatVersion;
+  record["visibility"] = domain::VisibilityName(event.visibility);
+  return record;
+}
+
+Result<std::string> CanonicalBytes(const domain::Event& event) {
+  std::string bytes(kDomainPrefix);
+  auto r = AppendCanonicalJson(CanonicalRecord(event), bytes);
+  if (!r) {
+    Error error = std::move(r.error());
+    error.message = "event seq " + std::to_string(event.seq) + " cannot be encoded: " +
+                    error.message;
+    return Fail(std::move(error));
+  }
+  return bytes;
+}
+
+Result<std::string> ComputeHash(const domain::Event& event) {
+  if (auto ok = EnsureSodium(); !ok) return Fail(std::move(ok.error()));
+  auto bytes = CanonicalBytes(event);
+  if (!bytes) return Fail(std::move(bytes.error()));
+
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes->data()),
+                     bytes->size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));  // lowercase
+  return std::string(hex, crypto_hash_sha256_BYTES * 2);
+}
+
+Result<std::vector<domain::Event>> Seal(int64_t case_id, int64_t head_seq,
+                                        const std::string& head_hash,
+                                        std::vector<domain::EventDraft> drafts) {
+  if (case_id <= 0) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "case id must be positive, got " + std::to_string(case_id), "case_id");
+  }
+  if (head_seq < 0) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "head seq must be 0 or more, got " + std::to_string(head_seq), "head_seq");
+  }
+  if (!IsLowerHex64(head_hash)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "head hash must be 64 lowercase hex digits, got " + Shown(head_hash),
+                "head_hash");
+  }
+  // The genesis hash and seq 0 belong together; a mismatch means the caller read the head
+  // of some other chain (or none), and sealing would fork this one.
+  if ((head_seq == 0) != (head_hash == kGenesisHash)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                head_seq == 0 ? "head seq 0 (a new chain) needs the genesis hash as head hash"
+                              : "head seq " + std::to_string(head_seq) +
+                                    " cannot have the genesis hash as head hash",
+                "head_hash");
+  }
+  if (drafts.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "nothing to seal: no event drafts", "drafts");
+  }
+  if (static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - head_seq) < drafts.size()) {
+    return Fail(ErrorCode::kInvalidArgument, "seq would overflow", "head_seq");
+  }
+
+  std::vector<domain::Event> events;
+  events.reserve(drafts.size());
+  std::string prev_hash = head_hash;
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    domain::EventDraft& draft = drafts[i];
+    domain::Event event;
+    event.case_id = case_id;
+    event.seq = head_seq + static_cast<int64_t>(i) + 1;
+    event.type = draft.type;
+    event.at = draft.at;
+    event.actor = std::move(draft.actor);
+    event.channel = draft.channel;
+    event.visibility = draft.visibility;
+    event.data = std::move(draft.data);
+    event.prev_hash = prev_hash;
+    auto hash = ComputeHash(event);
+    if (!hash) {
+      Error error = std::move(hash.error());
+      error.field = "drafts[" + std::to_string(i) + "]" +
+                    (error.field.empty() ? std::string() : "." + error.field);
+      return Fail(std::move(error));
+    }
+    event.hash = std::move(*hash);
+    prev_hash = event.hash;
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+std::optional<ChainBreak> VerifyChain(std::span<const domain::Event> events) {
+  if (events.empty()) return std::nullopt;
+  const int64_t case_id = events.front().case_id;
+  std::string_view expected_prev = kGenesisHash;
+
+  for (size_t i = 0; i < events.size(); ++i) {
+    const domain::Event& event = events[i];
+    const int64_t expected_seq = static_cast<int64_t>(i) + 1;
+    auto broken = [&](std::string problem) {
+      return ChainBreak{case_id, expected_seq, std::move(problem)};
+    };
+
+    if (event.case_id != case_id) {
+      return broken("event at seq " + std::to_string(expected_seq) + " belongs to case " +
+                    std::to_string(event.case_id) + ", not case " + std::to_string(case_id));
+    }
+    if (event.seq > expected_seq) {
+      return broken("seq " + std::to_string(expected_seq) + " missing: found seq " +
+                    std::to_string(event.seq) + " in its place");
+    }
+    if (event.seq < expected_seq) {
+      return broken("seq " + std::to_string(event.seq) + " repeated or out of order: found "
+                    "where seq " + std::to_string(expected_seq) + " was expected");
+    }
+    if (!IsLowerHex64(event.prev_hash)) {
+      return broken("prev_hash is not 64 lowercase hex digits: " + Shown(event.prev_hash));
+    }
+    if (!IsLowerHex64(event.hash)) {
+      return broken("hash is not 64 lowercase hex digits: " + Shown(event.hash));
+    }
+    if (event.prev_hash != expected_prev) {
+      return broken(i == 0 ? "prev_hash of the first event is " + event.prev_hash +
+                                 ", not the genesis hash"
+                           : "prev_hash " + event.prev_hash +
+                                 " does not match the hash of seq " +
+                                 std::to_string(expected_seq - 1) + ", " +
+                                 std::string(expected_prev));
+    }
+    auto computed = ComputeHash(event);
+    if (!computed) return broken(computed.error().message);
+    if (*computed != event.hash) {
+      return broken("hash mismatch: stored " + event.hash + ", computed " + *computed);
+    }
+    expected_prev = event.hash;
+  }
+  return std::nullopt;
+}
+
+}  // namespace redress::eventlog
