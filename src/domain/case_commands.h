@@ -2,6 +2,12 @@
 // who is acting and the input, and either returns the events to append or an Error saying
 // precisely why not. The caller (app/case_service) appends the events to the log and
 // folds them into the projection in one transaction.
+//
+// Common rules: a closed case accepts no command (kConflict "case 12 is closed"); the
+// system principal may not act through these commands (kPermissionDenied). Messages keep
+// the channel they came on (never "system"); an automatic status change rides on the
+// channel of the message that caused it; staff actions without a channel parameter (notes,
+// assignment, status, priority, category) are recorded on Channel::kApi.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +45,7 @@ Result<EventDraft> OpenCase(const Principal& actor, const OpenCaseInput& input, 
 /// A message on the case by whoever is calling: from a customer it is `message_received`
 /// (and reopens a pending or solved case with a `status_changed`), from staff it is a public
 /// `reply_sent` (and moves a `new` case to `open`). Closed cases accept nothing (kConflict).
+/// A customer writing on another customer's case gets kNotFound, as for a missing case.
 Result<std::vector<EventDraft>> AddMessage(const CaseState& state, const Principal& actor,
                                            const std::string& body, Channel channel,
                                            Timestamp now);
@@ -61,7 +68,8 @@ Result<std::vector<EventDraft>> Assign(const CaseState& state, const Principal& 
                                        const AssignInput& input, Timestamp now);
 
 /// Moves the case to another status. Staff only; `closed` is final; nothing moves back
-/// to `new`; a no-op change is kConflict so clients learn their view was stale.
+/// to `new` (kInvalidArgument, field "status"); a no-op change is kConflict so clients learn
+/// their view was stale. The reason is optional, at most kMaxReasonChars.
 Result<std::vector<EventDraft>> ChangeStatus(const CaseState& state, const Principal& actor,
                                              CaseStatus to, const std::string& reason,
                                              Timestamp now);

@@ -41,6 +41,8 @@ Result<std::string> NormalizePhone(std::string_view raw);
 
 /// Validates a social handle on a known network (x, twitter→x, facebook, instagram,
 /// whatsapp, linkedin): handle of 1-64 characters from [A-Za-z0-9._-].
+/// The handle is lowercased as well: every supported network matches handles
+/// case-insensitively, so "@AshaR" and "ashar" must not become two customers.
 Result<std::string> NormalizeSocial(std::string_view network, std::string_view handle);
 
 struct Customer {
