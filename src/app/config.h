@@ -28,7 +28,8 @@ struct Config {
 /// REDRESS_SECURE_COOKIES, REDRESS_LOG_LEVEL, REDRESS_LOG_FORMAT).
 using Environment = std::map<std::string, std::string>;
 
-/// The process environment's REDRESS_* variables.
+/// The process environment's REDRESS_* variables. LoadConfig ignores REDRESS_* names it
+/// does not know: the prefix is shared with build and test tooling (REDRESS_WERROR, ...).
 Environment ProcessEnvironment();
 
 /// Loads `file` (if given; a missing file is an error) over the defaults, then applies

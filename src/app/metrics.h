@@ -26,7 +26,10 @@ class Counter {
 class Histogram {
  public:
   explicit Histogram(std::vector<double> upper_bounds);
+  /// Negative or NaN durations count as 0 (a clock step must not corrupt the buckets).
   void Observe(double seconds);
+  /// The sample lines only (_bucket, _sum, _count; no # HELP/# TYPE). `labels` is a rendered,
+  /// already escaped label list without braces, e.g. `route="/x"`, or empty.
   std::string Render(const std::string& name, const std::string& labels) const;
 
  private:
