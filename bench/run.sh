@@ -69,9 +69,9 @@ token=$("$redress" token create --db "$db" --email bench.agent@example.com 2>>"$
         tail -n 1 | tr -d '[:space:]') || die "token create failed: $(cat "$work/setup.log")"
 [ -n "$token" ] || die "token create printed no token"
 
-REDRESS_THREADS=$server_threads REDRESS_LOG_LEVEL=${BENCH_LOG_LEVEL:-warn} \
-  "$redress" serve --db "$db" --listen 127.0.0.1:0 --port-file "$work/port" \
-  >"$work/server.log" 2>&1 &
+REDRESS_LOG_LEVEL=${BENCH_LOG_LEVEL:-warn} \
+  "$redress" serve --db "$db" --listen 127.0.0.1:0 --threads "$server_threads" \
+  --port-file "$work/port" >"$work/server.log" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 150); do
