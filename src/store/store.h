@@ -126,7 +126,8 @@ class Store {
 
   // ---- writes
   virtual void SubmitWrite(WriteFn fn, WriteDone done) = 0;
-  /// Blocking form of SubmitWrite.
+  /// Blocking form of SubmitWrite. Never call it from inside a WriteFn or WriteDone: those
+  /// run on the writer thread, which would then wait for itself.
   Result<void> Write(WriteFn fn);
 
   // ---- reads (committed data; thread-safe)

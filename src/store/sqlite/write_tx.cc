@@ -1,0 +1,351 @@
+#include "store/sqlite/write_tx.h"
+
+#include <set>
+#include <utility>
+
+#include <boost/json/serialize.hpp>
+
+#include "core/time_format.h"
+#include "eventlog/hash_chain.h"
+#include "store/sqlite/queries.h"
+
+namespace redress::store::sqlite {
+namespace {
+
+std::string CaseName(int64_t case_id) { return "case " + std::to_string(case_id); }
+
+std::optional<int64_t> OptionalMicros(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return MicrosFromTimestamp(*t);
+}
+
+// Checks that `events` are exactly the next links of the chain that `before` ends (or a
+// new chain) and that `after` ends where they end. These are caller bugs, not races.
+Result<void> CheckContinues(const std::optional<domain::CaseState>& before,
+                            const std::vector<domain::Event>& events,
+                            const domain::CaseState& after) {
+  const std::string name = CaseName(after.id);
+  if (events.empty()) return Fail(ErrorCode::kInvalidArgument, "no events to append to " + name);
+  if (before && before->id != after.id) {
+    return Fail(ErrorCode::kInvalidArgument, "appending to " + name + " with the state of " +
+                                                 CaseName(before->id));
+  }
+  int64_t seq = before ? before->last_seq : 0;
+  std::string hash = before ? before->head_hash : std::string(eventlog::kGenesisHash);
+  for (const domain::Event& event : events) {
+    if (event.case_id != after.id) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "event of " + CaseName(event.case_id) + " appended to " + name);
+    }
+    if (event.seq != seq + 1 || event.prev_hash != hash) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "event seq " + std::to_string(event.seq) + " does not continue " + name +
+                      " at seq " + std::to_string(seq) + " (hash " + hash.substr(0, 12) + "..)");
+    }
+    seq = event.seq;
+    hash = event.hash;
+  }
+  if (after.last_seq != seq || after.head_hash != hash) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the new state of " + name + " ends at seq " + std::to_string(after.last_seq) +
+                    " but its events end at seq " + std::to_string(seq));
+  }
+  return {};
+}
+
+// Adds what was being done to a failure from SQLite, keeping its code.
+tl::unexpected<Error> While(std::string_view doing, Error error) {
+  error.message = std::string(doing) + ": " + error.message;
+  return Fail(std::move(error));
+}
+
+}  // namespace
+
+Result<int64_t> SqliteWriteTx::NextCaseId() {
+  auto statement =
+      db_.Prepare("UPDATE counters SET value = value + 1 WHERE name = 'case_id' RETURNING value");
+  if (!statement) return Fail(statement.error());
+  auto row = (*statement)->Step();
+  if (!row) return While("allocating a case id", row.error());
+  if (!*row) return Fail(ErrorCode::kCorruption, "the case_id counter is missing");
+  const int64_t id = (*statement)->ColumnInt64(0);
+  if (auto done = (*statement)->Run(); !done) return While("allocating a case id", done.error());
+  return id;
+}
+
+Result<domain::CaseState> SqliteWriteTx::LoadCaseForUpdate(int64_t case_id) {
+  // One writer connection holds the database write lock for the whole batch, so reading
+  // inside it is already exclusive; no row lock is needed.
+  auto found = FindCase(db_, case_id);
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
+  return std::move(**found);
+}
+
+Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>& before,
+                                         const std::vector<domain::Event>& events,
+                                         const domain::CaseState& after) {
+  if (auto ok = CheckContinues(before, events, after); !ok) return ok;
+  const std::string name = CaseName(after.id);
+
+  auto stored = FindCase(db_, after.id);
+  if (!stored) return Fail(stored.error());
+  if (!before) {
+    if (*stored) return Fail(ErrorCode::kConflict, name + " already exists");
+    auto customer = db_.Prepare("SELECT 1 FROM customers WHERE id = ?1");
+    if (!customer) return Fail(customer.error());
+    (*customer)->BindInt64(1, after.customer_id);
+    auto row = (*customer)->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) {
+      return Fail(ErrorCode::kNotFound,
+                  "customer " + std::to_string(after.customer_id) + " does not exist");
+    }
+  } else {
+    if (!*stored) return Fail(ErrorCode::kNotFound, name + " does not exist");
+    const domain::CaseState& head = **stored;
+    if (head.last_seq != before->last_seq || head.head_hash != before->head_hash) {
+      return Fail(ErrorCode::kConflict,
+                  name + " changed since it was read: expected its last event at seq " +
+                      std::to_string(before->last_seq) + ", found seq " +
+                      std::to_string(head.last_seq));
+    }
+  }
+
+  // The projection first: events reference their case row.
+  if (auto written = WriteProjection(after); !written) return written;
+  for (const domain::Event& event : events) {
+    if (auto inserted = InsertEvent(event); !inserted) return inserted;
+  }
+  return {};
+}
+
+Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
+  auto statement = db_.Prepare(
+      "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
+      " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
+      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+      " ?19, ?20)"
+      " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id,"
+      " subject = excluded.subject, status = excluded.status, priority = excluded.priority,"
+      " category = excluded.category, level = excluded.level, owner_id = excluded.owner_id,"
+      " owner_name = excluded.owner_name, channel = excluded.channel,"
+      " opened_at = excluded.opened_at, updated_at = excluded.updated_at,"
+      " first_response_at = excluded.first_response_at,"
+      " last_customer_message_at = excluded.last_customer_message_at,"
+      " customer_messages = excluded.customer_messages,"
+      " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
+      " transfers = excluded.transfers, last_seq = excluded.last_seq,"
+      " head_hash = excluded.head_hash");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindInt64(1, c.id);
+  s.BindInt64(2, c.customer_id);
+  s.BindText(3, c.subject);
+  s.BindText(4, domain::CaseStatusName(c.status));
+  s.BindText(5, domain::PriorityName(c.priority));
+  s.BindText(6, c.category);
+  s.BindInt64(7, c.level);
+  s.BindOptionalInt64(8, c.owner_id);
+  s.BindText(9, c.owner_name);
+  s.BindText(10, domain::ChannelName(c.channel));
+  s.BindInt64(11, MicrosFromTimestamp(c.opened_at));
+  s.BindInt64(12, MicrosFromTimestamp(c.updated_at));
+  s.BindOptionalInt64(13, OptionalMicros(c.first_response_at));
+  s.BindOptionalInt64(14, OptionalMicros(c.last_customer_message_at));
+  s.BindInt64(15, c.customer_messages);
+  s.BindInt64(16, c.staff_replies);
+  s.BindInt64(17, c.internal_notes);
+  s.BindInt64(18, c.transfers);
+  s.BindInt64(19, c.last_seq);
+  s.BindText(20, c.head_hash);
+  if (auto ran = s.Run(); !ran) return While("writing the row of " + CaseName(c.id), ran.error());
+  return {};
+}
+
+Result<void> SqliteWriteTx::InsertEvent(const domain::Event& e) {
+  auto statement = db_.Prepare(
+      "INSERT INTO events (case_id, seq, type, at, actor_kind, actor_id, actor_name, channel,"
+      " visibility, data, prev_hash, hash)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindInt64(1, e.case_id);
+  s.BindInt64(2, e.seq);
+  s.BindText(3, domain::EventTypeName(e.type));
+  s.BindInt64(4, MicrosFromTimestamp(e.at));
+  s.BindText(5, domain::ActorKindName(e.actor.kind));
+  s.BindInt64(6, e.actor.id);
+  s.BindText(7, e.actor.name);
+  s.BindText(8, domain::ChannelName(e.channel));
+  s.BindText(9, domain::VisibilityName(e.visibility));
+  // Any faithful JSON will do: the hash is recomputed from the parsed value, never from
+  // these bytes.
+  s.BindText(10, boost::json::serialize(e.data));
+  s.BindText(11, e.prev_hash);
+  s.BindText(12, e.hash);
+  if (auto ran = s.Run(); !ran) {
+    return While("appending event " + std::to_string(e.seq) + " of " + CaseName(e.case_id),
+                 ran.error());
+  }
+  return {};
+}
+
+Result<void> SqliteWriteTx::InsertCustomer(domain::Customer& customer) {
+  // Check every identity before writing anything, so the error names the customer that
+  // already holds it rather than a bare constraint.
+  std::set<std::pair<domain::IdentityKind, std::string>> seen;
+  for (const domain::Identity& identity : customer.identities) {
+    const std::string described =
+        std::string(domain::IdentityKindName(identity.kind)) + " " + identity.value;
+    if (!seen.emplace(identity.kind, identity.value).second) {
+      return Fail(ErrorCode::kInvalidArgument, described + " is listed twice");
+    }
+    auto owner = FindIdentityOwner(db_, identity.kind, identity.value);
+    if (!owner) return Fail(owner.error());
+    if (*owner) {
+      return Fail(ErrorCode::kConflict,
+                  described + " already belongs to customer " + std::to_string(**owner));
+    }
+  }
+
+  auto insert = db_.Prepare(
+      "INSERT INTO customers (name, created_at) VALUES (?1, ?2) RETURNING id");
+  if (!insert) return Fail(insert.error());
+  (*insert)->BindText(1, customer.name);
+  (*insert)->BindInt64(2, MicrosFromTimestamp(customer.created_at));
+  auto row = (*insert)->Step();
+  if (!row) return While("inserting customer", row.error());
+  if (!*row) return Fail(ErrorCode::kInternal, "inserting customer returned no id");
+  const int64_t id = (*insert)->ColumnInt64(0);
+  if (auto done = (*insert)->Run(); !done) return While("inserting customer", done.error());
+
+  for (const domain::Identity& identity : customer.identities) {
+    auto statement = db_.Prepare(
+        "INSERT INTO customer_identities (kind, value, customer_id, verified)"
+        " VALUES (?1, ?2, ?3, ?4)");
+    if (!statement) return Fail(statement.error());
+    (*statement)->BindText(1, domain::IdentityKindName(identity.kind));
+    (*statement)->BindText(2, identity.value);
+    (*statement)->BindInt64(3, id);
+    (*statement)->BindInt64(4, identity.verified ? 1 : 0);
+    if (auto ran = (*statement)->Run(); !ran) {
+      return While("inserting identity " + identity.value, ran.error());
+    }
+  }
+  customer.id = id;
+  return {};
+}
+
+Result<void> SqliteWriteTx::InsertUser(domain::User& user) {
+  if (user.role == domain::Role::kCustomer || user.role == domain::Role::kSystem) {
+    return Fail(ErrorCode::kInvalidArgument,
+                std::string("a user cannot have the role ") + domain::RoleName(user.role),
+                "role");
+  }
+  auto existing = FindUserByEmail(db_, user.email);
+  if (!existing) return Fail(existing.error());
+  if (*existing) {
+    return Fail(ErrorCode::kConflict, "email " + user.email + " already belongs to user " +
+                                          std::to_string((*existing)->id));
+  }
+  auto statement = db_.Prepare(
+      "INSERT INTO users (email, display_name, role, level, active, password_hash, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, user.email);
+  s.BindText(2, user.display_name);
+  s.BindText(3, domain::RoleName(user.role));
+  s.BindInt64(4, user.level);
+  s.BindInt64(5, user.active ? 1 : 0);
+  s.BindText(6, user.password_hash);
+  s.BindInt64(7, MicrosFromTimestamp(user.created_at));
+  auto row = s.Step();
+  if (!row) return While("inserting user " + user.email, row.error());
+  if (!*row) return Fail(ErrorCode::kInternal, "inserting user returned no id");
+  const int64_t id = s.ColumnInt64(0);
+  if (auto done = s.Run(); !done) return While("inserting user " + user.email, done.error());
+  user.id = id;
+  return {};
+}
+
+Result<void> SqliteWriteTx::SetCustomerPassword(int64_t customer_id, const std::string& hash) {
+  auto statement = db_.Prepare("UPDATE customers SET password_hash = ?1 WHERE id = ?2");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, hash);
+  (*statement)->BindInt64(2, customer_id);
+  if (auto ran = (*statement)->Run(); !ran) return Fail(ran.error());
+  if (db_.Changes() == 0) {
+    return Fail(ErrorCode::kNotFound,
+                "customer " + std::to_string(customer_id) + " does not exist");
+  }
+  return {};
+}
+
+Result<void> SqliteWriteTx::InsertApiToken(const domain::ApiToken& token) {
+  auto statement = db_.Prepare(
+      "INSERT INTO api_tokens (token_hash, owner_role, owner_id, label, created_at, expires_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, token.token_hash);
+  s.BindText(2, domain::RoleName(token.owner.role));
+  s.BindInt64(3, token.owner.id);
+  s.BindText(4, token.label);
+  s.BindInt64(5, MicrosFromTimestamp(token.created_at));
+  s.BindOptionalInt64(6, OptionalMicros(token.expires_at));
+  if (auto ran = s.Run(); !ran) return While("inserting API token", ran.error());
+  return {};
+}
+
+Result<void> SqliteWriteTx::InsertSession(const domain::Session& session) {
+  auto statement = db_.Prepare(
+      "INSERT INTO sessions (session_hash, owner_role, owner_id, csrf_token, created_at,"
+      " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, session.session_hash);
+  s.BindText(2, domain::RoleName(session.owner.role));
+  s.BindInt64(3, session.owner.id);
+  s.BindText(4, session.csrf_token);
+  s.BindInt64(5, MicrosFromTimestamp(session.created_at));
+  s.BindInt64(6, MicrosFromTimestamp(session.expires_at));
+  if (auto ran = s.Run(); !ran) return While("inserting session", ran.error());
+  return {};
+}
+
+Result<void> SqliteWriteTx::DeleteSession(const std::string& session_hash) {
+  // Deleting a session that is already gone is fine: logging out twice is not an error.
+  auto statement = db_.Prepare("DELETE FROM sessions WHERE session_hash = ?1");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, session_hash);
+  return (*statement)->Run();
+}
+
+Result<std::optional<IdempotencyRecord>> SqliteWriteTx::FindIdempotency(const std::string& scope,
+                                                                        const std::string& key) {
+  return sqlite::FindIdempotency(db_, scope, key);
+}
+
+Result<void> SqliteWriteTx::InsertIdempotency(const IdempotencyRecord& r) {
+  auto statement = db_.Prepare(
+      "INSERT INTO idempotency (scope, key, fingerprint, status, body, location, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, r.scope);
+  s.BindText(2, r.key);
+  s.BindText(3, r.fingerprint);
+  s.BindInt64(4, r.status);
+  s.BindText(5, r.body);
+  s.BindText(6, r.location);
+  s.BindInt64(7, MicrosFromTimestamp(r.created_at));
+  if (auto ran = s.Run(); !ran) {
+    return While("recording idempotency key " + r.key + " for " + r.scope, ran.error());
+  }
+  return {};
+}
+
+}  // namespace redress::store::sqlite

@@ -1,0 +1,41 @@
+// WriteTx on the SQLite writer connection. The writer thread creates one per batch and
+// hands it to each write in turn; the transaction and savepoints around each write are the
+// writer's business (sqlite_store.cc), so this class only runs statements.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace redress::store::sqlite {
+
+class SqliteWriteTx final : public WriteTx {
+ public:
+  explicit SqliteWriteTx(Database& db) : db_(db) {}
+
+  Result<int64_t> NextCaseId() override;
+  Result<domain::CaseState> LoadCaseForUpdate(int64_t case_id) override;
+  Result<void> AppendEvents(const std::optional<domain::CaseState>& before,
+                            const std::vector<domain::Event>& events,
+                            const domain::CaseState& after) override;
+  Result<void> InsertCustomer(domain::Customer& customer) override;
+  Result<void> InsertUser(domain::User& user) override;
+  Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) override;
+  Result<void> InsertApiToken(const domain::ApiToken& token) override;
+  Result<void> InsertSession(const domain::Session& session) override;
+  Result<void> DeleteSession(const std::string& session_hash) override;
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& scope,
+                                                           const std::string& key) override;
+  Result<void> InsertIdempotency(const IdempotencyRecord& record) override;
+
+ private:
+  Result<void> WriteProjection(const domain::CaseState& after);
+  Result<void> InsertEvent(const domain::Event& event);
+
+  Database& db_;
+};
+
+}  // namespace redress::store::sqlite

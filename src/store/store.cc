@@ -1,0 +1,22 @@
+#include "store/store.h"
+
+#include <future>
+#include <memory>
+#include <utility>
+
+namespace redress::store {
+
+// Must not be called from a WriteDone callback: that runs on the writer thread, which
+// would then wait for itself.
+Result<void> Store::Write(WriteFn fn) {
+  // Shared, so the promise outlives a writer thread that is still inside set_value when
+  // this thread wakes up and returns.
+  auto promise = std::make_shared<std::promise<Result<void>>>();
+  std::future<Result<void>> future = promise->get_future();
+  SubmitWrite(std::move(fn), [promise](Result<void> result) {
+    promise->set_value(std::move(result));
+  });
+  return future.get();
+}
+
+}  // namespace redress::store
