@@ -16,5 +16,5 @@ find_package(GTest REQUIRED CONFIG)                           # GTest::gtest, GT
 find_package(benchmark REQUIRED CONFIG)                       # benchmark::benchmark
 include(GoogleTest)
 
-# Boost.Asio/Beast: no deprecated names, and one shared definition of the coroutine support.
-add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+# Boost.Asio: no deprecated names.
+add_compile_definitions(BOOST_ASIO_NO_DEPRECATED)

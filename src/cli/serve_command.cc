@@ -69,17 +69,18 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  http::ServerOptions server_options;
-  server_options.listen = config.listen;
-  server_options.threads = config.threads;
-  server_options.body_limit_bytes = static_cast<uint64_t>(config.body_limit_bytes);
-  http::Server server(services, router, authenticator, server_options);
+  auto server_options = http::ServerOptionsFromConfig(config);
+  if (!server_options) {
+    PrintError(server_options.error());
+    return 2;
+  }
+  http::Server server(services, router, authenticator, *server_options);
   auto port = server.Start();
   if (!port) {
     PrintError(port.error());
     return 1;
   }
-  const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  const std::string& host = server_options->host;
   app::Log(app::LogLevel::kInfo, "serving",
            {{"listen", host + ":" + std::to_string(*port)}, {"db", config.db},
             {"threads", config.threads}});

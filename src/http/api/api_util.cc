@@ -77,7 +77,7 @@ Response MakeReply(const RequestContext& /*ctx*/, const Reply& reply) {
 }
 
 Response MakeProblem(const RequestContext& ctx, const Error& error) {
-  return ProblemResponse(ctx.request, error, ctx.request_id);
+  return ProblemResponse(error, ctx.request_id);
 }
 
 Result<json::object> BodyObject(const RequestContext& ctx) {

@@ -31,13 +31,15 @@ Result<domain::NewCustomer> ReadNewCustomer(const json::object& body) {
   input.phones = std::move(*phones);
   auto social = OptionalObjectArray(body, "social");
   if (!social) return Fail(social.error());
-  for (size_t i = 0; i < social->size(); ++i) {
-    const json::object& entry = (*social)[i];
-    const std::string where = "social[" + std::to_string(i) + "]";
-    auto network = RequireString(entry, "network");
-    auto handle = RequireString(entry, "handle");
-    if (!network) return Fail(ErrorCode::kInvalidArgument, where + "." + network.error().message, where + ".network");
-    if (!handle) return Fail(ErrorCode::kInvalidArgument, where + "." + handle.error().message, where + ".handle");
+  for (const JsonObjectItem& item : *social) {
+    if (auto unknown = RejectUnknownFields(*item.object, {"network", "handle"}, item.path);
+        !unknown) {
+      return Fail(unknown.error());
+    }
+    auto network = RequireString(*item.object, "network", item.path);
+    if (!network) return Fail(network.error());
+    auto handle = RequireString(*item.object, "handle", item.path);
+    if (!handle) return Fail(handle.error());
     input.social.push_back({*network, *handle});
   }
   return input;
