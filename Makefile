@@ -19,7 +19,11 @@ build: deps
 
 run: build
 	@mkdir -p $(dir $(DB))
-	@if [ ! -f $(DB) ]; then ./$(RELEASE_DIR)/src/redress demo --db $(DB); fi
+	@# The demo database is built under a temporary name and renamed when complete, so an
+	@# interrupted first run never leaves a half-loaded database behind.
+	@if [ ! -f $(DB) ]; then rm -f $(DB).new $(DB).new-wal $(DB).new-shm && \
+	   ./$(RELEASE_DIR)/src/redress demo --db $(DB).new && mv $(DB).new $(DB); \
+	 else ./$(RELEASE_DIR)/src/redress demo --logins-only; fi
 	@./$(RELEASE_DIR)/src/redress serve --db $(DB) --listen $(LISTEN)
 
 build-test: deps

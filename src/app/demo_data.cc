@@ -41,6 +41,12 @@ struct CustomerSeed {
   std::vector<d::NewCustomer::Social> social;
 };
 
+const CustomerSeed kCustomers[] = {
+    {"Asha Rao", {"asha.rao@example.com"}, {"+919812345678"}, {{"x", "asha_r"}}},
+    {"Seeta Hariharan", {"seeta@example.net"}, {"+14155550142"}, {}},
+    {"Daniel Kim", {"daniel.kim@example.org", "dk@work.example.org"}, {}, {{"instagram", "dan.kim"}}},
+    {"Meera Joshi", {"meera.joshi@example.in"}, {"+919900112233"}, {}},
+};
 // Collects what the loader did, and moves a synthetic clock forward so the demo timeline
 // reads like days of real work rather than one instant.
 class Loader {
@@ -153,6 +159,17 @@ d::Principal AsCustomer(const d::Customer& c) {
 
 }  // namespace
 
+std::vector<DemoLogin> DemoLogins() {
+  std::vector<DemoLogin> logins;
+  for (const StaffSeed& seed : kStaff) {
+    logins.push_back({d::RoleName(seed.role), seed.email, kDemoPassword, seed.name});
+  }
+  for (const CustomerSeed& seed : kCustomers) {
+    logins.push_back({"customer", seed.emails.front(), kDemoPassword, seed.name});
+  }
+  return logins;
+}
+
 Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
   auto existing = store.ListUsers();
   if (!existing) return Fail(existing.error());
@@ -166,8 +183,6 @@ Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
   for (const StaffSeed& seed : kStaff) {
     auto user = load.AddStaff(seed);
     if (!user) return Fail(user.error());
-    load.summary().logins.push_back(
-        {d::RoleName(seed.role), seed.email, kDemoPassword, seed.name});
     staff.push_back(std::move(*user));
   }
   const d::User& priya = staff[0];
@@ -175,17 +190,11 @@ Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
   const d::User& mei = staff[2];
   const d::User& omar = staff[3];
 
-  const CustomerSeed customer_seeds[] = {
-      {"Asha Rao", {"asha.rao@example.com"}, {"+919812345678"}, {{"x", "asha_r"}}},
-      {"Seeta Hariharan", {"seeta@example.net"}, {"+14155550142"}, {}},
-      {"Daniel Kim", {"daniel.kim@example.org", "dk@work.example.org"}, {}, {{"instagram", "dan.kim"}}},
-      {"Meera Joshi", {"meera.joshi@example.in"}, {"+919900112233"}, {}},
-  };
+
   std::vector<d::Customer> customers;
-  for (const CustomerSeed& seed : customer_seeds) {
+  for (const CustomerSeed& seed : kCustomers) {
     auto customer = load.AddCustomer(seed);
     if (!customer) return Fail(customer.error());
-    load.summary().logins.push_back({"customer", seed.emails.front(), kDemoPassword, seed.name});
     customers.push_back(std::move(*customer));
   }
   const d::Principal asha = AsCustomer(customers[0]);
@@ -270,6 +279,7 @@ Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
                         d::Channel::kChat));
   DEMO_TRY(load.Status(tom.AsPrincipal(), *solved, d::CaseStatus::kSolved, "Invoice sent"));
 
+  load.summary().logins = DemoLogins();
   return load.summary();
 }
 

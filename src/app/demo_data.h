@@ -28,6 +28,9 @@ struct DemoSummary {
   int events = 0;
 };
 
+/// The demo accounts (staff and customers) with their password, without touching a database.
+std::vector<DemoLogin> DemoLogins();
+
 /// Loads the demo data. kConflict if the database already has users (the demo is only for
 /// an empty installation).
 Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock);
