@@ -36,7 +36,7 @@ struct RequestContext {
   std::string path;  // decoded path without the query
   std::map<std::string, std::string, std::less<>> path_params;
   std::map<std::string, std::string, std::less<>> query;  // decoded query parameters
-  std::optional<domain::Principal> principal;  // set for every route but kAnyone ones
+  std::optional<domain::Principal> principal;             // set for every route but kAnyone ones
   /// How the principal authenticated; unsafe methods with a session cookie need CSRF.
   bool via_session_cookie = false;
   std::string request_id;
@@ -44,6 +44,7 @@ struct RequestContext {
 
   /// The principal; only call on routes whose Access is not kAnyone.
   const domain::Principal& who() const { return *principal; }
+  /// The first value of header `name` (case-insensitive); nullopt if the header is absent.
   std::optional<std::string_view> Header(std::string_view name) const;
 };
 

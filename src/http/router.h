@@ -2,6 +2,16 @@
 // and `{name}` parameters: "/api/v1/cases/{id}/events". A path that matches no pattern is
 // 404; a path that matches but not with this method is 405 with an Allow header listing
 // the methods that would work.
+//
+// Matching is per segment on the encoded path, so an encoded "/" (%2F) inside a parameter
+// stays inside it; literal segments and parameter values are compared and returned
+// percent-decoded. A parameter never matches an empty segment, and a trailing slash is a
+// different path: "/cases/" matches neither "/cases" nor "/cases/{id}". When several patterns
+// match, the one with a literal segment where the others have a parameter wins ("/cases/stats"
+// beats "/cases/{id}"), whatever the order of Add.
+//
+// Add every route before the server starts; the router is then read-only and shared by
+// all I/O threads without locking.
 #pragma once
 
 #include <functional>
@@ -22,9 +32,11 @@ using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>
 
 class Router {
  public:
-  /// Registers a handler. `auth` says who may reach it before the handler runs
+  /// Registers a handler. `access` says who may reach it before the handler runs
   /// (anyone, any authenticated principal, staff only, admins only); handlers then apply
-  /// finer rules (a customer's own case) with domain/permissions.h.
+  /// finer rules (a customer's own case) with domain/permissions.h. A malformed pattern
+  /// (not starting with "/", an empty or unclosed "{}") or a second handler for the same
+  /// method and pattern is a programming error and throws std::logic_error at startup.
   void Add(boost::beast::http::verb method, std::string pattern, Access access, Handler handler);
 
   struct Match {
@@ -34,8 +46,10 @@ class Router {
     std::map<std::string, std::string, std::less<>> params;
   };
 
-  /// The matching route, or an Error: kNotFound for an unknown path, or a 405 marker via
-  /// `allowed` being filled with the methods registered for that path.
+  /// The matching route for `encoded_path` (the request target's path, still
+  /// percent-encoded, without the query). nullopt when no route matches this method; then
+  /// `allowed` (if given) is filled with the methods registered for the path, sorted and
+  /// without duplicates: empty means 404, non-empty means 405.
   std::optional<Match> Find(boost::beast::http::verb method, std::string_view path,
                             std::vector<boost::beast::http::verb>* allowed) const;
 
@@ -43,7 +57,7 @@ class Router {
   struct Route {
     boost::beast::http::verb method;
     std::string pattern;
-    std::vector<std::string> segments;  // "{id}" marks a parameter
+    std::vector<std::string> segments;  // "{id}" marks a parameter; literals are decoded
     Access access;
     Handler handler;
   };
