@@ -100,6 +100,9 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   app::Log(app::LogLevel::kInfo, "stopping", {{"signal", signal_number}});
   server.Stop();
   server.Wait();
+  // Finish the writes still queued while the server's io_contexts exist: their completions
+  // are posted there, and must not outlive them.
+  store->reset();
   return 0;
 }
 
