@@ -60,6 +60,19 @@ TEST_F(HealthTest, OpenApiDocumentIsServed) {
   EXPECT_NE(r.body.find("/api/v1/cases/{id}/events"), std::string::npos);
 }
 
+TEST_F(HealthTest, OpenApiDocumentDescribesEveryRoute) {
+  HttpResponse r = Client().Get("/api/v1/openapi.yaml");
+  ASSERT_EQ(r.status, 200) << r.Describe();
+  for (std::string path :
+       {"/healthz:", "/readyz:", "/metrics:", "/api/v1/auth/login:", "/api/v1/auth/logout:",
+        "/api/v1/me:", "/api/v1/customers:", "/api/v1/customers/{id}:", "/api/v1/cases:",
+        "/api/v1/cases/{id}:", "/api/v1/cases/{id}/events:", "/api/v1/cases/{id}/messages:",
+        "/api/v1/cases/{id}/notes:", "/api/v1/cases/{id}/assign:", "/api/v1/cases/{id}/status:",
+        "/api/v1/cases/{id}/priority:", "/api/v1/cases/{id}/category:", "/api/v1/users:"}) {
+    EXPECT_NE(r.body.find(path), std::string::npos) << path << " is not in openapi.yaml";
+  }
+}
+
 TEST_F(HealthTest, EveryResponseCarriesARequestId) {
   HttpResponse ok = Client().Get("/healthz");
   HttpResponse missing = Client().Get("/no/such/path");

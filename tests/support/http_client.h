@@ -68,6 +68,14 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Writes `bytes` exactly as given on a new connection and returns everything the server
+/// sends until it closes the connection or `timeout` passes: for tests of HTTP framing
+/// itself (garbage, chunked bodies, pipelining) that a well-behaved client cannot produce.
+/// A connection failure is reported in `error` (if given) and gives an empty string.
+std::string RawExchange(const std::string& host, uint16_t port, std::string_view bytes,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                        std::string* error = nullptr);
+
 /// `{"Authorization", "Bearer <token>"}` plus `extra`.
 Headers Bearer(const std::string& token, Headers extra = {});
 

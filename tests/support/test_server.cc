@@ -3,16 +3,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <mutex>
 #include <sstream>
@@ -296,27 +300,120 @@ TestServer::~TestServer() {
 
 ::testing::AssertionResult TestServer::Start() {
   if (dir().empty()) return ::testing::AssertionFailure() << Errno("mkdtemp");
-  ProcessResult migrate = Cli({"migrate"});
-  if (!migrate.Ok()) {
-    return ::testing::AssertionFailure() << "redress migrate: " << migrate.Describe();
-  }
   agent1_ = {0, "agent1@redress.test", "Priya (L1)", "agent", 1, "correct horse battery", ""};
   agent2_ = {0, "agent2@redress.test", "Dev (L2)", "agent", 2, "", ""};
   supervisor_ = {0, "supervisor@redress.test", "Sam Supervisor", "supervisor", 2, "", ""};
   admin_ = {0, "admin@redress.test", "Ada Admin", "admin", 3, "", ""};
-  for (StaffAccount* account : {&agent1_, &agent2_, &supervisor_, &admin_}) {
-    auto added = AddStaff(*account);
-    if (!added) return added;
-  }
+  const char* fresh = std::getenv("REDRESS_IT_FRESH_DB");
+  auto prepared = fresh != nullptr && std::string(fresh) != "0" ? Prepare(db_path())
+                                                                  : PrepareFromTemplate();
+  if (!prepared) return prepared;
   return Serve();
 }
 
+::testing::AssertionResult TestServer::Prepare(const std::string& db) {
+  ProcessResult migrate = RunCli({"migrate", "--db", db});
+  if (!migrate.Ok()) {
+    return ::testing::AssertionFailure() << "redress migrate: " << migrate.Describe();
+  }
+  for (StaffAccount* account : Accounts()) {
+    auto added = AddStaff(db, *account);
+    if (!added) return added;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult TestServer::PrepareFromTemplate() {
+  // The key covers everything the template depends on: the binary and the account specs.
+  struct stat st {};
+  if (::stat(RedressBinary().c_str(), &st) != 0) {
+    return ::testing::AssertionFailure() << Errno("stat " + RedressBinary());
+  }
+  std::string key = "v1|" + RedressBinary() + "|" + std::to_string(st.st_size) + "|" +
+                    std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  for (const StaffAccount* a : Accounts()) {
+    key += "|" + a->email + "," + a->name + "," + a->role + "," + std::to_string(a->level) +
+           "," + a->password;
+  }
+  std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  char name[64];
+  std::snprintf(name, sizeof name, "redress-it-template-%016zx", std::hash<std::string>{}(key));
+  fs::path templ = base / name;
+
+  // Serialise with other test processes: one builds, the others wait and copy.
+  std::string lock_path = templ.string() + ".lock";
+  Fd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (lock.get() < 0) return ::testing::AssertionFailure() << Errno("open " + lock_path);
+  while (::flock(lock.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) return ::testing::AssertionFailure() << Errno("flock " + lock_path);
+  }
+  fs::path accounts_file = templ / "accounts";
+  if (!fs::exists(accounts_file)) {
+    fs::path building = templ.string() + ".building";
+    fs::remove_all(building, ec);
+    fs::remove_all(templ, ec);
+    if (!fs::create_directories(building, ec)) {
+      return ::testing::AssertionFailure() << "cannot create " << building << ": "
+                                           << ec.message();
+    }
+    auto prepared = Prepare((building / "redress.db").string());
+    if (!prepared) {
+      fs::remove_all(building, ec);
+      return prepared;
+    }
+    std::ofstream out(building / "accounts");
+    for (const StaffAccount* a : Accounts()) {
+      out << a->email << '\t' << a->id << '\t' << a->token << '\n';
+    }
+    out.close();
+    if (!out) return ::testing::AssertionFailure() << "cannot write " << building / "accounts";
+    fs::rename(building, templ, ec);
+    if (ec) {
+      return ::testing::AssertionFailure() << "cannot rename " << building << ": "
+                                           << ec.message();
+    }
+  }
+  for (const fs::directory_entry& entry : fs::directory_iterator(templ, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.rfind("redress.db", 0) != 0) continue;
+    fs::copy_file(entry.path(), dir() / file, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      return ::testing::AssertionFailure() << "cannot copy " << entry.path() << ": "
+                                           << ec.message();
+    }
+  }
+  std::istringstream lines(ReadFile(accounts_file));
+  std::string email, id, token;
+  int found = 0;
+  while (std::getline(lines, email, '\t') && std::getline(lines, id, '\t') &&
+         std::getline(lines, token)) {
+    for (StaffAccount* a : Accounts()) {
+      if (a->email != email) continue;
+      a->id = ParseId(id).value_or(0);
+      a->token = token;
+      ++found;
+    }
+  }
+  if (found != static_cast<int>(Accounts().size()) || !fs::exists(db_path())) {
+    return ::testing::AssertionFailure() << "the template " << templ
+                                         << " is incomplete; delete it and rerun";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 ::testing::AssertionResult TestServer::AddStaff(StaffAccount& account) const {
-  std::vector<std::string> args{"user",   "add",        "--email", account.email,
-                                "--role", account.role, "--level", std::to_string(account.level),
-                                "--name", account.name};
+  return AddStaff(db_path(), account);
+}
+
+::testing::AssertionResult TestServer::AddStaff(const std::string& db, StaffAccount& account) {
+  std::vector<std::string> args{"user",   "add",        "--db",    db,
+                                "--email", account.email, "--role", account.role,
+                                "--level", std::to_string(account.level),
+                                "--name",  account.name};
   if (!account.password.empty()) args.push_back("--password-stdin");
-  ProcessResult added = Cli(args, account.password.empty() ? "" : account.password + "\n");
+  ProcessResult added = RunCli(args, account.password.empty() ? "" : account.password + "\n");
   if (!added.Ok()) {
     return ::testing::AssertionFailure() << "redress user add " << account.email << ": "
                                          << added.Describe();
@@ -327,7 +424,7 @@ TestServer::~TestServer() {
            << "redress user add should print the new user id, printed: [" << added.out << "]";
   }
   account.id = *id;
-  ProcessResult token = Cli({"token", "create", "--email", account.email});
+  ProcessResult token = RunCli({"token", "create", "--db", db, "--email", account.email});
   account.token = Trim(token.out);
   if (!token.Ok() || account.token.rfind("rdt_", 0) != 0) {
     return ::testing::AssertionFailure()

@@ -86,8 +86,14 @@ class TestServer {
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  /// Migrates a new database, creates agent L1 (with a password), agent L2, a supervisor
-  /// (level 2) and an admin (level 3) with a token each, and starts serving.
+  /// Prepares a database with agent L1 (with a password), agent L2, a supervisor (level 2)
+  /// and an admin (level 3), each with a token, and starts serving.
+  ///
+  /// The database is made with the CLI (`migrate`, `user add`, `token create`) once per
+  /// `redress` binary and copied for every later server: ctest runs each test in its own
+  /// process, and rebuilding it each time (nine CLI runs, an argon2 hash among them) would
+  /// dominate the suite's run time. The template lives in the temp dir, keyed by the
+  /// binary's path, size and mtime; REDRESS_IT_FRESH_DB=1 builds from scratch every time.
   ::testing::AssertionResult Start();
 
   /// Starts `redress serve` on the existing database and waits (up to 10 s) for the port
@@ -122,6 +128,7 @@ class TestServer {
 
   /// Creates a staff user through the CLI and a token for it. Fails with the CLI's output.
   ::testing::AssertionResult AddStaff(StaffAccount& account) const;
+  static ::testing::AssertionResult AddStaff(const std::string& db, StaffAccount& account);
 
   /// `redress token create --customer <id>`; empty on failure (reported with ADD_FAILURE).
   std::string CustomerToken(int64_t customer_id) const;
@@ -130,6 +137,12 @@ class TestServer {
   std::string LogTail(size_t max_bytes = 4000) const;
 
  private:
+  std::vector<StaffAccount*> Accounts() { return {&agent1_, &agent2_, &supervisor_, &admin_}; }
+  /// migrate + the four accounts on `db`.
+  ::testing::AssertionResult Prepare(const std::string& db);
+  /// Copies the template database (building it first if needed) and reads the accounts'
+  /// ids and tokens from beside it.
+  ::testing::AssertionResult PrepareFromTemplate();
   ::testing::AssertionResult WaitForPortFile(std::chrono::milliseconds deadline);
   ::testing::AssertionResult Reap(std::chrono::milliseconds deadline, int* status);
 
