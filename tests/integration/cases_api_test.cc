@@ -246,6 +246,71 @@ TEST_F(CasesApiTest, CustomerOpensOwnCaseWithoutNamingThemselves) {
   EXPECT_EQ(Str(events[0], "/actor/name"), "Ravi Kumar");
 }
 
+TEST_F(CasesApiTest, TextRoundTripsExactlyAndTheChainStillVerifies) {
+  std::string name = "Asha Rao \xE2\x80\x94 \xE0\xA4\x86\xE0\xA4\xB6\xE0\xA4\xBE";
+  // A subject is one line; a message body has lines and tabs.
+  std::string subject = "Refund \"lost\" \\ between shop & store \xF0\x9F\x98\xA4";
+  std::string body = "Line one,\n\tindented <b>html</b> & emoji \xF0\x9F\x93\xA6\r\nlast";
+  HttpResponse created = Client().Post(
+      "/api/v1/customers", json::object{{"name", name}, {"emails", json::array{UniqueEmail()}}},
+      Bearer(agent1().token));
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  EXPECT_EQ(Str(Body(created), "/name"), name);
+  int64_t customer_id = Int(Body(created), "/id").value_or(0);
+  json::value c = OpenCase(agent1().token, customer_id, subject, json::object{{"body", body}});
+  ASSERT_TRUE(c.is_object());
+  EXPECT_EQ(Str(c, "/subject"), subject);
+  int64_t id = *Int(c, "/id");
+  HttpResponse reply = CaseAction(agent1().token, id, "messages", json::object{{"body", body}});
+  ASSERT_EQ(reply.status, 201) << reply.Describe();
+  std::vector<json::value> events = AllEvents(agent1().token, id);
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(Str(events[0], "/data/subject"), subject);
+  EXPECT_EQ(Str(events[0], "/data/body"), body);
+  auto reply_event = std::find_if(events.begin(), events.end(), [](const json::value& e) {
+    return Str(e, "/type") == "reply_sent";
+  });
+  ASSERT_NE(reply_event, events.end());
+  EXPECT_EQ(Str(*reply_event, "/data/body"), body);
+  EXPECT_EQ(Str(GetCase(agent1().token, id), "/subject"), subject);
+  ProcessResult verify = server().Cli({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+}
+
+TEST_F(CasesApiTest, SuccessfulResponsesAreJson) {
+  ASSERT_NO_FATAL_FAILURE(SetUpCase());
+  for (std::string path : {"/api/v1/cases/" + std::to_string(case_id_),
+                           "/api/v1/cases/" + std::to_string(case_id_) + "/events",
+                           std::string("/api/v1/cases?limit=1"), std::string("/api/v1/me"),
+                           std::string("/api/v1/users"),
+                           "/api/v1/customers/" + std::to_string(customer_.id)}) {
+    HttpResponse r = Client().Get(path, Bearer(admin().token));
+    ASSERT_EQ(r.status, 200) << path << ": " << r.Describe();
+    EXPECT_EQ(r.Header("Content-Type").value_or("").rfind("application/json", 0), 0u)
+        << path << ": " << r.Header("Content-Type").value_or("<none>");
+    EXPECT_TRUE(r.Json()) << path << ": " << r.body;
+  }
+}
+
+TEST_F(CasesApiTest, ListPagesDefaultToFiftyCases) {
+  TestCustomer customer = NewCustomer();
+  ASSERT_NE(customer.id, 0);
+  HttpClient client = server().Client(/*keep_alive=*/true);
+  for (int i = 0; i < 51; ++i) {
+    HttpResponse r = client.Post(
+        "/api/v1/cases",
+        json::object{{"customer_id", customer.id}, {"subject", "n"}, {"body", "b"}},
+        Bearer(agent1().token));
+    ASSERT_EQ(r.status, 201) << r.Describe();
+  }
+  json::value page = List("customer=" + std::to_string(customer.id));
+  EXPECT_EQ(Array(page, "/items").size(), 50u);
+  ASSERT_TRUE(Str(page, "/next_cursor")) << "51 cases need a second page";
+  json::value rest = List("customer=" + std::to_string(customer.id) + "&cursor=" +
+                          UrlEncode(*Str(page, "/next_cursor")));
+  EXPECT_EQ(Array(rest, "/items").size(), 1u);
+}
+
 TEST_F(CasesApiTest, UnknownCaseIsNotFound) {
   HttpResponse r = Client().Get("/api/v1/cases/987654321", Bearer(agent1().token));
   EXPECT_TRUE(IsProblem(r, 404, "not-found"));
@@ -302,9 +367,15 @@ TEST_F(CasesApiTest, EventsFormAHashChainAndPageWithoutGapsOrDuplicates) {
     EXPECT_TRUE(hashes.insert(*hash).second) << "duplicate hash";
     EXPECT_EQ(Str(events[i], "/prev_hash"), i == 0 ? kGenesis : *Str(events[i - 1], "/hash"));
   }
+  // Event times never go backwards (the fixed-width format sorts as text).
+  for (size_t i = 1; i < events.size(); ++i) {
+    EXPECT_LE(Str(events[i - 1], "/at").value_or("~"), Str(events[i], "/at").value_or(""));
+  }
   json::value c = GetCase(agent1().token, case_id_);
   EXPECT_EQ(Int(c, "/last_seq"), static_cast<int64_t>(events.size()));
   EXPECT_EQ(Str(c, "/head_hash"), Str(events.back(), "/hash"));
+  EXPECT_EQ(Str(c, "/updated_at"), Str(events.back(), "/at"));
+  EXPECT_LT(Str(c, "/opened_at").value_or(""), Str(c, "/updated_at").value_or(""));
 
   // Small pages give exactly the same sequence.
   EXPECT_EQ(AllEvents(agent1().token, case_id_, /*limit=*/1), events);

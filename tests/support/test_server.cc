@@ -561,6 +561,8 @@ HttpClient TestServer::Client(bool keep_alive) const {
   return HttpClient("127.0.0.1", port_, keep_alive);
 }
 
+std::string TestServer::FullLog() const { return ReadFile(dir() / "server.log"); }
+
 std::string TestServer::LogTail(size_t max_bytes) const {
   std::string log = ReadFile(dir() / "server.log");
   if (log.size() > max_bytes) log = "..." + log.substr(log.size() - max_bytes);

@@ -135,6 +135,8 @@ class TestServer {
 
   /// The last `max_bytes` of the server's stderr across every start, for failure messages.
   std::string LogTail(size_t max_bytes = 4000) const;
+  /// Everything the server wrote to stderr across every start (its JSON log).
+  std::string FullLog() const;
 
  private:
   std::vector<StaffAccount*> Accounts() { return {&agent1_, &agent2_, &supervisor_, &admin_}; }
