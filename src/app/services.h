@@ -2,6 +2,8 @@
 // composition root (cli/serve). Passed by reference; owned by whoever built them.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "app/config.h"
 #include "app/metrics.h"
 #include "core/clock.h"
@@ -14,6 +16,9 @@ struct Services {
   Clock& clock;
   const Config& config;
   Metrics& metrics;
+  /// For CPU-heavy work that must not stall an I/O thread (argon2id takes tens of
+  /// milliseconds by design): handlers co_spawn it here and await the result.
+  boost::asio::thread_pool& cpu;
 };
 
 }  // namespace redress::app

@@ -55,7 +55,8 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   }
   SystemClock clock;
   app::Metrics metrics;
-  app::Services services{**store, clock, config, metrics};
+  boost::asio::thread_pool cpu_pool(2);
+  app::Services services{**store, clock, config, metrics, cpu_pool};
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);
   http::Router router;

@@ -233,7 +233,7 @@ class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { app::InitLogging("error", "text"); }
 
-  ServerTest() : clock_(), services_{store_, clock_, config_, metrics_} { AddRoutes(); }
+  ServerTest() : clock_(), services_{store_, clock_, config_, metrics_, cpu_} { AddRoutes(); }
 
   void AddRoutes() {
     using Ctx = RequestContext;
@@ -302,6 +302,7 @@ class ServerTest : public ::testing::Test {
   app::Config config_;
   app::Metrics metrics_;
   NullStore store_;
+  asio::thread_pool cpu_{1};
   app::Services services_;
   Router router_;
   FakeAuthenticator authenticator_;

@@ -5,15 +5,21 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "app/services.h"
 #include "core/result.h"
 #include "http/context.h"
 #include "store/store.h"
@@ -48,6 +54,11 @@ Result<std::optional<int64_t>> QueryInt(const RequestContext& ctx, std::string_v
 std::string EncodeCursor(int64_t position);
 Result<std::optional<int64_t>> QueryCursor(const RequestContext& ctx);
 
+/// Runs `work` on the CPU pool (app::Services::cpu) and resumes the calling coroutine on
+/// its own I/O thread with the result. For work that takes milliseconds (password hashing).
+template <class T>
+boost::asio::awaitable<Result<T>> OnCpuPool(RequestContext& ctx, std::function<Result<T>()> work);
+
 using WriteBody = std::function<Result<Reply>(store::WriteTx&)>;
 
 /// Runs `body` in one durable transaction and answers with its Reply. Honours
@@ -55,5 +66,28 @@ using WriteBody = std::function<Result<Reply>(store::WriteTx&)>;
 /// reply (Idempotency-Replayed: true) without writing; the same key with a different
 /// request is kPreconditionFailed. Errors from `body` become problems.
 boost::asio::awaitable<Response> DurableWrite(RequestContext& ctx, WriteBody body);
+
+// ---- template definitions
+
+template <class T>
+boost::asio::awaitable<Result<T>> OnCpuPool(RequestContext& ctx,
+                                            std::function<Result<T>()> work) {
+  namespace asio = boost::asio;
+  // The same shape as the store bridge in api_util.cc: run on the pool, then post the
+  // result back to the awaiting coroutine's own executor. (co_spawn onto the pool with
+  // use_awaitable corrupted the heap under g++ 12, so it is not used here.)
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
+      [&pool = ctx.services.cpu](auto handler, std::function<Result<T>()> job) {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        asio::post(pool, [shared, executor, job = std::move(job)]() mutable {
+          Result<T> result = job();
+          asio::post(executor, [shared, result = std::move(result)]() mutable {
+            (*shared)(std::move(result));
+          });
+        });
+      },
+      asio::use_awaitable, std::move(work));
+}
 
 }  // namespace redress::http::api

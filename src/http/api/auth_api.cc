@@ -39,7 +39,8 @@ boost::asio::awaitable<Response> Login(RequestContext& ctx) {
   if (!password) co_return MakeProblem(ctx, password.error());
 
   app::AuthService auth(ctx.services.store, ctx.services.clock, ctx.services.config);
-  auto grant = auth.PrepareLogin(*email, *password);
+  auto grant = co_await OnCpuPool<app::LoginGrant>(
+      ctx, [&] { return auth.PrepareLogin(*email, *password); });
   if (!grant) co_return MakeProblem(ctx, grant.error());
 
   // A new session each time, so no Idempotency-Key replay matters here; it is still a

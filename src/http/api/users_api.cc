@@ -48,13 +48,6 @@ Result<domain::User> ReadNewUser(const json::object& body) {
     return Fail(ErrorCode::kInvalidArgument, "field 'level' must be between 1 and 9", "level");
   }
   user.level = static_cast<int>(level->value_or(1));
-  auto password = OptionalString(body, "password");
-  if (!password) return Fail(password.error());
-  if (*password) {
-    auto hash = auth::HashPassword(**password);
-    if (!hash) return Fail(ErrorCode::kInvalidArgument, hash.error().message, "password");
-    user.password_hash = std::move(*hash);
-  }
   return user;
 }
 
@@ -63,6 +56,17 @@ boost::asio::awaitable<Response> CreateUser(RequestContext& ctx) {
   if (!body) co_return MakeProblem(ctx, body.error());
   auto user = ReadNewUser(*body);
   if (!user) co_return MakeProblem(ctx, user.error());
+  auto password = OptionalString(*body, "password");
+  if (!password) co_return MakeProblem(ctx, password.error());
+  if (*password) {
+    auto hash = co_await OnCpuPool<std::string>(
+        ctx, [&] { return auth::HashPassword(**password); });
+    if (!hash) {
+      co_return MakeProblem(ctx, Error{ErrorCode::kInvalidArgument,
+                                       "field 'password': " + hash.error().message, "password"});
+    }
+    user->password_hash = std::move(*hash);
+  }
   user->created_at = ctx.services.clock.Now();
   co_return co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
     if (auto inserted = tx.InsertUser(*user); !inserted) return Fail(inserted.error());
