@@ -32,7 +32,8 @@ class CasesApiTest : public ServerTest {
   // Ids of a list response's items, in order.
   static std::vector<int64_t> Ids(const json::value& page) {
     std::vector<int64_t> ids;
-    for (const json::value& item : Array(page, "/items")) ids.push_back(Int(item, "/id").value_or(0));
+    for (const json::value& item : Array(page, "/items"))
+      ids.push_back(Int(item, "/id").value_or(0));
     return ids;
   }
 
@@ -58,10 +59,11 @@ TEST_F(CasesApiTest, CreateCustomerNormalisesIdentitiesAndIsReadable) {
   std::string email = UniqueEmail("Asha.Rao");
   std::string upper_email = email;
   std::transform(upper_email.begin(), upper_email.end(), upper_email.begin(), ::toupper);
-  json::object body{{"name", "Asha Rao"},
-                    {"emails", json::array{upper_email}},
-                    {"phones", json::array{"+91 98123-45678"}},
-                    {"social", json::array{json::object{{"network", "X"}, {"handle", "@" + handle}}}}};
+  json::object body{
+      {"name", "Asha Rao"},
+      {"emails", json::array{upper_email}},
+      {"phones", json::array{"+91 98123-45678"}},
+      {"social", json::array{json::object{{"network", "X"}, {"handle", "@" + handle}}}}};
   HttpResponse r = Client().Post("/api/v1/customers", body, Bearer(agent1().token));
   ASSERT_EQ(r.status, 201) << r.Describe();
   json::value created = Body(r);
@@ -79,8 +81,8 @@ TEST_F(CasesApiTest, CreateCustomerNormalisesIdentitiesAndIsReadable) {
   EXPECT_EQ(Str(created, "/social/0/handle"), handle);
   EXPECT_TRUE(IsTimestamp(Str(created, "/created_at").value_or(""))) << r.body;
 
-  HttpResponse got = Client().Get("/api/v1/customers/" + std::to_string(id),
-                                  Bearer(supervisor().token));
+  HttpResponse got =
+      Client().Get("/api/v1/customers/" + std::to_string(id), Bearer(supervisor().token));
   ASSERT_EQ(got.status, 200) << got.Describe();
   EXPECT_EQ(Body(got), created);
 }
@@ -104,8 +106,8 @@ TEST_F(CasesApiTest, IdentityHeldByAnotherCustomerIsAConflict) {
 }
 
 TEST_F(CasesApiTest, CustomerNeedsANameAndAValidIdentity) {
-  HttpResponse no_identity = Client().Post(
-      "/api/v1/customers", json::object{{"name", "Nobody"}}, Bearer(agent1().token));
+  HttpResponse no_identity =
+      Client().Post("/api/v1/customers", json::object{{"name", "Nobody"}}, Bearer(agent1().token));
   EXPECT_TRUE(IsProblem(no_identity, 422, "invalid-argument"));
 
   HttpResponse bad_email = Client().Post(
@@ -172,9 +174,9 @@ TEST_F(CasesApiTest, CreateCaseAnswers201WithLocationAndDefaults) {
 TEST_F(CasesApiTest, CreateCaseTakesChannelPriorityAndCategory) {
   TestCustomer customer = NewCustomer();
   ASSERT_NE(customer.id, 0);
-  json::value c = OpenCase(agent1().token, customer.id, "Courier never came",
-                           json::object{{"channel", "email"}, {"priority", "high"},
-                                        {"category", "delivery"}});
+  json::value c =
+      OpenCase(agent1().token, customer.id, "Courier never came",
+               json::object{{"channel", "email"}, {"priority", "high"}, {"category", "delivery"}});
   ASSERT_TRUE(c.is_object());
   EXPECT_EQ(Str(c, "/channel"), "email");
   EXPECT_EQ(Str(c, "/priority"), "high");
@@ -216,8 +218,7 @@ TEST_F(CasesApiTest, CreateCaseRejectsUnknownChannelAndPriority) {
 
 TEST_F(CasesApiTest, StaffCaseForUnknownCustomerIsRefused) {
   HttpResponse r = Client().Post(
-      "/api/v1/cases",
-      json::object{{"customer_id", 987654321}, {"subject", "s"}, {"body", "b"}},
+      "/api/v1/cases", json::object{{"customer_id", 987654321}, {"subject", "s"}, {"body", "b"}},
       Bearer(agent1().token));
   EXPECT_GE(r.status, 400) << r.Describe();
   EXPECT_LT(r.status, 500) << r.Describe();
@@ -279,11 +280,11 @@ TEST_F(CasesApiTest, TextRoundTripsExactlyAndTheChainStillVerifies) {
 
 TEST_F(CasesApiTest, SuccessfulResponsesAreJson) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  for (std::string path : {"/api/v1/cases/" + std::to_string(case_id_),
-                           "/api/v1/cases/" + std::to_string(case_id_) + "/events",
-                           std::string("/api/v1/cases?limit=1"), std::string("/api/v1/me"),
-                           std::string("/api/v1/users"),
-                           "/api/v1/customers/" + std::to_string(customer_.id)}) {
+  for (std::string path :
+       {"/api/v1/cases/" + std::to_string(case_id_),
+        "/api/v1/cases/" + std::to_string(case_id_) + "/events",
+        std::string("/api/v1/cases?limit=1"), std::string("/api/v1/me"),
+        std::string("/api/v1/users"), "/api/v1/customers/" + std::to_string(customer_.id)}) {
     HttpResponse r = Client().Get(path, Bearer(admin().token));
     ASSERT_EQ(r.status, 200) << path << ": " << r.Describe();
     EXPECT_EQ(r.Header("Content-Type").value_or("").rfind("application/json", 0), 0u)
@@ -297,17 +298,17 @@ TEST_F(CasesApiTest, ListPagesDefaultToFiftyCases) {
   ASSERT_NE(customer.id, 0);
   HttpClient client = server().Client(/*keep_alive=*/true);
   for (int i = 0; i < 51; ++i) {
-    HttpResponse r = client.Post(
-        "/api/v1/cases",
-        json::object{{"customer_id", customer.id}, {"subject", "n"}, {"body", "b"}},
-        Bearer(agent1().token));
+    HttpResponse r =
+        client.Post("/api/v1/cases",
+                    json::object{{"customer_id", customer.id}, {"subject", "n"}, {"body", "b"}},
+                    Bearer(agent1().token));
     ASSERT_EQ(r.status, 201) << r.Describe();
   }
   json::value page = List("customer=" + std::to_string(customer.id));
   EXPECT_EQ(Array(page, "/items").size(), 50u);
   ASSERT_TRUE(Str(page, "/next_cursor")) << "51 cases need a second page";
-  json::value rest = List("customer=" + std::to_string(customer.id) + "&cursor=" +
-                          UrlEncode(*Str(page, "/next_cursor")));
+  json::value rest = List("customer=" + std::to_string(customer.id) +
+                          "&cursor=" + UrlEncode(*Str(page, "/next_cursor")));
   EXPECT_EQ(Array(rest, "/items").size(), 1u);
 }
 
@@ -316,8 +317,8 @@ TEST_F(CasesApiTest, UnknownCaseIsNotFound) {
   EXPECT_TRUE(IsProblem(r, 404, "not-found"));
   HttpResponse events = Client().Get("/api/v1/cases/987654321/events", Bearer(agent1().token));
   EXPECT_TRUE(IsProblem(events, 404, "not-found"));
-  HttpResponse message = CaseAction(agent1().token, 987654321, "messages",
-                                    json::object{{"body", "hello?"}});
+  HttpResponse message =
+      CaseAction(agent1().token, 987654321, "messages", json::object{{"body", "hello?"}});
   EXPECT_TRUE(IsProblem(message, 404, "not-found"));
 }
 
@@ -345,16 +346,21 @@ TEST_F(CasesApiTest, OpeningEventStartsTheChainFromGenesis) {
 
 TEST_F(CasesApiTest, EventsFormAHashChainAndPageWithoutGapsOrDuplicates) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  ASSERT_EQ(CaseAction(customer_.token, case_id_, "messages", json::object{{"body", "Any news?"}})
-                .status, 201);
-  ASSERT_EQ(CaseAction(agent1().token, case_id_, "notes", json::object{{"body", "Ask warehouse"}})
-                .status, 201);
-  ASSERT_EQ(CaseAction(agent1().token, case_id_, "messages", json::object{{"body", "On it."}})
-                .status, 201);
-  ASSERT_EQ(CaseAction(agent1().token, case_id_, "priority", json::object{{"priority", "high"}})
-                .status, 200);
+  ASSERT_EQ(
+      CaseAction(customer_.token, case_id_, "messages", json::object{{"body", "Any news?"}}).status,
+      201);
+  ASSERT_EQ(
+      CaseAction(agent1().token, case_id_, "notes", json::object{{"body", "Ask warehouse"}}).status,
+      201);
+  ASSERT_EQ(
+      CaseAction(agent1().token, case_id_, "messages", json::object{{"body", "On it."}}).status,
+      201);
+  ASSERT_EQ(
+      CaseAction(agent1().token, case_id_, "priority", json::object{{"priority", "high"}}).status,
+      200);
   ASSERT_EQ(CaseAction(agent1().token, case_id_, "category", json::object{{"category", "returns"}})
-                .status, 200);
+                .status,
+            200);
 
   std::vector<json::value> events = AllEvents(agent1().token, case_id_);
   ASSERT_GE(events.size(), 6u);
@@ -432,9 +438,8 @@ TEST_F(CasesApiTest, StaffReplyIsAReplySentAndOpensANewCase) {
   ASSERT_EQ(r.status, 201) << r.Describe();
   json::value result = Body(r);
   json::array events = Array(result, "/events");
-  auto reply = std::find_if(events.begin(), events.end(), [](const json::value& e) {
-    return Str(e, "/type") == "reply_sent";
-  });
+  auto reply = std::find_if(events.begin(), events.end(),
+                            [](const json::value& e) { return Str(e, "/type") == "reply_sent"; });
   ASSERT_NE(reply, events.end()) << r.body;
   EXPECT_EQ(Str(*reply, "/visibility"), "public");
   EXPECT_EQ(Str(*reply, "/actor/kind"), "staff");
@@ -495,8 +500,8 @@ TEST_F(CasesApiTest, NotesAreInternalAndDoNotCountAsAResponse) {
 
 TEST_F(CasesApiTest, FirstAssignmentIsNotATransfer) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  HttpResponse r = CaseAction(supervisor().token, case_id_, "assign",
-                              json::object{{"owner_id", agent1().id}});
+  HttpResponse r =
+      CaseAction(supervisor().token, case_id_, "assign", json::object{{"owner_id", agent1().id}});
   ASSERT_EQ(r.status, 200) << r.Describe();
   json::value result = Body(r);
   EXPECT_EQ(Int(result, "/case/owner/id"), agent1().id);
@@ -513,14 +518,15 @@ TEST_F(CasesApiTest, FirstAssignmentIsNotATransfer) {
 TEST_F(CasesApiTest, TransferNeedsReasonAndHandoffNoteAndIsCounted) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
   ASSERT_EQ(CaseAction(agent1().token, case_id_, "assign", json::object{{"owner_id", agent1().id}})
-                .status, 200);
+                .status,
+            200);
 
-  HttpResponse bare = CaseAction(agent1().token, case_id_, "assign",
-                                 json::object{{"owner_id", agent2().id}});
+  HttpResponse bare =
+      CaseAction(agent1().token, case_id_, "assign", json::object{{"owner_id", agent2().id}});
   EXPECT_TRUE(IsProblem(bare, 422, "invalid-argument"));
-  HttpResponse reason_only = CaseAction(
-      agent1().token, case_id_, "assign",
-      json::object{{"owner_id", agent2().id}, {"reason", "needs L2 authority"}});
+  HttpResponse reason_only =
+      CaseAction(agent1().token, case_id_, "assign",
+                 json::object{{"owner_id", agent2().id}, {"reason", "needs L2 authority"}});
   EXPECT_TRUE(IsProblem(reason_only, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(reason_only), "/field"), "handoff_note") << reason_only.body;
   HttpResponse note_only = CaseAction(
@@ -528,9 +534,9 @@ TEST_F(CasesApiTest, TransferNeedsReasonAndHandoffNoteAndIsCounted) {
       json::object{{"owner_id", agent2().id}, {"handoff_note", "refund of 4,999 requested"}});
   EXPECT_TRUE(IsProblem(note_only, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(note_only), "/field"), "reason") << note_only.body;
-  HttpResponse empty = CaseAction(
-      agent1().token, case_id_, "assign",
-      json::object{{"owner_id", agent2().id}, {"reason", ""}, {"handoff_note", ""}});
+  HttpResponse empty =
+      CaseAction(agent1().token, case_id_, "assign",
+                 json::object{{"owner_id", agent2().id}, {"reason", ""}, {"handoff_note", ""}});
   EXPECT_TRUE(IsProblem(empty, 422, "invalid-argument"));
 
   // None of the refused attempts changed anything.
@@ -557,8 +563,8 @@ TEST_F(CasesApiTest, TransferNeedsReasonAndHandoffNoteAndIsCounted) {
 
 TEST_F(CasesApiTest, AssigningToAnUnknownUserIsInvalid) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  HttpResponse r = CaseAction(agent1().token, case_id_, "assign",
-                              json::object{{"owner_id", 987654321}});
+  HttpResponse r =
+      CaseAction(agent1().token, case_id_, "assign", json::object{{"owner_id", 987654321}});
   ASSERT_TRUE(IsProblem(r, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(r), "/field"), "owner_id");
   EXPECT_TRUE(IsNull(GetCase(agent1().token, case_id_), "/owner"));
@@ -568,8 +574,9 @@ TEST_F(CasesApiTest, AssigningToAnUnknownUserIsInvalid) {
 
 TEST_F(CasesApiTest, StatusChangesAreRecordedAndSameStatusConflicts) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  HttpResponse r = CaseAction(agent1().token, case_id_, "status",
-                              json::object{{"status", "on_hold"}, {"reason", "waiting for courier"}});
+  HttpResponse r =
+      CaseAction(agent1().token, case_id_, "status",
+                 json::object{{"status", "on_hold"}, {"reason", "waiting for courier"}});
   ASSERT_EQ(r.status, 200) << r.Describe();
   json::value result = Body(r);
   EXPECT_EQ(Str(result, "/case/status"), "on_hold");
@@ -580,18 +587,18 @@ TEST_F(CasesApiTest, StatusChangesAreRecordedAndSameStatusConflicts) {
   EXPECT_EQ(Str(events[0], "/data/to"), "on_hold");
   EXPECT_EQ(Str(events[0], "/data/reason"), "waiting for courier");
 
-  HttpResponse same = CaseAction(agent1().token, case_id_, "status",
-                                 json::object{{"status", "on_hold"}});
+  HttpResponse same =
+      CaseAction(agent1().token, case_id_, "status", json::object{{"status", "on_hold"}});
   EXPECT_TRUE(IsProblem(same, 409, "conflict"));
-  HttpResponse bogus = CaseAction(agent1().token, case_id_, "status",
-                                  json::object{{"status", "resolved-ish"}});
+  HttpResponse bogus =
+      CaseAction(agent1().token, case_id_, "status", json::object{{"status", "resolved-ish"}});
   ASSERT_TRUE(IsProblem(bogus, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(bogus), "/field"), "status");
   EXPECT_EQ(Int(GetCase(agent1().token, case_id_), "/last_seq"), 2);
 
   for (std::string status : {"open", "pending", "solved"}) {
-    HttpResponse step = CaseAction(agent1().token, case_id_, "status",
-                                   json::object{{"status", status}});
+    HttpResponse step =
+        CaseAction(agent1().token, case_id_, "status", json::object{{"status", status}});
     ASSERT_EQ(step.status, 200) << status << ": " << step.Describe();
     EXPECT_EQ(Str(Body(step), "/case/status"), status);
   }
@@ -599,8 +606,9 @@ TEST_F(CasesApiTest, StatusChangesAreRecordedAndSameStatusConflicts) {
 
 TEST_F(CasesApiTest, CustomerMessageReopensASolvedCase) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  ASSERT_EQ(CaseAction(agent1().token, case_id_, "status", json::object{{"status", "solved"}})
-                .status, 200);
+  ASSERT_EQ(
+      CaseAction(agent1().token, case_id_, "status", json::object{{"status", "solved"}}).status,
+      200);
   HttpResponse r = CaseAction(customer_.token, case_id_, "messages",
                               json::object{{"body", "It is not solved, the refund never came."}});
   ASSERT_EQ(r.status, 201) << r.Describe();
@@ -609,23 +617,24 @@ TEST_F(CasesApiTest, CustomerMessageReopensASolvedCase) {
 
 TEST_F(CasesApiTest, ClosedCaseIsReadOnly) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  ASSERT_EQ(CaseAction(agent1().token, case_id_, "status", json::object{{"status", "closed"}})
-                .status, 200);
-  EXPECT_TRUE(IsProblem(CaseAction(customer_.token, case_id_, "messages",
-                                   json::object{{"body", "hello?"}}),
-                        409, "conflict"));
-  EXPECT_TRUE(IsProblem(CaseAction(agent1().token, case_id_, "messages",
-                                   json::object{{"body", "reply"}}),
-                        409, "conflict"));
-  EXPECT_TRUE(IsProblem(CaseAction(agent1().token, case_id_, "status",
-                                   json::object{{"status", "open"}}),
-                        409, "conflict"));
-  EXPECT_TRUE(IsProblem(CaseAction(agent1().token, case_id_, "notes",
-                                   json::object{{"body", "note"}}),
-                        409, "conflict"));
-  EXPECT_TRUE(IsProblem(CaseAction(agent1().token, case_id_, "priority",
-                                   json::object{{"priority", "urgent"}}),
-                        409, "conflict"));
+  ASSERT_EQ(
+      CaseAction(agent1().token, case_id_, "status", json::object{{"status", "closed"}}).status,
+      200);
+  EXPECT_TRUE(
+      IsProblem(CaseAction(customer_.token, case_id_, "messages", json::object{{"body", "hello?"}}),
+                409, "conflict"));
+  EXPECT_TRUE(
+      IsProblem(CaseAction(agent1().token, case_id_, "messages", json::object{{"body", "reply"}}),
+                409, "conflict"));
+  EXPECT_TRUE(
+      IsProblem(CaseAction(agent1().token, case_id_, "status", json::object{{"status", "open"}}),
+                409, "conflict"));
+  EXPECT_TRUE(
+      IsProblem(CaseAction(agent1().token, case_id_, "notes", json::object{{"body", "note"}}), 409,
+                "conflict"));
+  EXPECT_TRUE(IsProblem(
+      CaseAction(agent1().token, case_id_, "priority", json::object{{"priority", "urgent"}}), 409,
+      "conflict"));
   json::value c = GetCase(agent1().token, case_id_);
   EXPECT_EQ(Str(c, "/status"), "closed");
   EXPECT_EQ(Int(c, "/last_seq"), 2);
@@ -633,20 +642,20 @@ TEST_F(CasesApiTest, ClosedCaseIsReadOnly) {
 
 TEST_F(CasesApiTest, PriorityAndCategoryChangesAreRecorded) {
   ASSERT_NO_FATAL_FAILURE(SetUpCase());
-  HttpResponse p = CaseAction(agent1().token, case_id_, "priority",
-                              json::object{{"priority", "urgent"}});
+  HttpResponse p =
+      CaseAction(agent1().token, case_id_, "priority", json::object{{"priority", "urgent"}});
   ASSERT_EQ(p.status, 200) << p.Describe();
   EXPECT_EQ(Str(Body(p), "/case/priority"), "urgent");
   EXPECT_EQ(Str(Body(p), "/events/0/type"), "priority_changed");
   EXPECT_EQ(Str(Body(p), "/events/0/data/from"), "normal");
   EXPECT_EQ(Str(Body(p), "/events/0/data/to"), "urgent");
-  HttpResponse bad_priority = CaseAction(agent1().token, case_id_, "priority",
-                                         json::object{{"priority", "extreme"}});
+  HttpResponse bad_priority =
+      CaseAction(agent1().token, case_id_, "priority", json::object{{"priority", "extreme"}});
   ASSERT_TRUE(IsProblem(bad_priority, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(bad_priority), "/field"), "priority");
 
-  HttpResponse c = CaseAction(agent1().token, case_id_, "category",
-                              json::object{{"category", "returns"}});
+  HttpResponse c =
+      CaseAction(agent1().token, case_id_, "category", json::object{{"category", "returns"}});
   ASSERT_EQ(c.status, 200) << c.Describe();
   EXPECT_EQ(Str(Body(c), "/case/category"), "returns");
   EXPECT_EQ(Str(Body(c), "/events/0/type"), "category_changed");
@@ -664,9 +673,10 @@ TEST_F(CasesApiTest, ListFiltersByStatusOwnerLevelAndCustomer) {
   int64_t third = Int(OpenCase(agent1().token, customer.id, "three"), "/id").value_or(0);
   ASSERT_TRUE(assigned && second && third);
   ASSERT_EQ(CaseAction(agent1().token, assigned, "assign", json::object{{"owner_id", agent2().id}})
-                .status, 200);
-  ASSERT_EQ(CaseAction(agent2().token, assigned, "status", json::object{{"status", "open"}})
-                .status, 200);
+                .status,
+            200);
+  ASSERT_EQ(CaseAction(agent2().token, assigned, "status", json::object{{"status", "open"}}).status,
+            200);
   // A case of someone else, which no customer filter below may return.
   TestCustomer other = NewCustomer();
   ASSERT_NE(Int(OpenCase(agent1().token, other.id, "other"), "/id").value_or(0), 0);
@@ -675,8 +685,7 @@ TEST_F(CasesApiTest, ListFiltersByStatusOwnerLevelAndCustomer) {
   EXPECT_EQ(Ids(List(c)), (std::vector<int64_t>{third, second, assigned})) << "newest first";
   EXPECT_EQ(Ids(List(c + "&status=open")), std::vector<int64_t>{assigned});
   EXPECT_EQ(Ids(List(c + "&status=new")), (std::vector<int64_t>{third, second}));
-  EXPECT_EQ(Ids(List(c + "&owner=" + std::to_string(agent2().id))),
-            std::vector<int64_t>{assigned});
+  EXPECT_EQ(Ids(List(c + "&owner=" + std::to_string(agent2().id))), std::vector<int64_t>{assigned});
   EXPECT_EQ(Ids(List(c + "&owner=none")), (std::vector<int64_t>{third, second}));
   EXPECT_EQ(Ids(List(c + "&level=1")), (std::vector<int64_t>{third, second, assigned}));
   EXPECT_EQ(Ids(List(c + "&level=2")), std::vector<int64_t>{});
@@ -695,8 +704,9 @@ TEST_F(CasesApiTest, ListFiltersByStatusOwnerLevelAndCustomer) {
 }
 
 TEST_F(CasesApiTest, ListFilterValuesAreValidated) {
-  for (std::string query : {"status=bogus", "owner=someone", "level=first", "customer=abc",
-                            "limit=0", "limit=201", "limit=-5", "limit=1x", "cursor=not-a-cursor"}) {
+  for (std::string query :
+       {"status=bogus", "owner=someone", "level=first", "customer=abc", "limit=0", "limit=201",
+        "limit=-5", "limit=1x", "cursor=not-a-cursor"}) {
     HttpResponse r = Client().Get("/api/v1/cases?" + query, Bearer(agent1().token));
     EXPECT_TRUE(IsProblem(r, 422, "invalid-argument")) << query;
   }
@@ -746,8 +756,8 @@ TEST_F(CasesApiTest, NewCasesDoNotDisturbAPaginationInProgress) {
   ASSERT_TRUE(cursor) << json::serialize(first);
   // A case opened between two pages is newer than the cursor, so page two is unaffected.
   ASSERT_NE(Int(OpenCase(agent1().token, customer.id, "late"), "/id").value_or(0), 0);
-  json::value second = List(base.substr(std::string("/api/v1/cases?").size()) + "&cursor=" +
-                            UrlEncode(*cursor));
+  json::value second =
+      List(base.substr(std::string("/api/v1/cases?").size()) + "&cursor=" + UrlEncode(*cursor));
   std::vector<int64_t> all = Ids(first);
   std::vector<int64_t> rest = Ids(second);
   all.insert(all.end(), rest.begin(), rest.end());

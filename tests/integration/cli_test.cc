@@ -116,8 +116,8 @@ TEST_F(CliTest, TokenCreateNeedsExactlyOneOwner) {
   ProcessResult neither = RunCli({"token", "create", "--db", db_});
   EXPECT_NE(neither.exit_code, 0) << neither.Describe();
   EXPECT_FALSE(neither.err.empty()) << neither.Describe();
-  ProcessResult both = RunCli(
-      {"token", "create", "--db", db_, "--email", "both@redress.test", "--customer", "1"});
+  ProcessResult both =
+      RunCli({"token", "create", "--db", db_, "--email", "both@redress.test", "--customer", "1"});
   EXPECT_NE(both.exit_code, 0) << both.Describe();
   EXPECT_TRUE(both.out.empty()) << both.Describe();
 }
@@ -146,9 +146,9 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(RunCli({}).exit_code, 2);
   EXPECT_EQ(RunCli({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(RunCli({"user", "add", "--db", db_}).exit_code, 2) << "--email and --role required";
-  EXPECT_EQ(RunCli({"--config", (dir_.path() / "absent.toml").string(), "verify", "--db", db_})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      RunCli({"--config", (dir_.path() / "absent.toml").string(), "verify", "--db", db_}).exit_code,
+      2);
 }
 
 TEST_F(CliTest, ServeRefusesABadListenAddress) {
@@ -162,8 +162,8 @@ TEST_F(CliTest, ServeFailsWhenThePortIsTaken) {
   boost::asio::ip::tcp::acceptor taken(
       ioc, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
   std::string listen = "127.0.0.1:" + std::to_string(taken.local_endpoint().port());
-  ProcessResult r = RunCli({"serve", "--db", db_, "--listen", listen, "--port-file",
-                            (dir_.path() / "port").string()});
+  ProcessResult r = RunCli(
+      {"serve", "--db", db_, "--listen", listen, "--port-file", (dir_.path() / "port").string()});
   EXPECT_NE(r.exit_code, 0) << r.Describe();
   EXPECT_FALSE(r.err.empty()) << r.Describe();
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "port")) << "port file of a failed start";

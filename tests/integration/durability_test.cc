@@ -24,13 +24,13 @@ const std::string kGenesis(64, '0');
 ::testing::AssertionResult IsIntactChain(const std::vector<json::value>& events) {
   for (size_t i = 0; i < events.size(); ++i) {
     if (Int(events[i], "/seq") != static_cast<int64_t>(i + 1)) {
-      return ::testing::AssertionFailure() << "event " << i << " has seq "
-                                           << json::serialize(events[i]);
+      return ::testing::AssertionFailure()
+             << "event " << i << " has seq " << json::serialize(events[i]);
     }
     std::string expected_prev = i == 0 ? kGenesis : Str(events[i - 1], "/hash").value_or("?");
     if (Str(events[i], "/prev_hash") != expected_prev) {
-      return ::testing::AssertionFailure() << "broken link at seq " << i + 1 << ": "
-                                           << json::serialize(events[i]);
+      return ::testing::AssertionFailure()
+             << "broken link at seq " << i + 1 << ": " << json::serialize(events[i]);
     }
   }
   return ::testing::AssertionSuccess();
@@ -44,10 +44,12 @@ TEST_F(DurabilityTest, AcknowledgedWritesSurviveKill9) {
   json::value opened = OpenCase(customer.token, 0, "Chat vanished when the agent closed it");
   ASSERT_TRUE(opened.is_object());
   int64_t id = *Int(opened, "/id");
-  ASSERT_EQ(CaseAction(agent1().token, id, "messages", json::object{{"body", "Here it is."}})
-                .status, 201);
-  ASSERT_EQ(CaseAction(agent1().token, id, "notes", json::object{{"body", "Saved transcript"}})
-                .status, 201);
+  ASSERT_EQ(
+      CaseAction(agent1().token, id, "messages", json::object{{"body", "Here it is."}}).status,
+      201);
+  ASSERT_EQ(
+      CaseAction(agent1().token, id, "notes", json::object{{"body", "Saved transcript"}}).status,
+      201);
   json::value before = GetCase(agent1().token, id);
   std::vector<json::value> events_before = AllEvents(agent1().token, id);
 
@@ -152,8 +154,8 @@ TEST_F(DurabilityTest, ConcurrentAppendsToOneCaseKeepOneChain) {
   }
   json::value c = GetCase(agent1().token, id);
   EXPECT_EQ(Int(c, "/last_seq"), static_cast<int64_t>(events.size()));
-  EXPECT_EQ(Str(c, "/head_hash"), events.empty() ? std::optional<std::string>()
-                                                  : Str(events.back(), "/hash"));
+  EXPECT_EQ(Str(c, "/head_hash"),
+            events.empty() ? std::optional<std::string>() : Str(events.back(), "/hash"));
   ProcessResult verify = server().Cli({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
 }
@@ -177,9 +179,11 @@ TEST_F(EditedEventTest, VerifyNamesTheCaseAndSeq) {
   int64_t id = *Int(opened, "/id");
   ASSERT_EQ(CaseAction(agent1().token, id, "messages",
                        json::object{{"body", "Refund of 4999 will be paid by Friday."}})
-                .status, 201);
-  ASSERT_EQ(CaseAction(customer.token, id, "messages", json::object{{"body", "Still waiting."}})
-                .status, 201);
+                .status,
+            201);
+  ASSERT_EQ(
+      CaseAction(customer.token, id, "messages", json::object{{"body", "Still waiting."}}).status,
+      201);
   ASSERT_TRUE(server().Stop());
   ProcessResult clean = server().Cli({"verify"});
   ASSERT_EQ(clean.exit_code, 0) << clean.Describe();
@@ -194,8 +198,7 @@ TEST_F(EditedEventTest, VerifyNamesTheCaseAndSeq) {
   EXPECT_EQ(still_clean.exit_code, 0) << still_clean.Describe();
 
   // ...so someone determined drops the trigger first. Verification must catch it.
-  ProcessResult tampered =
-      Sql("DROP TRIGGER events_no_update; " + edit + " SELECT changes();");
+  ProcessResult tampered = Sql("DROP TRIGGER events_no_update; " + edit + " SELECT changes();");
   ASSERT_TRUE(tampered.Ok()) << tampered.Describe();
   ASSERT_EQ(tampered.out, "1\n") << "the edit did not hit exactly one event";
 

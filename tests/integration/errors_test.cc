@@ -57,17 +57,17 @@ TEST_F(ErrorsTest, MalformedJsonIs400WithLineAndColumn) {
   ASSERT_TRUE(IsProblem(r, 400, "malformed-json"));
   std::string detail = Str(Body(r), "/detail").value_or("");
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(detail, m,
-                                std::regex(R"(invalid JSON at line (\d+), column (\d+): .+)")))
+  ASSERT_TRUE(
+      std::regex_search(detail, m, std::regex(R"(invalid JSON at line (\d+), column (\d+): .+)")))
       << detail;
   EXPECT_EQ(m[1].str(), "2") << detail;
   EXPECT_GT(std::stoi(m[2].str()), 0) << detail;
 }
 
 TEST_F(ErrorsTest, EveryKindOfSyntaxErrorIs400) {
-  for (std::string body : {std::string("{"), std::string("{\"subject\": \"s\",}"),
-                           std::string("{\"a\":1} trailing"), std::string("nul"),
-                           std::string("{'single': 'quotes'}"), std::string()}) {
+  for (std::string body :
+       {std::string("{"), std::string("{\"subject\": \"s\",}"), std::string("{\"a\":1} trailing"),
+        std::string("nul"), std::string("{'single': 'quotes'}"), std::string()}) {
     HttpResponse r = PostCaseRaw(body);
     EXPECT_TRUE(IsProblem(r, 400, "malformed-json")) << "body: [" << body << "]";
   }
@@ -104,8 +104,8 @@ TEST_F(ErrorsTest, MissingFieldIs422NamingTheField) {
   ASSERT_TRUE(IsProblem(no_body, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(no_body), "/field"), "body");
   // Staff must say for whom the case is.
-  HttpResponse no_customer = Client().Post("/api/v1/cases", CaseBody("customer_id"),
-                                           Bearer(agent1().token));
+  HttpResponse no_customer =
+      Client().Post("/api/v1/cases", CaseBody("customer_id"), Bearer(agent1().token));
   ASSERT_TRUE(IsProblem(no_customer, 422, "invalid-argument"));
   EXPECT_EQ(Str(Body(no_customer), "/field"), "customer_id");
   EXPECT_EQ(CustomerCaseCount(), 0u);
@@ -129,8 +129,8 @@ TEST_F(ErrorsTest, WrongTypedFieldIs422NamingTheField) {
       {"category", json::value(7)},
   };
   for (const Case& c : cases) {
-    HttpResponse r = Client().Post("/api/v1/cases", CaseBody(c.member, c.value),
-                                   Bearer(agent1().token));
+    HttpResponse r =
+        Client().Post("/api/v1/cases", CaseBody(c.member, c.value), Bearer(agent1().token));
     ASSERT_TRUE(IsProblem(r, 422, "invalid-argument"))
         << c.member << " = " << json::serialize(c.value);
     EXPECT_EQ(Str(Body(r), "/field"), c.member) << r.body;
@@ -165,14 +165,14 @@ TEST_F(ErrorsTest, NonObjectBodyIs422) {
 }
 
 TEST_F(ErrorsTest, UnknownPathIs404Problem) {
-  EXPECT_TRUE(IsProblem(Client().Get("/api/v1/nothing-here", Bearer(agent1().token)), 404,
-                        "not-found"));
+  EXPECT_TRUE(
+      IsProblem(Client().Get("/api/v1/nothing-here", Bearer(agent1().token)), 404, "not-found"));
   EXPECT_TRUE(IsProblem(Client().Get("/nope"), 404, "not-found"));
   HttpResponse not_a_number = Client().Get("/api/v1/cases/abc", Bearer(agent1().token));
   EXPECT_GE(not_a_number.status, 400) << not_a_number.Describe();
   EXPECT_LT(not_a_number.status, 500) << not_a_number.Describe();
-  HttpResponse too_big = Client().Get("/api/v1/cases/99999999999999999999999999",
-                                      Bearer(agent1().token));
+  HttpResponse too_big =
+      Client().Get("/api/v1/cases/99999999999999999999999999", Bearer(agent1().token));
   EXPECT_GE(too_big.status, 400) << too_big.Describe();
   EXPECT_LT(too_big.status, 500) << too_big.Describe();
 }
@@ -216,8 +216,8 @@ TEST_F(ErrorsTest, BodyOverOneMebibyteIs413) {
 }
 
 TEST_F(ErrorsTest, BodyJustUnderTheLimitIsNotTooLarge) {
-  std::string body = "{\"customer_id\":" + std::to_string(customer_.id) +
-                     ",\"subject\":\"s\",\"body\":\"";
+  std::string body =
+      "{\"customer_id\":" + std::to_string(customer_.id) + ",\"subject\":\"s\",\"body\":\"";
   body += std::string((1 << 20) - body.size() - 2, 'y');
   body += "\"}";
   ASSERT_EQ(body.size(), static_cast<size_t>(1 << 20));

@@ -16,8 +16,7 @@ class HealthTest : public ServerTest {};
 TEST_F(HealthTest, HealthzAnswersOkWithoutAuth) {
   HttpResponse r = Client().Get("/healthz");
   ASSERT_EQ(r.status, 200) << r.Describe();
-  EXPECT_EQ(r.Header("Content-Type").value_or("").rfind("application/json", 0), 0u)
-      << r.Describe();
+  EXPECT_EQ(r.Header("Content-Type").value_or("").rfind("application/json", 0), 0u) << r.Describe();
   std::optional<json::value> body = r.Json();
   ASSERT_TRUE(body) << r.Describe();
   EXPECT_EQ(Str(*body, "/status"), "ok");
@@ -96,8 +95,8 @@ TEST_F(HealthTest, ValidIncomingRequestIdIsEchoed) {
 }
 
 TEST_F(HealthTest, InvalidIncomingRequestIdIsReplaced) {
-  for (std::string bad : {std::string(65, 'x'), std::string("has space"),
-                          std::string("semi;colon"), std::string("quote\"d")}) {
+  for (std::string bad : {std::string(65, 'x'), std::string("has space"), std::string("semi;colon"),
+                          std::string("quote\"d")}) {
     HttpResponse r = Client().Get("/healthz", {{"X-Request-Id", bad}});
     ASSERT_EQ(r.status, 200) << bad << ": " << r.Describe();
     std::string echoed = r.Header("X-Request-Id").value_or("");

@@ -17,8 +17,8 @@ class HttpFramingTest : public ServerTest {
  protected:
   std::string Raw(const std::string& bytes) {
     std::string error;
-    std::string response = RawExchange("127.0.0.1", server().port(), bytes,
-                                       std::chrono::seconds(5), &error);
+    std::string response =
+        RawExchange("127.0.0.1", server().port(), bytes, std::chrono::seconds(5), &error);
     EXPECT_TRUE(error.empty() || !response.empty()) << error;
     return response;
   }
@@ -56,11 +56,14 @@ TEST_F(HttpFramingTest, ChunkedRequestBodyIsAccepted) {
     std::snprintf(buf, sizeof buf, "%zx", n);
     return std::string(buf);
   };
-  std::string request = "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                        "Authorization: Bearer " + agent1().token + "\r\n"
-                        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                        hex(first.size()) + "\r\n" + first + "\r\n" + hex(second.size()) +
-                        "\r\n" + second + "\r\n0\r\n\r\n";
+  std::string request =
+      "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Authorization: Bearer " +
+      agent1().token +
+      "\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      hex(first.size()) + "\r\n" + first + "\r\n" + hex(second.size()) + "\r\n" + second +
+      "\r\n0\r\n\r\n";
   std::string response = Raw(request);
   EXPECT_EQ(response.rfind("HTTP/1.1 201", 0), 0u) << response.substr(0, 400);
   EXPECT_NE(response.find("sent in two chunks"), std::string::npos) << response.substr(0, 400);
@@ -68,10 +71,12 @@ TEST_F(HttpFramingTest, ChunkedRequestBodyIsAccepted) {
 
 TEST_F(HttpFramingTest, ContentLengthWithTransferEncodingIsRefused) {
   std::string smuggled = "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n";
-  std::string request = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
-                        "Content-Type: application/json\r\n"
-                        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "0\r\n\r\n" + smuggled;
+  std::string request =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: application/json\r\n"
+      "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "0\r\n\r\n" +
+      smuggled;
   std::string response = Raw(request);
   EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response.substr(0, 400);
   EXPECT_EQ(Count(response, "HTTP/1.1 "), 1u) << "a second, smuggled request was answered:\n"
@@ -79,9 +84,10 @@ TEST_F(HttpFramingTest, ContentLengthWithTransferEncodingIsRefused) {
 }
 
 TEST_F(HttpFramingTest, ConflictingContentLengthsAreRefused) {
-  std::string request = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
-                        "Content-Type: application/json\r\n"
-                        "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
+  std::string request =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: application/json\r\n"
+      "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
   std::string response = Raw(request);
   EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response.substr(0, 400);
 }
@@ -121,12 +127,11 @@ TEST_F(HttpFramingTest, PercentEncodedPathsRouteLikeTheirDecodedForm) {
   // A customer cannot reach another's case by spelling its path differently.
   TestCustomer other = NewCustomer();
   ASSERT_FALSE(other.token.empty());
-  for (std::string path : {"/api/v1/cases/" + std::to_string(id),
-                           "/api/v1/cases/%3" + std::to_string(id).substr(0, 1) +
-                               std::to_string(id).substr(1),
-                           "/api/v1/cases/" + std::to_string(id) + "/",
-                           "/api/v1/cases/./" + std::to_string(id),
-                           "/api/v1/cases/0" + std::to_string(id)}) {
+  for (std::string path :
+       {"/api/v1/cases/" + std::to_string(id),
+        "/api/v1/cases/%3" + std::to_string(id).substr(0, 1) + std::to_string(id).substr(1),
+        "/api/v1/cases/" + std::to_string(id) + "/", "/api/v1/cases/./" + std::to_string(id),
+        "/api/v1/cases/0" + std::to_string(id)}) {
     HttpResponse r = Client().Get(path, Bearer(other.token));
     EXPECT_NE(r.status, 200) << path << ": " << r.Describe();
     EXPECT_LT(r.status, 500) << path << ": " << r.Describe();

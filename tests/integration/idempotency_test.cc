@@ -32,9 +32,8 @@ class IdempotencyTest : public ServerTest {
   }
 
   json::object CaseBody(std::string subject = "Order cancelled while I was at work") const {
-    return json::object{{"customer_id", customer_.id},
-                        {"subject", subject},
-                        {"body", "The courier called once."}};
+    return json::object{
+        {"customer_id", customer_.id}, {"subject", subject}, {"body", "The courier called once."}};
   }
 
   HttpResponse PostCase(const std::string& token, const std::string& key, const json::value& body) {
@@ -105,9 +104,9 @@ TEST_F(IdempotencyTest, KeysBelongToThePrincipal) {
   EXPECT_EQ(CustomerCases().size(), 2u);
 
   // A customer using the same key is yet another principal.
-  HttpResponse by_customer = Client().Post(
-      "/api/v1/cases", json::object{{"subject", "mine"}, {"body", "b"}},
-      Bearer(customer_.token, {{"Idempotency-Key", key}}));
+  HttpResponse by_customer =
+      Client().Post("/api/v1/cases", json::object{{"subject", "mine"}, {"body", "b"}},
+                    Bearer(customer_.token, {{"Idempotency-Key", key}}));
   ASSERT_EQ(by_customer.status, 201) << by_customer.Describe();
   EXPECT_EQ(CustomerCases().size(), 3u);
 }

@@ -56,8 +56,10 @@ TEST_F(LoggingTest, EveryLineIsAJsonObjectWithTimeLevelAndMessage) {
 
 TEST_F(LoggingTest, RequestsAreLoggedWithTheirRequestId) {
   std::string id = "log-probe-" + std::to_string(::getpid());
-  ASSERT_EQ(Client().Get("/api/v1/cases/987654321", Bearer(agent1().token, {{"X-Request-Id", id}}))
-                .status, 404);
+  ASSERT_EQ(Client()
+                .Get("/api/v1/cases/987654321", Bearer(agent1().token, {{"X-Request-Id", id}}))
+                .status,
+            404);
   bool found = false;
   for (const std::string& line : Lines(FlushedLog())) {
     boost::system::error_code ec;
@@ -73,9 +75,9 @@ TEST_F(LoggingTest, RequestsAreLoggedWithTheirRequestId) {
 
 TEST_F(LoggingTest, SecretsNeverReachTheLog) {
   // Log in and out, use the cookie, the CSRF token and bearer tokens, and fail some too.
-  HttpResponse login = Client().Post(
-      "/api/v1/auth/login",
-      json::object{{"email", agent1().email}, {"password", agent1().password}});
+  HttpResponse login =
+      Client().Post("/api/v1/auth/login",
+                    json::object{{"email", agent1().email}, {"password", agent1().password}});
   ASSERT_EQ(login.status, 200) << login.Describe();
   std::string set_cookie = login.Header("Set-Cookie").value_or("");
   std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
@@ -84,9 +86,10 @@ TEST_F(LoggingTest, SecretsNeverReachTheLog) {
   ASSERT_FALSE(session.empty());
   ASSERT_FALSE(csrf.empty());
   ASSERT_EQ(Client().Get("/api/v1/me", {{"Cookie", cookie}}).status, 200);
-  ASSERT_EQ(Client().Post("/api/v1/customers",
-                          json::object{{"name", "Logged"}, {"emails", json::array{UniqueEmail()}}},
-                          {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
+  ASSERT_EQ(Client()
+                .Post("/api/v1/customers",
+                      json::object{{"name", "Logged"}, {"emails", json::array{UniqueEmail()}}},
+                      {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
                 .status,
             201);
   ASSERT_EQ(Client().Get("/api/v1/me", Bearer(admin().token)).status, 200);
@@ -100,16 +103,16 @@ TEST_F(LoggingTest, SecretsNeverReachTheLog) {
   ASSERT_EQ(Client().Get("/api/v1/me", Bearer(garbage_token)).status, 401);
   // A token in a query string must not end up in the log either.
   Client().Get("/api/v1/cases?access_token=" + agent2().token, Bearer(agent2().token));
-  ASSERT_EQ(Client()
-                .Post("/api/v1/auth/logout", json::object{},
-                      {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
-                .status,
-            200);
+  ASSERT_EQ(
+      Client()
+          .Post("/api/v1/auth/logout", json::object{}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
+          .status,
+      200);
 
   std::string log = FlushedLog();
   ASSERT_FALSE(log.empty());
-  for (const std::string& secret : {agent1().password, wrong_password, session, csrf,
-                                    admin().token, agent2().token, garbage_token}) {
+  for (const std::string& secret : {agent1().password, wrong_password, session, csrf, admin().token,
+                                    agent2().token, garbage_token}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "the log contains a secret: " << secret;
   }
 }

@@ -85,8 +85,7 @@ TEST_F(SecurityTest, CustomerSeesOnlyTheirOwnCustomerRecord) {
   HttpResponse own = Client().Get("/api/v1/customers/" + std::to_string(a_.id), Bearer(a_.token));
   ASSERT_EQ(own.status, 200) << own.Describe();
   EXPECT_EQ(Str(Body(own), "/name"), "Customer A");
-  HttpResponse other = Client().Get("/api/v1/customers/" + std::to_string(b_.id),
-                                    Bearer(a_.token));
+  HttpResponse other = Client().Get("/api/v1/customers/" + std::to_string(b_.id), Bearer(a_.token));
   EXPECT_TRUE(IsProblem(other, 404, "not-found"));
 }
 
@@ -95,11 +94,12 @@ TEST_F(SecurityTest, CustomerNeverSeesInternalEvents) {
   const std::string secret = "Customer is a known chargeback risk";
   ASSERT_EQ(CaseAction(agent1().token, a_case_, "notes", json::object{{"body", secret}}).status,
             201);
-  HttpResponse reply = CaseAction(agent1().token, a_case_, "messages",
-                                  json::object{{"body", "We are on it."}});
+  HttpResponse reply =
+      CaseAction(agent1().token, a_case_, "messages", json::object{{"body", "We are on it."}});
   ASSERT_EQ(reply.status, 201) << reply.Describe();
-  ASSERT_EQ(CaseAction(agent1().token, a_case_, "notes", json::object{{"body", secret + " (2)"}})
-                .status, 201);
+  ASSERT_EQ(
+      CaseAction(agent1().token, a_case_, "notes", json::object{{"body", secret + " (2)"}}).status,
+      201);
 
   std::vector<json::value> staff_view = AllEvents(agent1().token, a_case_);
   std::vector<json::value> customer_view = AllEvents(a_.token, a_case_);
@@ -137,8 +137,8 @@ TEST_F(SecurityTest, CustomerNeverSeesInternalEvents) {
   EXPECT_EQ(Int(seen_by_staff, "/last_seq"), static_cast<int64_t>(staff_view.size()));
 
   // The case in a customer's own write response is filtered the same way.
-  HttpResponse own_message = CaseAction(a_.token, a_case_, "messages",
-                                        json::object{{"body", "Thanks"}});
+  HttpResponse own_message =
+      CaseAction(a_.token, a_case_, "messages", json::object{{"body", "Thanks"}});
   ASSERT_EQ(own_message.status, 201) << own_message.Describe();
   for (const char* hidden : {"/case/counts/internal_notes", "/case/last_seq", "/case/head_hash"}) {
     EXPECT_EQ(At(Body(own_message), hidden), nullptr) << hidden << " in " << own_message.body;
@@ -169,19 +169,18 @@ TEST_F(SecurityTest, CustomersCannotUseStaffActions) {
   EXPECT_EQ(Int(c, "/last_seq"), 1) << json::serialize(c);
   EXPECT_EQ(Str(c, "/status"), "new");
 
-  EXPECT_TRUE(IsProblem(Client().Post("/api/v1/customers",
-                                      json::object{{"name", "Sock puppet"},
-                                                   {"emails", json::array{UniqueEmail()}}},
-                                      Bearer(a_.token)),
-                        403, "permission-denied"));
-  EXPECT_TRUE(IsProblem(Client().Get("/api/v1/users", Bearer(a_.token)), 403,
-                        "permission-denied"));
-  EXPECT_TRUE(IsProblem(Client().Post("/api/v1/users",
-                                      json::object{{"email", UniqueEmail("evil")},
-                                                   {"name", "Evil"},
-                                                   {"role", "admin"}},
-                                      Bearer(a_.token)),
-                        403, "permission-denied"));
+  EXPECT_TRUE(IsProblem(
+      Client().Post("/api/v1/customers",
+                    json::object{{"name", "Sock puppet"}, {"emails", json::array{UniqueEmail()}}},
+                    Bearer(a_.token)),
+      403, "permission-denied"));
+  EXPECT_TRUE(IsProblem(Client().Get("/api/v1/users", Bearer(a_.token)), 403, "permission-denied"));
+  EXPECT_TRUE(IsProblem(
+      Client().Post(
+          "/api/v1/users",
+          json::object{{"email", UniqueEmail("evil")}, {"name", "Evil"}, {"role", "admin"}},
+          Bearer(a_.token)),
+      403, "permission-denied"));
 }
 
 TEST_F(SecurityTest, CustomerCannotOpenACaseForAnotherCustomer) {
@@ -227,9 +226,9 @@ TEST_F(SecurityTest, MissingOrInvalidCredentialsAre401WithChallenge) {
     ASSERT_TRUE(IsProblem(r, 401, "unauthenticated")) << shown;
     EXPECT_EQ(r.Header("WWW-Authenticate").value_or("").rfind("Bearer", 0), 0u) << shown;
     // Writes are refused the same way.
-    HttpResponse w = Client().Post("/api/v1/customers",
-                                   json::object{{"name", "X"}, {"emails", json::array{"x@y.zz"}}},
-                                   headers);
+    HttpResponse w =
+        Client().Post("/api/v1/customers",
+                      json::object{{"name", "X"}, {"emails", json::array{"x@y.zz"}}}, headers);
     EXPECT_TRUE(IsProblem(w, 401, "unauthenticated")) << shown;
   }
 }
@@ -243,8 +242,8 @@ class SessionTest : public ServerTest {
   };
 
   static Session Login(const StaffAccount& who) {
-    HttpResponse r = Client().Post(
-        "/api/v1/auth/login", json::object{{"email", who.email}, {"password", who.password}});
+    HttpResponse r = Client().Post("/api/v1/auth/login",
+                                   json::object{{"email", who.email}, {"password", who.password}});
     EXPECT_EQ(r.status, 200) << r.Describe();
     Session s;
     std::string set_cookie = r.Header("Set-Cookie").value_or("");
@@ -259,9 +258,9 @@ class SessionTest : public ServerTest {
 };
 
 TEST_F(SessionTest, LoginReturnsPrincipalCsrfTokenAndAStrictHttpOnlyCookie) {
-  HttpResponse r = Client().Post(
-      "/api/v1/auth/login",
-      json::object{{"email", agent1().email}, {"password", agent1().password}});
+  HttpResponse r =
+      Client().Post("/api/v1/auth/login",
+                    json::object{{"email", agent1().email}, {"password", agent1().password}});
   ASSERT_EQ(r.status, 200) << r.Describe();
   json::value body = Body(r);
   EXPECT_EQ(Str(body, "/principal/role"), "agent");
@@ -286,15 +285,16 @@ TEST_F(SessionTest, CookieAuthenticatesReads) {
   ASSERT_EQ(me.status, 200) << me.Describe();
   EXPECT_EQ(Int(Body(me), "/id"), agent1().id);
   // Among other cookies, too.
-  HttpResponse mixed = Client().Get("/api/v1/me", {{"Cookie", "theme=dark; " + s.cookie + "; x=1"}});
+  HttpResponse mixed =
+      Client().Get("/api/v1/me", {{"Cookie", "theme=dark; " + s.cookie + "; x=1"}});
   EXPECT_EQ(mixed.status, 200) << mixed.Describe();
 }
 
 TEST_F(SessionTest, UnsafeMethodsWithTheCookieNeedTheCsrfToken) {
   Session s = Login(agent1());
   ASSERT_FALSE(s.cookie.empty());
-  HttpResponse without = Client().Post("/api/v1/customers", NewCustomerBody(),
-                                       {{"Cookie", s.cookie}});
+  HttpResponse without =
+      Client().Post("/api/v1/customers", NewCustomerBody(), {{"Cookie", s.cookie}});
   EXPECT_TRUE(IsProblem(without, 403, "permission-denied"));
   HttpResponse wrong = Client().Post("/api/v1/customers", NewCustomerBody(),
                                      {{"Cookie", s.cookie}, {"X-CSRF-Token", "rdc_wrong"}});
@@ -307,8 +307,8 @@ TEST_F(SessionTest, UnsafeMethodsWithTheCookieNeedTheCsrfToken) {
                                     {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
   EXPECT_EQ(with.status, 201) << with.Describe();
   // Bearer tokens are not cookies: no CSRF token needed.
-  HttpResponse bearer = Client().Post("/api/v1/customers", NewCustomerBody(),
-                                      Bearer(agent1().token));
+  HttpResponse bearer =
+      Client().Post("/api/v1/customers", NewCustomerBody(), Bearer(agent1().token));
   EXPECT_EQ(bearer.status, 201) << bearer.Describe();
 }
 
@@ -339,18 +339,18 @@ TEST_F(SessionTest, LogoutWithTheCookieNeedsTheCsrfToken) {
 TEST_F(SessionTest, SessionsAndTokensAreNotInterchangeable) {
   Session s = Login(agent1());
   std::string session_value = s.cookie.substr(s.cookie.find('=') + 1);
-  EXPECT_TRUE(IsProblem(Client().Get("/api/v1/me", Bearer(session_value)), 401,
-                        "unauthenticated"));
-  EXPECT_TRUE(IsProblem(Client().Get("/api/v1/me", {{"Cookie", "redress_session=" + agent1().token}}),
-                        401, "unauthenticated"));
+  EXPECT_TRUE(IsProblem(Client().Get("/api/v1/me", Bearer(session_value)), 401, "unauthenticated"));
+  EXPECT_TRUE(
+      IsProblem(Client().Get("/api/v1/me", {{"Cookie", "redress_session=" + agent1().token}}), 401,
+                "unauthenticated"));
 }
 
 TEST_F(SessionTest, WrongPasswordAndUnknownEmailAreIndistinguishable) {
   HttpResponse wrong_password = Client().Post(
       "/api/v1/auth/login", json::object{{"email", agent1().email}, {"password", "not it"}});
-  HttpResponse unknown_email = Client().Post(
-      "/api/v1/auth/login",
-      json::object{{"email", "nobody-" + agent1().email}, {"password", "not it"}});
+  HttpResponse unknown_email =
+      Client().Post("/api/v1/auth/login",
+                    json::object{{"email", "nobody-" + agent1().email}, {"password", "not it"}});
   HttpResponse no_password_set = Client().Post(
       "/api/v1/auth/login", json::object{{"email", agent2().email}, {"password", ""}});
   ASSERT_TRUE(IsProblem(wrong_password, 401, "unauthenticated"));
@@ -382,7 +382,8 @@ class MalformedInputTest : public ServerTest {
     return {
         {"/api/v1/auth/login", {{"email", agent1().email}, {"password", "x"}}, "email"},
         {"/api/v1/customers", {{"name", "N"}, {"emails", json::array{UniqueEmail()}}}, "emails"},
-        {"/api/v1/cases", {{"customer_id", customer.id}, {"subject", "s"}, {"body", "b"}},
+        {"/api/v1/cases",
+         {{"customer_id", customer.id}, {"subject", "s"}, {"body", "b"}},
          "customer_id"},
         {c + "/messages", {{"body", "b"}}, "body"},
         {c + "/notes", {{"body", "b"}}, "body"},
@@ -406,9 +407,9 @@ TEST_F(MalformedInputTest, NonObjectBodiesAre422OnEveryRoute) {
 
 TEST_F(MalformedInputTest, WrongTypedFieldsAre422OnEveryRoute) {
   for (const Route& route : Routes()) {
-    for (json::value wrong : {json::value(12345), json::value(json::array{1, 2}),
-                              json::value(json::object{{"nested", true}}), json::value(true),
-                              json::value(0.5)}) {
+    for (json::value wrong :
+         {json::value(12345), json::value(json::array{1, 2}),
+          json::value(json::object{{"nested", true}}), json::value(true), json::value(0.5)}) {
       json::object body = route.valid;
       body[route.field] = wrong;
       HttpResponse r = Client().Post(route.path, body, Bearer(admin().token));

@@ -80,9 +80,8 @@ bool IsSha256Hex(std::string_view s) {
   }
   std::string content_type = r.Header("Content-Type").value_or("");
   if (content_type.rfind("application/problem+json", 0) != 0) {
-    return ::testing::AssertionFailure()
-           << "Content-Type is [" << content_type << "], not application/problem+json; "
-           << r.Describe();
+    return ::testing::AssertionFailure() << "Content-Type is [" << content_type
+                                         << "], not application/problem+json; " << r.Describe();
   }
   std::optional<json::value> body = r.Json();
   if (!body || !body->is_object()) {
@@ -90,8 +89,7 @@ bool IsSha256Hex(std::string_view s) {
   }
   std::string expected_type = "https://redress.dev/problems/" + std::string(type_suffix);
   if (Str(*body, "/type") != expected_type) {
-    return ::testing::AssertionFailure() << "type is not " << expected_type << ": "
-                                         << r.Describe();
+    return ::testing::AssertionFailure() << "type is not " << expected_type << ": " << r.Describe();
   }
   if (Int(*body, "/status") != status) {
     return ::testing::AssertionFailure() << "body status differs: " << r.Describe();
@@ -120,10 +118,8 @@ void ServerTest::SetUpTestSuite() {
 void ServerTest::TearDownTestSuite() { server_.reset(); }
 
 void ServerTest::SetUp() {
-  ASSERT_TRUE(server_ && start_error_.empty()) << "the test server did not start: "
-                                               << start_error_;
-  ASSERT_TRUE(server_->Running()) << "the test server is not running; log:\n"
-                                  << server_->LogTail();
+  ASSERT_TRUE(server_ && start_error_.empty()) << "the test server did not start: " << start_error_;
+  ASSERT_TRUE(server_->Running()) << "the test server is not running; log:\n" << server_->LogTail();
 }
 
 std::string ServerTest::UniqueEmail(std::string_view prefix) {
@@ -147,8 +143,8 @@ TestCustomer ServerTest::NewCustomer(std::string name) {
   return customer;
 }
 
-json::value ServerTest::OpenCase(const std::string& token, int64_t customer_id,
-                                 std::string subject, json::object extra) {
+json::value ServerTest::OpenCase(const std::string& token, int64_t customer_id, std::string subject,
+                                 json::object extra) {
   json::object body = std::move(extra);
   if (customer_id != 0) body["customer_id"] = customer_id;
   body["subject"] = subject;
@@ -175,8 +171,8 @@ json::value ServerTest::GetCase(const std::string& token, int64_t case_id) {
 std::vector<json::value> ServerTest::AllEvents(const std::string& token, int64_t case_id,
                                                int limit) {
   std::vector<json::value> events;
-  std::string base = "/api/v1/cases/" + std::to_string(case_id) + "/events?limit=" +
-                     std::to_string(limit);
+  std::string base =
+      "/api/v1/cases/" + std::to_string(case_id) + "/events?limit=" + std::to_string(limit);
   std::string target = base;
   // A chain longer than this would be a runaway cursor, not a real case in these tests.
   for (int page = 0; page < 1000; ++page) {
@@ -201,8 +197,8 @@ std::vector<json::value> ServerTest::AllEvents(const std::string& token, int64_t
 
 HttpResponse ServerTest::CaseAction(const std::string& token, int64_t case_id,
                                     std::string_view action, const json::value& body) {
-  return Client().Post("/api/v1/cases/" + std::to_string(case_id) + "/" + std::string(action),
-                       body, Bearer(token));
+  return Client().Post("/api/v1/cases/" + std::to_string(case_id) + "/" + std::string(action), body,
+                       Bearer(token));
 }
 
 }  // namespace redress::testing

@@ -90,8 +90,8 @@ class ServerTest : public ::testing::Test {
                                                    int limit = 100);
 
   /// POST `body` to /api/v1/cases/{id}/<action> as `token`.
-  static HttpResponse CaseAction(const std::string& token, int64_t case_id,
-                                 std::string_view action, const boost::json::value& body);
+  static HttpResponse CaseAction(const std::string& token, int64_t case_id, std::string_view action,
+                                 const boost::json::value& body);
 
  private:
   static std::unique_ptr<TestServer> server_;

@@ -57,8 +57,9 @@ TEST_F(UsersTest, AdminCreatesAUsableAccount) {
   EXPECT_EQ(r.body.find("a long enough passphrase"), std::string::npos);
   EXPECT_EQ(r.body.find("argon2"), std::string::npos);
 
-  HttpResponse login = Client().Post(
-      "/api/v1/auth/login", json::object{{"email", email}, {"password", "a long enough passphrase"}});
+  HttpResponse login =
+      Client().Post("/api/v1/auth/login",
+                    json::object{{"email", email}, {"password", "a long enough passphrase"}});
   ASSERT_EQ(login.status, 200) << login.Describe();
   EXPECT_EQ(Int(Body(login), "/principal/id"), *Int(user, "/id"));
   EXPECT_EQ(Int(Body(login), "/principal/level"), 3);

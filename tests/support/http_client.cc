@@ -35,8 +35,7 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr uint64_t kResponseBodyLimit = 64ull << 20;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -75,9 +74,9 @@ std::string HttpResponse::Describe() const {
   if (status == 0) return "no response: " + transport_error;
   constexpr size_t kMaxBody = 2000;
   std::string text = "HTTP " + std::to_string(status) + " ";
-  text += body.size() > kMaxBody ? body.substr(0, kMaxBody) + "...(" +
-                                       std::to_string(body.size()) + " bytes)"
-                                 : body;
+  text += body.size() > kMaxBody
+              ? body.substr(0, kMaxBody) + "...(" + std::to_string(body.size()) + " bytes)"
+              : body;
   return text;
 }
 
@@ -134,9 +133,9 @@ struct HttpClient::Impl {
     stream->expires_after(timeout);
     auto [read_ec, read] = co_await http::async_read(*stream, buffer, parser, kUseTuple);
     if (read_ec) {
-      retryable = read == 0 && (read_ec == http::error::end_of_stream ||
-                                read_ec == asio::error::connection_reset ||
-                                read_ec == asio::error::broken_pipe);
+      retryable = read == 0 &&
+                  (read_ec == http::error::end_of_stream ||
+                   read_ec == asio::error::connection_reset || read_ec == asio::error::broken_pipe);
       out.transport_error = "read: " + read_ec.message();
       if (!write_error.empty()) out.transport_error += " (write: " + write_error + ")";
       Close();

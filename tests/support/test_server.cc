@@ -197,7 +197,10 @@ std::string ProcessResult::Describe() const {
   return text;
 }
 
-std::string RedressBinary() { return REDRESS_BINARY; }
+std::string RedressBinary() {
+  const char* override_path = std::getenv("REDRESS_IT_BINARY");
+  return override_path != nullptr && *override_path != '\0' ? override_path : REDRESS_BINARY;
+}
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& stdin_data,
                          milliseconds timeout) {
@@ -305,8 +308,8 @@ TestServer::~TestServer() {
   supervisor_ = {0, "supervisor@redress.test", "Sam Supervisor", "supervisor", 2, "", ""};
   admin_ = {0, "admin@redress.test", "Ada Admin", "admin", 3, "", ""};
   const char* fresh = std::getenv("REDRESS_IT_FRESH_DB");
-  auto prepared = fresh != nullptr && std::string(fresh) != "0" ? Prepare(db_path())
-                                                                  : PrepareFromTemplate();
+  auto prepared =
+      fresh != nullptr && std::string(fresh) != "0" ? Prepare(db_path()) : PrepareFromTemplate();
   if (!prepared) return prepared;
   return Serve();
 }
@@ -332,8 +335,8 @@ TestServer::~TestServer() {
   std::string key = "v1|" + RedressBinary() + "|" + std::to_string(st.st_size) + "|" +
                     std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
   for (const StaffAccount* a : Accounts()) {
-    key += "|" + a->email + "," + a->name + "," + a->role + "," + std::to_string(a->level) +
-           "," + a->password;
+    key += "|" + a->email + "," + a->name + "," + a->role + "," + std::to_string(a->level) + "," +
+           a->password;
   }
   std::error_code ec;
   fs::path base = fs::temp_directory_path(ec);
@@ -355,8 +358,7 @@ TestServer::~TestServer() {
     fs::remove_all(building, ec);
     fs::remove_all(templ, ec);
     if (!fs::create_directories(building, ec)) {
-      return ::testing::AssertionFailure() << "cannot create " << building << ": "
-                                           << ec.message();
+      return ::testing::AssertionFailure() << "cannot create " << building << ": " << ec.message();
     }
     auto prepared = Prepare((building / "redress.db").string());
     if (!prepared) {
@@ -371,8 +373,7 @@ TestServer::~TestServer() {
     if (!out) return ::testing::AssertionFailure() << "cannot write " << building / "accounts";
     fs::rename(building, templ, ec);
     if (ec) {
-      return ::testing::AssertionFailure() << "cannot rename " << building << ": "
-                                           << ec.message();
+      return ::testing::AssertionFailure() << "cannot rename " << building << ": " << ec.message();
     }
   }
   for (const fs::directory_entry& entry : fs::directory_iterator(templ, ec)) {
@@ -380,8 +381,8 @@ TestServer::~TestServer() {
     if (file.rfind("redress.db", 0) != 0) continue;
     fs::copy_file(entry.path(), dir() / file, fs::copy_options::overwrite_existing, ec);
     if (ec) {
-      return ::testing::AssertionFailure() << "cannot copy " << entry.path() << ": "
-                                           << ec.message();
+      return ::testing::AssertionFailure()
+             << "cannot copy " << entry.path() << ": " << ec.message();
     }
   }
   std::istringstream lines(ReadFile(accounts_file));
@@ -397,8 +398,8 @@ TestServer::~TestServer() {
     }
   }
   if (found != static_cast<int>(Accounts().size()) || !fs::exists(db_path())) {
-    return ::testing::AssertionFailure() << "the template " << templ
-                                         << " is incomplete; delete it and rerun";
+    return ::testing::AssertionFailure()
+           << "the template " << templ << " is incomplete; delete it and rerun";
   }
   return ::testing::AssertionSuccess();
 }
@@ -408,15 +409,14 @@ TestServer::~TestServer() {
 }
 
 ::testing::AssertionResult TestServer::AddStaff(const std::string& db, StaffAccount& account) {
-  std::vector<std::string> args{"user",   "add",        "--db",    db,
-                                "--email", account.email, "--role", account.role,
-                                "--level", std::to_string(account.level),
-                                "--name",  account.name};
+  std::vector<std::string> args{"user", "add", "--db", db, "--email", account.email};
+  args.insert(args.end(), {"--role", account.role, "--level", std::to_string(account.level)});
+  args.insert(args.end(), {"--name", account.name});
   if (!account.password.empty()) args.push_back("--password-stdin");
   ProcessResult added = RunCli(args, account.password.empty() ? "" : account.password + "\n");
   if (!added.Ok()) {
-    return ::testing::AssertionFailure() << "redress user add " << account.email << ": "
-                                         << added.Describe();
+    return ::testing::AssertionFailure()
+           << "redress user add " << account.email << ": " << added.Describe();
   }
   std::optional<int64_t> id = ParseId(added.out);
   if (!id) {
@@ -437,8 +437,7 @@ std::string TestServer::CustomerToken(int64_t customer_id) const {
   ProcessResult token = Cli({"token", "create", "--customer", std::to_string(customer_id)});
   std::string value = Trim(token.out);
   if (!token.Ok() || value.rfind("rdt_", 0) != 0) {
-    ADD_FAILURE() << "redress token create --customer " << customer_id << ": "
-                  << token.Describe();
+    ADD_FAILURE() << "redress token create --customer " << customer_id << ": " << token.Describe();
     return {};
   }
   return value;
@@ -522,14 +521,14 @@ ProcessResult TestServer::Cli(std::vector<std::string> args, const std::string& 
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
-    return ::testing::AssertionFailure() << "redress serve ignored SIGTERM for "
-                                         << grace.count() << " ms and was killed; log:\n"
-                                         << LogTail();
+    return ::testing::AssertionFailure()
+           << "redress serve ignored SIGTERM for " << grace.count() << " ms and was killed; log:\n"
+           << LogTail();
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return ::testing::AssertionFailure() << "redress serve " << DescribeStatus(status)
-                                         << " on SIGTERM; log:\n"
-                                         << LogTail();
+    return ::testing::AssertionFailure()
+           << "redress serve " << DescribeStatus(status) << " on SIGTERM; log:\n"
+           << LogTail();
   }
   return ::testing::AssertionSuccess();
 }
@@ -542,9 +541,9 @@ ProcessResult TestServer::Cli(std::vector<std::string> args, const std::string& 
   }
   pid_ = -1;
   if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
-    return ::testing::AssertionFailure() << "redress serve had already " << DescribeStatus(status)
-                                         << " before SIGKILL; log:\n"
-                                         << LogTail();
+    return ::testing::AssertionFailure()
+           << "redress serve had already " << DescribeStatus(status) << " before SIGKILL; log:\n"
+           << LogTail();
   }
   return ::testing::AssertionSuccess();
 }

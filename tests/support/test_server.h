@@ -46,7 +46,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
 /// RunProcess with the `redress` binary under test as argv[0].
 ProcessResult RunCli(const std::vector<std::string>& args, const std::string& stdin_data = {});
 
-/// Path of the `redress` binary under test.
+/// Path of the `redress` binary under test: the one built with the tests, or
+/// $REDRESS_IT_BINARY when set (to run the suite against an installed or modified build).
 std::string RedressBinary();
 
 /// A fresh directory under the system temp dir, removed with its contents on destruction
