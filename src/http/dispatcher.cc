@@ -224,6 +224,8 @@ void Dispatcher::Finish(const Request& request, Response& response,
   response.prepare_payload();
   // RFC 9110 section 8.6: no Content-Length in a 204.
   if (response.result() == http::status::no_content) response.erase(http::field::content_length);
+  // A HEAD response carries the GET response's header, Content-Length included, and no body.
+  if (request.method() == http::verb::head) response.body().clear();
 
   const int status = static_cast<int>(response.result_int());
   const auto elapsed = std::chrono::steady_clock::now() - exchange.start;

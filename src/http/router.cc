@@ -114,8 +114,18 @@ std::optional<Router::Match> Router::Find(boost::beast::http::verb method, std::
       matches = IsParam(route.segments[i]) ? !decoded[i].empty() : route.segments[i] == decoded[i];
     }
     if (!matches) continue;
-    if (route.method != method) {
-      if (allowed != nullptr) allowed->push_back(route.method);
+    // HEAD is answered by the GET route (RFC 9110 section 9.3.2); the dispatcher drops
+    // the body.
+    const bool serves = route.method == method ||
+                        (method == boost::beast::http::verb::head &&
+                         route.method == boost::beast::http::verb::get);
+    if (!serves) {
+      if (allowed != nullptr) {
+        allowed->push_back(route.method);
+        if (route.method == boost::beast::http::verb::get) {
+          allowed->push_back(boost::beast::http::verb::head);
+        }
+      }
       continue;
     }
     if (best == nullptr) {

@@ -1,7 +1,7 @@
 // Routes requests to handlers by method and path pattern. Patterns are literal segments
 // and `{name}` parameters: "/api/v1/cases/{id}/events". A path that matches no pattern is
 // 404; a path that matches but not with this method is 405 with an Allow header listing
-// the methods that would work.
+// the methods that would work. Every GET route also answers HEAD.
 //
 // Matching is per segment on the encoded path, so an encoded "/" (%2F) inside a parameter
 // stays inside it; literal segments and parameter values are compared and returned

@@ -112,9 +112,22 @@ TEST_F(RouterTest, UnknownPathIsNotFoundWithNoAllowedMethods) {
 TEST_F(RouterTest, WrongMethodListsAllowedMethodsSorted) {
   std::vector<verb> allowed;
   EXPECT_FALSE(router_.Find(verb::delete_, "/api/v1/cases", &allowed));
-  EXPECT_EQ(allowed, (std::vector<verb>{verb::get, verb::post}));
+  EXPECT_EQ(allowed, (std::vector<verb>{verb::get, verb::head, verb::post}));
 
   EXPECT_FALSE(router_.Find(verb::get, "/api/v1/cases/7/notes", &allowed));
+  EXPECT_EQ(allowed, std::vector<verb>{verb::post});
+}
+
+TEST_F(RouterTest, HeadIsAnsweredByTheGetRoute) {
+  auto head = router_.Find(verb::head, "/api/v1/cases/7", nullptr);
+  auto get = router_.Find(verb::get, "/api/v1/cases/7", nullptr);
+  ASSERT_TRUE(head);
+  ASSERT_TRUE(get);
+  EXPECT_EQ(head->handler, get->handler);
+  EXPECT_EQ(head->params.at("id"), "7");
+
+  std::vector<verb> allowed;
+  EXPECT_FALSE(router_.Find(verb::head, "/api/v1/cases/7/notes", &allowed));
   EXPECT_EQ(allowed, std::vector<verb>{verb::post});
 }
 

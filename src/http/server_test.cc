@@ -329,7 +329,7 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
   request.method(http::verb::delete_);
   ClientResponse response = client.Send(request);
   ExpectProblem(response, http::status::method_not_allowed, "method-not-allowed");
-  EXPECT_EQ(response[http::field::allow], "GET, PUT");
+  EXPECT_EQ(response[http::field::allow], "GET, HEAD, PUT");
 }
 
 TEST_F(ServerTest, PathParametersAndQueryAreDecoded) {

@@ -120,6 +120,30 @@ TEST_F(HttpFramingTest, OversizedHeadersAreRefused) {
   EXPECT_EQ(Client().Get("/healthz").status, 200);
 }
 
+TEST_F(HttpFramingTest, HeadGetsTheGetHeaderWithoutABody) {
+  std::string get = Raw("GET /api/v1/openapi.yaml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string head =
+      Raw("HEAD /api/v1/openapi.yaml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(get.rfind("HTTP/1.1 200", 0), 0u) << get.substr(0, 200);
+  ASSERT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head.substr(0, 200);
+  const size_t get_end = get.find("\r\n\r\n");
+  const size_t head_end = head.find("\r\n\r\n");
+  ASSERT_NE(get_end, std::string::npos);
+  ASSERT_NE(head_end, std::string::npos);
+  const std::string get_body = get.substr(get_end + 4);
+  EXPECT_FALSE(get_body.empty());
+  EXPECT_EQ(head.size(), head_end + 4) << "HEAD answered with a body";
+  const std::string length = "Content-Length: " + std::to_string(get_body.size()) + "\r\n";
+  EXPECT_NE(head.find(length), std::string::npos)
+      << "HEAD must announce the GET body's length: " << head;
+
+  // HEAD is listed wherever GET is.
+  std::string wrong =
+      Raw("DELETE /api/v1/openapi.yaml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(wrong.rfind("HTTP/1.1 405", 0), 0u) << wrong.substr(0, 200);
+  EXPECT_NE(wrong.find("Allow: GET, HEAD\r\n"), std::string::npos) << wrong.substr(0, 400);
+}
+
 TEST_F(HttpFramingTest, PercentEncodedPathsRouteLikeTheirDecodedForm) {
   TestCustomer customer = NewCustomer();
   int64_t id = Int(OpenCase(agent1().token, customer.id), "/id").value_or(0);
