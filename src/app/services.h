@@ -6,6 +6,7 @@
 
 #include "app/config.h"
 #include "app/metrics.h"
+#include "app/test_clock.h"
 #include "core/clock.h"
 #include "store/store.h"
 
@@ -19,6 +20,8 @@ struct Services {
   /// For CPU-heavy work that must not stall an I/O thread (argon2id takes tens of
   /// milliseconds by design): handlers co_spawn it here and await the result.
   boost::asio::thread_pool& cpu;
+  /// The same object as `clock` when the server runs with --test-clock; null otherwise.
+  TestClock* test_clock = nullptr;
 };
 
 }  // namespace redress::app

@@ -14,8 +14,10 @@
 #include "app/metrics.h"
 #include "app/open_store.h"
 #include "app/services.h"
+#include "app/test_clock.h"
 #include "cli/commands.h"
 #include "core/clock.h"
+#include "core/time_format.h"
 #include "http/api/credential_authenticator.h"
 #include "http/api/routes.h"
 #include "http/router.h"
@@ -28,6 +30,8 @@ struct ServeOptions {
   std::optional<std::string> listen;
   std::optional<int> threads;
   std::optional<std::string> port_file;
+  bool test_clock = false;
+  std::optional<std::string> test_clock_start;
 };
 
 /// Writes the port atomically (temp file + rename) so a watcher never reads half a number.
@@ -53,14 +57,36 @@ int Serve(const app::Config& config, const ServeOptions& options) {
     PrintError(store.error());
     return 1;
   }
-  SystemClock clock;
+  SystemClock system_clock;
+  std::optional<app::TestClock> test_clock;
+  if (options.test_clock) {
+    Timestamp start = system_clock.Now();
+    if (options.test_clock_start) {
+      auto parsed = ParseTimestamp(*options.test_clock_start);
+      if (!parsed) {
+        PrintError(Error{ErrorCode::kInvalidArgument,
+                         "--test-clock-start must be an RFC 3339 time: " + parsed.error().message,
+                         {}});
+        return 2;
+      }
+      start = *parsed;
+    }
+    test_clock.emplace(start);
+  }
+  Clock& clock = test_clock ? static_cast<Clock&>(*test_clock) : system_clock;
   app::Metrics metrics;
   boost::asio::thread_pool cpu_pool(2);
   app::Services services{**store, clock, config, metrics, cpu_pool};
+  if (test_clock) services.test_clock = &*test_clock;
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);
   http::Router router;
   http::api::RegisterAllRoutes(router);
+  if (test_clock) {
+    http::api::RegisterTestClockRoutes(router);
+    app::Log(app::LogLevel::kWarn, "test clock enabled: time stands still until an admin moves it",
+             {{"now", FormatTimestamp(test_clock->Now())}});
+  }
 
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here, so shutdown runs in one known place.
@@ -117,6 +143,12 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--threads", options->threads, "I/O threads");
   cmd->add_option("--port-file", options->port_file,
                   "Write the bound port to this file once listening");
+  cmd->add_flag("--test-clock", options->test_clock,
+                "For acceptance tests only: time stands still and admins move it through "
+                "/api/v1/test-clock");
+  cmd->add_option("--test-clock-start", options->test_clock_start,
+                  "Start time of the test clock (RFC 3339; default: now)")
+      ->needs("--test-clock");
   cmd->callback([&global, options] {
     auto config = ResolveConfig(global);
     if (!config) {

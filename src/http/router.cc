@@ -163,4 +163,11 @@ std::optional<Router::Match> Router::Find(boost::beast::http::verb method, std::
   return match;
 }
 
+std::vector<std::pair<boost::beast::http::verb, std::string>> Router::Routes() const {
+  std::vector<std::pair<boost::beast::http::verb, std::string>> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) out.emplace_back(route.method, route.pattern);
+  return out;
+}
+
 }  // namespace redress::http

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -52,6 +53,10 @@ class Router {
   /// without duplicates: empty means 404, non-empty means 405.
   std::optional<Match> Find(boost::beast::http::verb method, std::string_view path,
                             std::vector<boost::beast::http::verb>* allowed) const;
+
+  /// Every registered (method, pattern), in registration order: for checking that the
+  /// API description covers the whole surface.
+  std::vector<std::pair<boost::beast::http::verb, std::string>> Routes() const;
 
  private:
   struct Route {

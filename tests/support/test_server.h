@@ -111,6 +111,9 @@ class TestServer {
   /// Stop() (or reaping a dead process) followed by Serve().
   ::testing::AssertionResult Restart();
 
+  /// Arguments added to every later `redress serve` (e.g. {"--test-clock"}).
+  void set_extra_serve_args(std::vector<std::string> args) { extra_serve_args_ = std::move(args); }
+
   bool Running() const { return pid_ > 0; }
   uint16_t port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
@@ -150,6 +153,7 @@ class TestServer {
   ::testing::AssertionResult Reap(std::chrono::milliseconds deadline, int* status);
 
   TempDir dir_;
+  std::vector<std::string> extra_serve_args_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   StaffAccount agent1_;

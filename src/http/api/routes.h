@@ -12,6 +12,8 @@ void RegisterCustomerRoutes(Router& router);
 void RegisterCaseRoutes(Router& router);        // cases and their events
 void RegisterCaseActionRoutes(Router& router);  // messages, notes, assign, status, ...
 void RegisterUserRoutes(Router& router);
+/// Only for `serve --test-clock`: the handlers need services.test_clock.
+void RegisterTestClockRoutes(Router& router);
 
 inline void RegisterAllRoutes(Router& router) {
   RegisterOperationsRoutes(router);
