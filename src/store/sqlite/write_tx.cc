@@ -7,6 +7,7 @@
 
 #include "core/time_format.h"
 #include "eventlog/hash_chain.h"
+#include "store/append_check.h"
 #include "store/sqlite/queries.h"
 
 namespace redress::store::sqlite {
@@ -17,40 +18,6 @@ std::string CaseName(int64_t case_id) { return "case " + std::to_string(case_id)
 std::optional<int64_t> OptionalMicros(const std::optional<Timestamp>& t) {
   if (!t) return std::nullopt;
   return MicrosFromTimestamp(*t);
-}
-
-// Checks that `events` are exactly the next links of the chain that `before` ends (or a
-// new chain) and that `after` ends where they end. These are caller bugs, not races.
-Result<void> CheckContinues(const std::optional<domain::CaseState>& before,
-                            const std::vector<domain::Event>& events,
-                            const domain::CaseState& after) {
-  const std::string name = CaseName(after.id);
-  if (events.empty()) return Fail(ErrorCode::kInvalidArgument, "no events to append to " + name);
-  if (before && before->id != after.id) {
-    return Fail(ErrorCode::kInvalidArgument, "appending to " + name + " with the state of " +
-                                                 CaseName(before->id));
-  }
-  int64_t seq = before ? before->last_seq : 0;
-  std::string hash = before ? before->head_hash : std::string(eventlog::kGenesisHash);
-  for (const domain::Event& event : events) {
-    if (event.case_id != after.id) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "event of " + CaseName(event.case_id) + " appended to " + name);
-    }
-    if (event.seq != seq + 1 || event.prev_hash != hash) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "event seq " + std::to_string(event.seq) + " does not continue " + name +
-                      " at seq " + std::to_string(seq) + " (hash " + hash.substr(0, 12) + "..)");
-    }
-    seq = event.seq;
-    hash = event.hash;
-  }
-  if (after.last_seq != seq || after.head_hash != hash) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "the new state of " + name + " ends at seq " + std::to_string(after.last_seq) +
-                    " but its events end at seq " + std::to_string(seq));
-  }
-  return {};
 }
 
 // Adds what was being done to a failure from SQLite, keeping its code.
@@ -85,7 +52,7 @@ Result<domain::CaseState> SqliteWriteTx::LoadCaseForUpdate(int64_t case_id) {
 Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>& before,
                                          const std::vector<domain::Event>& events,
                                          const domain::CaseState& after) {
-  if (auto ok = CheckContinues(before, events, after); !ok) return ok;
+  if (auto ok = CheckAppendContinues(before, events, after); !ok) return ok;
   const std::string name = CaseName(after.id);
 
   auto stored = FindCase(db_, after.id);
