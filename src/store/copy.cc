@@ -19,9 +19,9 @@ struct Table {
   std::string_view order_by;
 };
 
-// Parents before children (foreign keys); every table of schema version 1 except the
+// Parents before children (foreign keys); every table of the schema except the
 // bookkeeping ones (schema_migrations, counters).
-constexpr std::array<Table, 8> kTables{{
+constexpr std::array<Table, 9> kTables{{
     {"customers", "id, name, password_hash, created_at", 4, "id"},
     {"customer_identities", "id, kind, value, customer_id, verified", 5, "id"},
     {"users", "id, email, display_name, role, level, active, password_hash, created_at", 8, "id"},
@@ -39,11 +39,15 @@ constexpr std::array<Table, 8> kTables{{
      "case_id, seq, type, at, actor_kind, actor_id, actor_name, channel, visibility, data, "
      "prev_hash, hash",
      12, "case_id, seq"},
+    {"jobs",
+     "id, kind, key, due_at, payload, state, attempts, lease_owner, lease_until, last_error, "
+     "created_at, completed_at",
+     12, "id"},
 }};
 
 // Tables whose id comes from an identity sequence in PostgreSQL.
-constexpr std::array<std::string_view, 3> kIdentityTables{"customers", "customer_identities",
-                                                          "users"};
+constexpr std::array<std::string_view, 4> kIdentityTables{"customers", "customer_identities",
+                                                          "users", "jobs"};
 
 std::string Placeholders(int count) {
   std::string out;

@@ -71,6 +71,9 @@ TEST_F(CopyTest, EveryTableArrivesIdenticalAndSequencesContinue) {
     if (auto r = tx.InsertApiToken(token); !r) return r;
     if (auto r = tx.InsertApiToken(forever); !r) return r;
     if (auto r = tx.InsertSession(session); !r) return r;
+    if (auto r = tx.ScheduleJob(JobSpec{"sla_deadline", "case-1", T(50), "{\"case\":1}"}); !r) {
+      return Fail(r.error());
+    }
     return tx.InsertIdempotency(record);
   }));
   CaseState first = OpenCase(asha, 4);
@@ -91,6 +94,7 @@ TEST_F(CopyTest, EveryTableArrivesIdenticalAndSequencesContinue) {
   EXPECT_EQ(report->Rows("idempotency"), 1);
   EXPECT_EQ(report->Rows("cases"), 3);
   EXPECT_EQ(report->Rows("events"), 5 + 1 + 3);
+  EXPECT_EQ(report->Rows("jobs"), 1);
 
   auto opened = postgres::PostgresStore::Open(target_db_.url());
   ASSERT_TRUE(opened) << opened.error().message;
@@ -135,6 +139,19 @@ TEST_F(CopyTest, EveryTableArrivesIdenticalAndSequencesContinue) {
     auto id = tx.NextCaseId();
     if (!id) return Fail(id.error());
     EXPECT_EQ(*id, third.id + 2);
+    // The pending job came along, still due, with its key still taken.
+    auto again = tx.ScheduleJob(JobSpec{"sla_deadline", "case-1", T(60), "{}"});
+    if (!again) return Fail(again.error());
+    EXPECT_FALSE(*again);
+    auto jobs = tx.ClaimJobs(JobClaim{"sla_deadline", "n", T(100), std::chrono::seconds(5), 5});
+    if (!jobs) return Fail(jobs.error());
+    EXPECT_EQ(jobs->size(), 1u);
+    if (jobs->size() == 1) {
+      EXPECT_EQ(jobs->front().payload, "{\"case\":1}");
+    }
+    auto fresh = tx.ScheduleJob(JobSpec{"sla_deadline", "case-2", T(60), "{}"});
+    if (!fresh) return Fail(fresh.error());
+    EXPECT_TRUE(*fresh) << "the jobs id sequence must continue after the copied ids";
     return {};
   }));
   const int64_t next_customer = testutil::AddCustomer(target, "New", "new@example.com");

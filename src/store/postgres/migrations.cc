@@ -4,12 +4,14 @@
 #include <string>
 
 #include "store/postgres/schema_v1.h"
+#include "store/postgres/schema_v2.h"
 
 namespace redress::store::postgres {
 namespace {
 
-constexpr std::array<Migration, 1> kMigrations{{
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kSchemaV1},
+    {2, "work queue", kSchemaV2},
 }};
 
 // Any fixed number: it names the one lock every migrating node queues on.

@@ -1,7 +1,9 @@
 #include "store/postgres/write_tx.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "core/time_format.h"
@@ -283,6 +285,86 @@ Result<void> PgWriteTx::InsertIdempotency(const IdempotencyRecord& r) {
           .Text(r.location)
           .Int64(MicrosFromTimestamp(r.created_at)));
   if (!ran) return While("recording idempotency key " + r.key + " for " + r.scope, ran.error());
+  return {};
+}
+
+}  // namespace redress::store::postgres
+
+namespace redress::store::postgres {
+namespace {
+
+Error LeaseLost(int64_t job_id, const std::string& owner) {
+  return Error{ErrorCode::kConflict,
+               "job " + std::to_string(job_id) + " is no longer leased to " + owner +
+                   " (its lease expired and another worker claimed it, or it is done)",
+               {}};
+}
+
+}  // namespace
+
+Result<bool> PgWriteTx::ScheduleJob(const JobSpec& job) {
+  // A concurrent insert of the same key on another node waits for that transaction and
+  // then does nothing: no error, so the caller's transaction stays usable.
+  auto ran = conn_.Query(
+      "INSERT INTO jobs (kind, key, due_at, payload, created_at) VALUES ($1, $2, $3, $4, $3)"
+      " ON CONFLICT (kind, key) DO NOTHING",
+      Params()
+          .Text(job.kind)
+          .Text(job.key)
+          .Int64(MicrosFromTimestamp(job.due_at))
+          .Text(job.payload));
+  if (!ran) return While("scheduling job " + job.kind, ran.error());
+  return ran->Affected() == 1;
+}
+
+Result<std::vector<ClaimedJob>> PgWriteTx::ClaimJobs(const JobClaim& claim) {
+  if (claim.limit < 1) return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1");
+  // SKIP LOCKED: rows another claimer is taking right now are passed over instead of
+  // waited for. Under READ COMMITTED a locked row is re-checked against the WHERE clause
+  // on its newest version, so a job leased a moment ago by another node is not taken.
+  auto rows = conn_.Query(
+      "UPDATE jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1"
+      " WHERE id IN (SELECT id FROM jobs WHERE kind = $3 AND state = 'pending' AND due_at <= $4"
+      " AND (lease_until IS NULL OR lease_until <= $4) ORDER BY due_at, id LIMIT $5"
+      " FOR UPDATE SKIP LOCKED)"
+      " RETURNING id, kind, key, due_at, payload, attempts, last_error",
+      Params()
+          .Text(claim.owner)
+          .Int64(MicrosFromTimestamp(claim.now + claim.lease))
+          .Text(claim.kind)
+          .Int64(MicrosFromTimestamp(claim.now))
+          .Int64(claim.limit));
+  if (!rows) return While("claiming " + claim.kind + " jobs", rows.error());
+  std::vector<ClaimedJob> jobs;
+  for (int r = 0; r < rows->size(); ++r) {
+    jobs.push_back(ClaimedJob{rows->Int64(r, 0), rows->Text(r, 1), rows->Text(r, 2),
+                              TimestampFromMicros(rows->Int64(r, 3)), rows->Text(r, 4),
+                              static_cast<int>(rows->Int64(r, 5)), rows->Text(r, 6)});
+  }
+  std::sort(jobs.begin(), jobs.end(), [](const ClaimedJob& a, const ClaimedJob& b) {
+    return std::tie(a.due_at, a.id) < std::tie(b.due_at, b.id);
+  });
+  return jobs;
+}
+
+Result<void> PgWriteTx::CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) {
+  auto ran = conn_.Query(
+      "UPDATE jobs SET state = 'done', completed_at = $3, lease_until = NULL"
+      " WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",
+      Params().Int64(job_id).Text(owner).Int64(MicrosFromTimestamp(now)));
+  if (!ran) return Fail(ran.error());
+  if (ran->Affected() == 0) return Fail(LeaseLost(job_id, owner));
+  return {};
+}
+
+Result<void> PgWriteTx::RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
+                                 const std::string& error) {
+  auto ran = conn_.Query(
+      "UPDATE jobs SET due_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL"
+      " WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",
+      Params().Int64(job_id).Text(owner).Int64(MicrosFromTimestamp(retry_at)).Text(error));
+  if (!ran) return Fail(ran.error());
+  if (ran->Affected() == 0) return Fail(LeaseLost(job_id, owner));
   return {};
 }
 
