@@ -30,8 +30,10 @@ build-test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDRESS_WERROR=ON >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 
+# The PostgreSQL tests need a cluster: the wrapper starts a throwaway one around ctest and
+# removes it afterwards (scripts/with-test-postgres.sh).
 test: build-test
-	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	@cd $(TEST_DIR) && ../../scripts/with-test-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 300
 
 bench: build
 	@cmake --build $(RELEASE_DIR) -j $(JOBS)
