@@ -16,8 +16,8 @@ struct XmlDocFree {
 };
 using HtmlDocPtr = std::unique_ptr<xmlDoc, XmlDocFree>;
 
-/// Parses `html` (UTF-8) leniently. Returns nullptr only if libxml2 gives up entirely
-/// (empty input); the result has no <html> root in that case either way to handle.
+/// Parses `html` (UTF-8; invalid bytes become U+FFFD) leniently, with the implied
+/// <html>/<body> a browser would add. Returns nullptr for empty input.
 HtmlDocPtr ParseHtml(std::string_view html);
 
 /// The lowercase element name of `node`, or "" for non-elements.
