@@ -26,7 +26,8 @@ void Check(const redress::email::ParsedMessage& m) {
   Require(ValidUtf8(m.subject) && ValidUtf8(m.text_body) && ValidUtf8(m.html_body) &&
           ValidUtf8(m.message_id));
   for (const auto* list : {&m.from, &m.to, &m.cc, &m.reply_to, &m.delivered_to}) {
-    for (const auto& mailbox : *list) Require(ValidUtf8(mailbox.name) && ValidUtf8(mailbox.address));
+    for (const auto& mailbox : *list)
+      Require(ValidUtf8(mailbox.name) && ValidUtf8(mailbox.address));
   }
   for (const auto& header : m.headers) Require(ValidUtf8(header.name) && ValidUtf8(header.value));
   for (const auto& attachment : m.attachments) {

@@ -4,10 +4,10 @@
 // return and never forgets g_mime_init().
 #pragma once
 
+#include <gmime/gmime.h>
+
 #include <memory>
 #include <string>
-
-#include <gmime/gmime.h>
 
 namespace redress::email {
 

@@ -1,10 +1,10 @@
 #include "channels/email/html_document.h"
 
+#include <libxml/parser.h>
+
 #include <climits>
 #include <mutex>
 #include <string>
-
-#include <libxml/parser.h>
 
 #include "channels/email/text_encoding.h"
 #include "core/utf8.h"
@@ -26,10 +26,10 @@ HtmlDocPtr ParseHtml(std::string_view html) {
   // rest of the document (mail generators do nest that deep); the tree is walked without
   // recursion, so depth costs only memory. NOIMPLIED is not used: without the implied
   // <body>, libxml2 nests sibling void elements (<img><img>) inside each other.
-  int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                HTML_PARSE_NONET | HTML_PARSE_NOBLANKS | XML_PARSE_HUGE;
-  return HtmlDocPtr(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                                   options));
+  int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                HTML_PARSE_NOBLANKS | XML_PARSE_HUGE;
+  return HtmlDocPtr(
+      htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8", options));
 }
 
 std::string_view ElementName(const xmlNode* node) {

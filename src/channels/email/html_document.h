@@ -3,11 +3,11 @@
 // access, without printing to stderr, and with the tree freed on every path.
 #pragma once
 
-#include <memory>
-#include <string_view>
-
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+
+#include <memory>
+#include <string_view>
 
 namespace redress::email {
 

@@ -17,23 +17,26 @@ bool IsOneOf(std::string_view name, std::initializer_list<std::string_view> name
 
 // Elements written out (with allowed attributes only).
 bool IsAllowedElement(std::string_view name) {
-  return IsOneOf(name, {"a", "abbr", "address", "article", "b", "bdi", "bdo", "blockquote",
-                        "br", "caption", "center", "cite", "code", "col", "colgroup", "dd",
-                        "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font",
-                        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i",
-                        "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
-                        "section", "small", "span", "strike", "strong", "sub", "sup", "table",
-                        "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "wbr"});
+  return IsOneOf(
+      name, {"a",      "abbr",    "address", "article", "b",    "bdi",   "bdo",        "blockquote",
+             "br",     "caption", "center",  "cite",    "code", "col",   "colgroup",   "dd",
+             "del",    "dfn",     "div",     "dl",      "dt",   "em",    "figcaption", "figure",
+             "font",   "footer",  "h1",      "h2",      "h3",   "h4",    "h5",         "h6",
+             "header", "hr",      "i",       "img",     "ins",  "kbd",   "li",         "mark",
+             "ol",     "p",       "pre",     "q",       "s",    "samp",  "section",    "small",
+             "span",   "strike",  "strong",  "sub",     "sup",  "table", "tbody",      "td",
+             "tfoot",  "th",      "thead",   "tr",      "tt",   "u",     "ul",         "wbr"});
 }
 
 // Elements dropped together with everything inside them. Anything neither allowed nor
 // dropped (html, body, unknown tags) is unwrapped: its children are kept.
 bool IsDroppedWithContent(std::string_view name) {
-  return IsOneOf(name, {"script", "style", "head", "title", "iframe", "frame", "frameset",
-                        "object", "embed", "applet", "noscript", "template", "svg", "math",
-                        "meta", "link", "base", "input", "button", "select", "textarea",
-                        "option", "audio", "video", "source", "track", "canvas", "param",
-                        "noembed", "noframes", "xmp", "plaintext", "dialog", "portal"});
+  return IsOneOf(name,
+                 {"script",  "style",    "head",   "title",     "iframe",   "frame",  "frameset",
+                  "object",  "embed",    "applet", "noscript",  "template", "svg",    "math",
+                  "meta",    "link",     "base",   "input",     "button",   "select", "textarea",
+                  "option",  "audio",    "video",  "source",    "track",    "canvas", "param",
+                  "noembed", "noframes", "xmp",    "plaintext", "dialog",   "portal"});
 }
 
 bool IsVoid(std::string_view name) { return IsOneOf(name, {"br", "hr", "img", "col", "wbr"}); }
@@ -71,9 +74,15 @@ std::string UrlScheme(std::string_view url) {
 void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
       case '"':
         if (attribute) {
           out += "&quot;";
@@ -81,7 +90,8 @@ void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
           out.push_back(c);
         }
         break;
-      default: out.push_back(c);
+      default:
+        out.push_back(c);
     }
   }
 }
@@ -129,8 +139,7 @@ class Writer {
 
  private:
   void WriteAttributes(xmlNode* node, std::string_view element) {
-    for (xmlAttr* attribute = node->properties; attribute != nullptr;
-         attribute = attribute->next) {
+    for (xmlAttr* attribute = node->properties; attribute != nullptr; attribute = attribute->next) {
       std::string name = AsciiLower(reinterpret_cast<const char*>(attribute->name));
       if (!IsAllowedAttribute(element, name)) {
         ++result_.removed_attributes;

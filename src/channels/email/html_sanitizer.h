@@ -18,10 +18,10 @@ struct SanitizeOptions {
 };
 
 struct SanitizedHtml {
-  std::string html;                // a fragment (no <html>/<body>), valid UTF-8
-  int blocked_remote_images = 0;   // so the view can offer "show images"
-  int removed_elements = 0;        // dropped with their content (script, style, iframe...)
-  int removed_attributes = 0;      // event handlers, style, bad URLs...
+  std::string html;               // a fragment (no <html>/<body>), valid UTF-8
+  int blocked_remote_images = 0;  // so the view can offer "show images"
+  int removed_elements = 0;       // dropped with their content (script, style, iframe...)
+  int removed_attributes = 0;     // event handlers, style, bad URLs...
 };
 
 SanitizedHtml SanitizeHtml(std::string_view html, const SanitizeOptions& options = {});

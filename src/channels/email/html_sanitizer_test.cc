@@ -1,9 +1,9 @@
 #include "channels/email/html_sanitizer.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/ascii.h"
 #include "core/utf8.h"
@@ -16,10 +16,10 @@ std::string Clean(std::string_view html) { return SanitizeHtml(html).html; }
 // Whatever the input, none of these may appear in the output (case-insensitively).
 void ExpectHarmless(std::string_view input) {
   std::string out = AsciiLower(Clean(input));
-  for (std::string_view bad : {"<script", "javascript:", "vbscript:", "onerror", "onload",
-                               "onclick", "onmouseover", "style=", "<style", "<iframe",
-                               "<object", "<embed", "<svg", "<math", "<form", "<base",
-                               "<meta", "<link", "data:", "expression("}) {
+  for (std::string_view bad :
+       {"<script", "javascript:", "vbscript:", "onerror", "onload", "onclick",    "onmouseover",
+        "style=",  "<style",      "<iframe",   "<object", "<embed", "<svg",       "<math",
+        "<form",   "<base",       "<meta",     "<link",   "data:",  "expression("}) {
     EXPECT_EQ(out.find(bad), std::string::npos) << input << " -> " << out;
   }
   EXPECT_TRUE(ValidUtf8(out));
@@ -73,7 +73,8 @@ TEST(SanitizeHtml, BlocksRemoteImagesUnlessAllowed) {
   EXPECT_EQ(blocked.html, "<img width=\"1\"><img src=\"cid:a@b\">");
   EXPECT_EQ(blocked.blocked_remote_images, 1);
   SanitizedHtml allowed = SanitizeHtml(input, SanitizeOptions{.allow_remote_images = true});
-  EXPECT_EQ(allowed.html, "<img src=\"https://tracker.example/p.gif\" width=\"1\"><img src=\"cid:a@b\">");
+  EXPECT_EQ(allowed.html,
+            "<img src=\"https://tracker.example/p.gif\" width=\"1\"><img src=\"cid:a@b\">");
   EXPECT_EQ(allowed.blocked_remote_images, 0);
 }
 

@@ -19,9 +19,10 @@ bool IsInvisible(std::string_view name) {
 }
 
 bool IsBlock(std::string_view name) {
-  return IsOneOf(name, {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-                        "blockquote", "pre", "table", "ul", "ol", "hr", "section", "article",
-                        "header", "footer", "address", "dl", "dt", "dd", "center", "form"});
+  return IsOneOf(
+      name, {"p",       "div",    "br",         "li",      "tr",    "h1", "h2", "h3",     "h4",
+             "h5",      "h6",     "blockquote", "pre",     "table", "ul", "ol", "hr",     "section",
+             "article", "header", "footer",     "address", "dl",    "dt", "dd", "center", "form"});
 }
 
 class TextBuilder {

@@ -51,7 +51,8 @@ std::string FindMessageIdLine(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
+    std::string_view line =
+        text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
     std::string_view trimmed = TrimAsciiSpace(line);
     if (trimmed.size() > 11 && AsciiLower(trimmed.substr(0, 11)) == "message-id:") {
       std::string id = StripAngles(trimmed.substr(11));
@@ -75,7 +76,8 @@ std::vector<RecipientStatus> PlainBounceRecipients(std::string_view body) {
   size_t pos = 0;
   while (pos < body.size()) {
     size_t eol = body.find('\n', pos);
-    std::string_view line = body.substr(pos, (eol == std::string_view::npos ? body.size() : eol) - pos);
+    std::string_view line =
+        body.substr(pos, (eol == std::string_view::npos ? body.size() : eol) - pos);
     std::string_view trimmed = TrimAsciiSpace(line);
     if (Contains(trimmed, "following address") && Contains(trimmed, "failed")) {
       after_exim_intro = true;
@@ -83,7 +85,8 @@ std::vector<RecipientStatus> PlainBounceRecipients(std::string_view body) {
                trimmed[trimmed.size() - 2] == '>' && trimmed.find('@') != std::string_view::npos) {
       out.push_back({AsciiLower(trimmed.substr(1, trimmed.size() - 3)), "failed", "", ""});
     } else if (after_exim_intro && !trimmed.empty() && line.size() > trimmed.size() &&
-               trimmed.find('@') != std::string_view::npos && trimmed.find(' ') == std::string_view::npos) {
+               trimmed.find('@') != std::string_view::npos &&
+               trimmed.find(' ') == std::string_view::npos) {
       std::string address(trimmed);
       if (address.front() == '<') address = AfterType(address);
       out.push_back({AsciiLower(address), "failed", "", ""});
@@ -119,13 +122,20 @@ std::vector<RecipientStatus> FailedRecipientsHeader(const ParsedMessage& m) {
 
 const char* MailKindName(MailKind kind) {
   switch (kind) {
-    case MailKind::kPerson: return "person";
-    case MailKind::kBounce: return "bounce";
-    case MailKind::kComplaint: return "complaint";
-    case MailKind::kReadReceipt: return "read_receipt";
-    case MailKind::kAutoReply: return "auto_reply";
-    case MailKind::kBulk: return "bulk";
-    case MailKind::kList: return "list";
+    case MailKind::kPerson:
+      return "person";
+    case MailKind::kBounce:
+      return "bounce";
+    case MailKind::kComplaint:
+      return "complaint";
+    case MailKind::kReadReceipt:
+      return "read_receipt";
+    case MailKind::kAutoReply:
+      return "auto_reply";
+    case MailKind::kBulk:
+      return "bulk";
+    case MailKind::kList:
+      return "list";
   }
   return "person";
 }
@@ -177,7 +187,8 @@ DeliveryReport ParseDeliveryStatus(std::string_view text) {
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
+    std::string_view line =
+        text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (TrimAsciiSpace(line).empty()) {
       apply();
@@ -226,7 +237,7 @@ Classification ClassifyMail(const ParsedMessage& m) {
     }
     for (const ReportPart& part : m.report_parts) {
       if (report.original_message_id.empty() && (part.content_type == "text/rfc822-headers" ||
-                                                  part.content_type == "message/global-headers")) {
+                                                 part.content_type == "message/global-headers")) {
         report.original_message_id = FindMessageIdLine(part.text);
       }
     }
@@ -247,10 +258,10 @@ Classification ClassifyMail(const ParsedMessage& m) {
   if (!result.delivery_report && !m.from.empty()) {
     std::string local = LocalPart(m.from.front().address);
     bool daemon = local == "mailer-daemon" || local == "postmaster" || local == "mail-daemon";
-    if (daemon && ContainsAny(m.subject, {"failure notice", "undeliver", "delivery failed",
-                                          "delivery failure", "returned mail",
-                                          "delivery status notification", "non remis",
-                                          "unzustellbar", "could not be delivered"})) {
+    if (daemon &&
+        ContainsAny(m.subject, {"failure notice", "undeliver", "delivery failed",
+                                "delivery failure", "returned mail", "delivery status notification",
+                                "non remis", "unzustellbar", "could not be delivered"})) {
       mark(MailKind::kBounce, "bounce from " + m.from.front().address + ": " + m.subject);
       DeliveryReport report = ParseDeliveryStatus(m.text_body);
       if (report.recipients.empty()) report.recipients = PlainBounceRecipients(m.text_body);
@@ -270,8 +281,8 @@ Classification ClassifyMail(const ParsedMessage& m) {
   for (std::string_view name : {"X-Autoreply", "X-Autorespond", "X-Autoresponder"}) {
     if (Find(m, name) != nullptr) mark(MailKind::kAutoReply, std::string(name) + " present");
   }
-  if (const Header* h = Find(m, "Return-Path"); h != nullptr && StripAngles(h->value).empty() &&
-                                                  TrimAsciiSpace(h->value).starts_with("<")) {
+  if (const Header* h = Find(m, "Return-Path");
+      h != nullptr && StripAngles(h->value).empty() && TrimAsciiSpace(h->value).starts_with("<")) {
     mark(MailKind::kAutoReply, "empty Return-Path (<>)");
   }
   if (const Header* h = Find(m, "Precedence"); h != nullptr) {
@@ -294,11 +305,11 @@ Classification ClassifyMail(const ParsedMessage& m) {
 
   // A vacation-like subject alone is a weak signal.
   if (result.kind == MailKind::kPerson &&
-      ContainsAny(m.subject, {"out of office", "out of the office", "automatic reply",
-                              "auto reply", "autoreply", "auto-reply", "automatic response",
-                              "autoresponse", "auto response", "abwesenheit", "vacation",
-                              "réponse automatique", "respuesta automática",
-                              "automatyczna odpowied", "away from the office"})) {
+      ContainsAny(m.subject,
+                  {"out of office", "out of the office", "automatic reply", "auto reply",
+                   "autoreply", "auto-reply", "automatic response", "autoresponse", "auto response",
+                   "abwesenheit", "vacation", "réponse automatique", "respuesta automática",
+                   "automatyczna odpowied", "away from the office"})) {
     result.kind = MailKind::kAutoReply;
     result.weak = true;
     result.reasons.push_back("vacation-like subject: " + m.subject);

@@ -50,8 +50,8 @@ struct DeliveryReport {
 
 struct Classification {
   MailKind kind = MailKind::kPerson;
-  bool weak = false;                  // only a vacation-like subject pointed to a machine
-  std::vector<std::string> reasons;   // e.g. "Auto-Submitted: auto-replied"
+  bool weak = false;                 // only a vacation-like subject pointed to a machine
+  std::vector<std::string> reasons;  // e.g. "Auto-Submitted: auto-replied"
   std::optional<DeliveryReport> delivery_report;  // for bounces
 
   /// Whether Redress may answer automatically (acknowledgements, auto-replies): only to

@@ -1,9 +1,9 @@
 #include "channels/email/mail_classifier.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "channels/email/testing/mail_corpus.h"
 
@@ -27,9 +27,9 @@ TEST(ClassifyMail, PeopleAreContacts) {
 }
 
 TEST(ClassifyMail, AutoReplyHeaders) {
-  for (std::string header : {"Auto-Submitted: auto-replied", "Auto-Submitted: auto-generated",
-                             "X-Autoreply: yes", "X-Autorespond: 1", "Precedence: auto_reply",
-                             "Return-Path: <>"}) {
+  for (std::string header :
+       {"Auto-Submitted: auto-replied", "Auto-Submitted: auto-generated", "X-Autoreply: yes",
+        "X-Autorespond: 1", "Precedence: auto_reply", "Return-Path: <>"}) {
     Classification c = Classify("From: a@x.example\n" + header + "\nSubject: Re: hi\n\nx\n");
     EXPECT_EQ(c.kind, MailKind::kAutoReply) << header;
     EXPECT_FALSE(c.weak) << header;
@@ -112,10 +112,10 @@ TEST(ClassifyMail, CorpusReportsAndAutoReplies) {
     EXPECT_TRUE(messages.contains(file)) << file;
     return Classify(messages[file]);
   };
-  for (std::string file : {"sisimai/bsd/rfc3834-01.eml", "sisimai/bsd/rfc3834-02.eml",
-                           "sisimai/bsd/rfc3834-04.eml", "sisimai/bsd/rfc3834-05.eml",
-                           "sisimai/bsd/rfc3834-06.eml", "bounceparser/autoreply.msg",
-                           "bounceparser/aol-vacation.msg"}) {
+  for (std::string file :
+       {"sisimai/bsd/rfc3834-01.eml", "sisimai/bsd/rfc3834-02.eml", "sisimai/bsd/rfc3834-04.eml",
+        "sisimai/bsd/rfc3834-05.eml", "sisimai/bsd/rfc3834-06.eml", "bounceparser/autoreply.msg",
+        "bounceparser/aol-vacation.msg"}) {
     Classification c = classify(file);
     EXPECT_EQ(c.kind, MailKind::kAutoReply) << file << " " << MailKindName(c.kind);
     EXPECT_FALSE(c.weak) << file;
@@ -142,8 +142,7 @@ TEST(ClassifyMail, CorpusReportsAndAutoReplies) {
   EXPECT_EQ(classify("mimekit/messages/bounce.txt").kind, MailKind::kBounce);
   EXPECT_EQ(classify("sisimai/bsd/arf-01.eml").kind, MailKind::kComplaint);
   EXPECT_EQ(classify("flanker/complaints/aol.eml").kind, MailKind::kComplaint);
-  EXPECT_EQ(classify("mimekit/messages/disposition-notification.txt").kind,
-            MailKind::kReadReceipt);
+  EXPECT_EQ(classify("mimekit/messages/disposition-notification.txt").kind, MailKind::kReadReceipt);
   EXPECT_EQ(classify("flanker/disposition-notification.eml").kind, MailKind::kReadReceipt);
   EXPECT_EQ(classify("sisimai/not/is-not-bounce-01.eml").kind, MailKind::kPerson);
 }

@@ -1,14 +1,13 @@
 // Every message of the real-world corpus (../shared/corpus/email) through ParseMessage,
 // with properties that must hold for all of them, and the thread headers checked against
 // the independent index in threads.tsv.
+#include <gtest/gtest.h>
 #include <sodium.h>
 
 #include <chrono>
 #include <map>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "channels/email/mime_message.h"
 #include "channels/email/testing/mail_corpus.h"
@@ -31,8 +30,7 @@ std::string Hex(const unsigned char* data, size_t size) {
 
 std::string Sha256(const std::string& bytes) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   return Hex(digest, sizeof(digest));
 }
 
@@ -44,8 +42,8 @@ void CollectText(const ParsedMessage& m, std::vector<const std::string*>& out) {
       out.push_back(&mb.address);
     }
   }
-  for (const std::string* s : {&m.subject, &m.message_id, &m.content_type, &m.report_type,
-                               &m.text_body, &m.html_body}) {
+  for (const std::string* s :
+       {&m.subject, &m.message_id, &m.content_type, &m.report_type, &m.text_body, &m.html_body}) {
     out.push_back(s);
   }
   for (const auto& id : m.in_reply_to) out.push_back(&id);
@@ -89,9 +87,9 @@ TEST_F(MailCorpus, EveryMessageParsesIntoValidUtf8WithHonestHashes) {
   ASSERT_GT(messages_->size(), 700u);
   // Text without a single header field (prose, a digest preamble saved on its own): not a
   // message, so the mailgate rejects it (EX_DATAERR) rather than invent a sender.
-  const std::set<std::string> not_messages = {
-      "enmime/mail/erroneous.raw#1", "cpython/msg_19.txt#1", "horde-mime/flowed_msg.txt#1",
-      "mime4j/testmsgs/malformedHeader-noheader.msg#1"};
+  const std::set<std::string> not_messages = {"enmime/mail/erroneous.raw#1", "cpython/msg_19.txt#1",
+                                              "horde-mime/flowed_msg.txt#1",
+                                              "mime4j/testmsgs/malformedHeader-noheader.msg#1"};
   size_t parsed_count = 0;
   for (const CorpusMessage& message : *messages_) {
     auto start = std::chrono::steady_clock::now();

@@ -21,23 +21,40 @@ constexpr size_t kMaxWarningItem = 200;
 
 const char* ParserWarningText(GMimeParserWarning code) {
   switch (code) {
-    case GMIME_WARN_DUPLICATED_HEADER: return "duplicated header";
-    case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated parameter";
-    case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded 8-bit header";
-    case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid content type";
-    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid RFC 2047 header value";
-    case GMIME_WARN_MALFORMED_MULTIPART: return "malformed multipart (no child parts)";
-    case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated message";
-    case GMIME_WARN_MALFORMED_MESSAGE: return "malformed message";
-    case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid header name";
-    case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting header";
-    case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting parameter";
-    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart without boundary";
-    case GMIME_WARN_INVALID_PARAMETER: return "invalid parameter";
-    case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid address list";
-    case GMIME_CRIT_NESTING_OVERFLOW: return "MIME nesting too deep";
-    case GMIME_WARN_PART_WITHOUT_CONTENT: return "part without content";
-    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part without headers or content";
+    case GMIME_WARN_DUPLICATED_HEADER:
+      return "duplicated header";
+    case GMIME_WARN_DUPLICATED_PARAMETER:
+      return "duplicated parameter";
+    case GMIME_WARN_UNENCODED_8BIT_HEADER:
+      return "unencoded 8-bit header";
+    case GMIME_WARN_INVALID_CONTENT_TYPE:
+      return "invalid content type";
+    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+      return "invalid RFC 2047 header value";
+    case GMIME_WARN_MALFORMED_MULTIPART:
+      return "malformed multipart (no child parts)";
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+      return "truncated message";
+    case GMIME_WARN_MALFORMED_MESSAGE:
+      return "malformed message";
+    case GMIME_CRIT_INVALID_HEADER_NAME:
+      return "invalid header name";
+    case GMIME_CRIT_CONFLICTING_HEADER:
+      return "conflicting header";
+    case GMIME_CRIT_CONFLICTING_PARAMETER:
+      return "conflicting parameter";
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+      return "multipart without boundary";
+    case GMIME_WARN_INVALID_PARAMETER:
+      return "invalid parameter";
+    case GMIME_WARN_INVALID_ADDRESS_LIST:
+      return "invalid address list";
+    case GMIME_CRIT_NESTING_OVERFLOW:
+      return "MIME nesting too deep";
+    case GMIME_WARN_PART_WITHOUT_CONTENT:
+      return "part without content";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+      return "part without headers or content";
   }
   return "parser warning";
 }
@@ -81,8 +98,7 @@ std::string Sha256Hex(std::string_view bytes) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   });
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
   return std::string(hex, crypto_hash_sha256_BYTES * 2);
@@ -308,8 +324,8 @@ void TreeReader::ReadLeaf(GMimePart* part, GMimeObject* object) {
   attachment.filename = Utf8OrEmpty(g_mime_part_get_filename(part));
   attachment.content_type = type;
   attachment.content_id = Utf8OrEmpty(g_mime_object_get_content_id(object));
-  attachment.inline_part = !is_attachment && (disposition != nullptr ||
-                                              !attachment.content_id.empty());
+  attachment.inline_part =
+      !is_attachment && (disposition != nullptr || !attachment.content_id.empty());
   attachment.sha256_hex = Sha256Hex(bytes);
   attachment.bytes = std::move(bytes);
   out_.attachments.push_back(std::move(attachment));

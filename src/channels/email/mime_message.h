@@ -61,13 +61,13 @@ struct ParsedMessage {
   std::vector<std::string> in_reply_to;
   std::vector<std::string> references;  // oldest first, as in the header
 
-  std::string content_type;  // top-level "type/subtype", lowercase
-  std::string report_type;   // report-type parameter of a top-level multipart/report
+  std::string content_type;     // top-level "type/subtype", lowercase
+  std::string report_type;      // report-type parameter of a top-level multipart/report
   std::vector<Header> headers;  // every top-level header in order
 
-  std::string text_body;   // the plain text (from text/plain, else derived from the HTML)
+  std::string text_body;  // the plain text (from text/plain, else derived from the HTML)
   bool text_from_html = false;
-  std::string html_body;   // the first text/html body part, unsanitised; empty if none
+  std::string html_body;                // the first text/html body part, unsanitised; empty if none
   std::vector<Attachment> attachments;  // attachments and inline parts
   std::vector<ReportPart> report_parts;
   std::vector<ParsedMessage> nested;  // message/rfc822 parts, parsed the same way

@@ -1,8 +1,8 @@
 #include "channels/email/mime_message.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "core/utf8.h"
 
@@ -66,7 +66,9 @@ TEST(ParseMessage, DecodesQuotedPrintableLatin1Body) {
       "Content-Type: text/plain; charset=ISO-8859-1\n"
       "Content-Transfer-Encoding: quoted-printable\n\n"
       "Gr=FC=DFe aus K=F6ln, =\nsoft break\n");
-  EXPECT_EQ(m.text_body, "Gr\xC3\xBC\xC3\x9F" "e aus K\xC3\xB6ln, soft break\n");
+  EXPECT_EQ(m.text_body,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e aus K\xC3\xB6ln, soft break\n");
 }
 
 TEST(ParseMessage, DecodesRfc2047InFromAndSubject) {
@@ -150,7 +152,9 @@ TEST(ParseMessage, ParsesNestedRfc822Messages) {
   EXPECT_TRUE(m.attachments.empty());
   ASSERT_EQ(m.nested.size(), 1u);
   const ParsedMessage& inner = m.nested[0];
-  EXPECT_EQ(inner.from[0].name, "Ren\xC3\xA9" "e");
+  EXPECT_EQ(inner.from[0].name,
+            "Ren\xC3\xA9"
+            "e");
   EXPECT_EQ(inner.message_id, "orig@example.com");
   EXPECT_EQ(inner.text_body, "Inner text");
   ASSERT_EQ(inner.attachments.size(), 1u);
@@ -197,8 +201,8 @@ TEST(ParseMessage, GuessesMissingCharsets) {
 }
 
 TEST(ParseMessage, ReplacesInvalidBytesAndReportsUnknownCharsets) {
-  ParsedMessage bad = Parse(
-      "From: a@example.com\nContent-Type: text/plain; charset=utf-8\n\nok \xFF\xFE end\n");
+  ParsedMessage bad =
+      Parse("From: a@example.com\nContent-Type: text/plain; charset=utf-8\n\nok \xFF\xFE end\n");
   EXPECT_EQ(bad.text_body, "ok \xEF\xBF\xBD\xEF\xBF\xBD end\n");
   EXPECT_TRUE(HasWarningContaining(bad, "replaced"));
 
@@ -210,16 +214,26 @@ TEST(ParseMessage, ReplacesInvalidBytesAndReportsUnknownCharsets) {
 }
 
 TEST(ParseMessage, DecodesRaw8BitHeaders) {
-  ParsedMessage utf8 = Parse("From: J\xC3\xBCrgen <j@example.de>\nSubject: Gr\xC3\xBC\xC3\x9F" "e\n\nx\n");
+  ParsedMessage utf8 = Parse(
+      "From: J\xC3\xBCrgen <j@example.de>\nSubject: Gr\xC3\xBC\xC3\x9F"
+      "e\n\nx\n");
   EXPECT_EQ(utf8.from[0].name, "J\xC3\xBCrgen");
-  EXPECT_EQ(utf8.subject, "Gr\xC3\xBC\xC3\x9F" "e");
-  ParsedMessage latin1 = Parse("From: J\xFCrgen <j@example.de>\nSubject: Gr\xFC\xDF" "e\n\nx\n");
-  EXPECT_EQ(latin1.subject, "Gr\xC3\xBC\xC3\x9F" "e");
+  EXPECT_EQ(utf8.subject,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e");
+  ParsedMessage latin1 = Parse(
+      "From: J\xFCrgen <j@example.de>\nSubject: Gr\xFC\xDF"
+      "e\n\nx\n");
+  EXPECT_EQ(latin1.subject,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e");
   EXPECT_TRUE(ValidUtf8(latin1.from[0].name));
 }
 
 TEST(ParseMessage, SkipsEnvelopeLinesButRejectsNonMessages) {
-  ParsedMessage mbox = Parse("\xEF\xBB\xBF" "From someone Tue Dec  1 10:00:00 2026\nFrom: a@b.example\n\nx\n");
+  ParsedMessage mbox = Parse(
+      "\xEF\xBB\xBF"
+      "From someone Tue Dec  1 10:00:00 2026\nFrom: a@b.example\n\nx\n");
   EXPECT_EQ(mbox.from[0].address, "a@b.example");
 
   EXPECT_FALSE(ParseMessage("").has_value());

@@ -45,8 +45,7 @@ std::string JoinIds(const std::vector<std::string>& ids) {
 
 std::vector<std::string> TrimmedReferences(const OutboundMessage& message) {
   std::vector<std::string> ids = message.references;
-  if (!message.in_reply_to.empty() &&
-      (ids.empty() || ids.back() != message.in_reply_to)) {
+  if (!message.in_reply_to.empty() && (ids.empty() || ids.back() != message.in_reply_to)) {
     ids.push_back(message.in_reply_to);
   }
   if (ids.size() > kMaxReferences) {

@@ -18,12 +18,12 @@ namespace redress::email {
 
 struct OutboundMessage {
   int64_t case_id = 0;
-  Mailbox from;                // our mailbox, e.g. {"Acme Support", "support@acme.example"}
-  std::vector<Mailbox> to;     // at least one
+  Mailbox from;             // our mailbox, e.g. {"Acme Support", "support@acme.example"}
+  std::vector<Mailbox> to;  // at least one
   std::vector<Mailbox> cc;
-  std::string subject;         // "[Redress #N]" is appended unless already present
-  std::string text_body;       // UTF-8, required
-  std::string html_body;       // UTF-8, optional: then multipart/alternative
+  std::string subject;    // "[Redress #N]" is appended unless already present
+  std::string text_body;  // UTF-8, required
+  std::string html_body;  // UTF-8, optional: then multipart/alternative
   Timestamp date{};
   /// The message being answered (the customer's last Message-ID, no angle brackets).
   std::string in_reply_to;

@@ -1,8 +1,8 @@
 #include "channels/email/outbound_message.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "channels/email/mail_classifier.h"
 #include "channels/email/testing/memory_thread_lookup.h"
@@ -53,9 +53,9 @@ TEST_F(Outbound, RoundTripsThroughTheParser) {
   EXPECT_EQ(signer_.CheckMessageId(parsed->message_id, {"acme.example"}).status,
             TokenStatus::kValid);
   EXPECT_EQ(parsed->in_reply_to, std::vector<std::string>{"juergen-2@example.de"});
-  EXPECT_EQ(parsed->references, (std::vector<std::string>{"juergen-1@example.de",
-                                                          "rd.old@acme.example",
-                                                          "juergen-2@example.de"}));
+  EXPECT_EQ(parsed->references,
+            (std::vector<std::string>{"juergen-1@example.de", "rd.old@acme.example",
+                                      "juergen-2@example.de"}));
   ASSERT_TRUE(parsed->date.has_value());
   EXPECT_EQ(*parsed->date, Reply().date);
   EXPECT_EQ(parsed->content_type, "multipart/alternative");
@@ -140,8 +140,8 @@ TEST_F(Outbound, TheCustomersReplyFindsTheCase) {
   ASSERT_TRUE(built.has_value());
   std::string reply = "From: juergen@example.de\r\nTo: " + built->reply_to +
                       "\r\nSubject: Re: Re: =?utf-8?q?R=C3=BCckerstattung?= [Redress #1234]\r\n"
-                      "Message-ID: <juergen-3@example.de>\r\nIn-Reply-To: <" + built->message_id +
-                      ">\r\n\r\nDanke!\r\n";
+                      "Message-ID: <juergen-3@example.de>\r\nIn-Reply-To: <" +
+                      built->message_id + ">\r\n\r\nDanke!\r\n";
   testing::MemoryThreadLookup store;
   ThreadingConfig config{&signer_, {"support@acme.example"}};
   ThreadDecision d = MatchThread(*ParseMessage(reply), config, store);

@@ -9,8 +9,8 @@ namespace redress::email {
 namespace {
 
 struct Line {
-  size_t begin = 0;  // offset of the first byte
-  size_t end = 0;    // offset after the line ending
+  size_t begin = 0;          // offset of the first byte
+  size_t end = 0;            // offset after the line ending
   std::string_view content;  // without the line ending, trimmed
 };
 
@@ -47,7 +47,7 @@ bool IsQuoteLine(const Line& line) { return !line.content.empty() && line.conten
 // lines by the sending client. Returns the number of lines it spans, or 0.
 size_t AttributionLines(const std::vector<Line>& lines, size_t i) {
   // The verb, then ':' at the end ("... wrote:", "... schrieb Name <a@x>:").
-  static constexpr std::string_view kVerbs[] = {"wrote", "schrieb", "a écrit", "escribió",
+  static constexpr std::string_view kVerbs[] = {"wrote",   "schrieb",  "a écrit",   "escribió",
                                                 "schreef", "escreveu", "ha scritto"};
   if (!AnyPrefix(lines[i].content, {"on ", "am ", "le ", "el ", "op ", "em ", "il "})) return 0;
   for (size_t n = 0; n < 3 && i + n < lines.size(); ++n) {
@@ -83,8 +83,8 @@ bool StartsHistoryBlock(const std::vector<Line>& lines, size_t i) {
                          "verzonden:"})) {
       dated = true;
     }
-    if (AnyPrefix(next, {"to:", "subject:", "an:", "betreff:", "à :", "objet :", "para:",
-                         "asunto:", "aan:", "onderwerp:"})) {
+    if (AnyPrefix(next, {"to:", "subject:", "an:", "betreff:", "à :", "objet :", "para:", "asunto:",
+                         "aan:", "onderwerp:"})) {
       addressed = true;
     }
   }

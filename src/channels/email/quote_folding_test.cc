@@ -1,8 +1,8 @@
 #include "channels/email/quote_folding.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "channels/email/mime_message.h"
 #include "channels/email/testing/mail_corpus.h"

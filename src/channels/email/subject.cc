@@ -7,10 +7,10 @@
 namespace redress::email {
 namespace {
 
-constexpr std::string_view kReplyPrefixes[] = {"re", "aw", "sv", "vs", "antw", "odp", "res",
-                                               "rif", "ynt", "atb", "r"};
-constexpr std::string_view kForwardPrefixes[] = {"fwd", "fw", "wg", "tr", "rv", "enc", "doorst",
-                                                 "i"};
+constexpr std::string_view kReplyPrefixes[] = {"re",  "aw",  "sv",  "vs",  "antw", "odp",
+                                               "res", "rif", "ynt", "atb", "r"};
+constexpr std::string_view kForwardPrefixes[] = {"fwd", "fw",  "wg",     "tr",
+                                                 "rv",  "enc", "doorst", "i"};
 
 // Length of a "<word>[n]:" / "<word>(n):" / "<word>:" prefix at the start of `s` whose word is
 // in `words`, including following spaces; 0 if none.
@@ -94,7 +94,8 @@ std::string NormalizeSubject(std::string_view subject) {
     }
   }
   s = TrimAsciiSpace(s);
-  if (s.size() > 5 && s.substr(s.size() - 5) == "(fwd)") s = TrimAsciiSpace(s.substr(0, s.size() - 5));
+  if (s.size() > 5 && s.substr(s.size() - 5) == "(fwd)")
+    s = TrimAsciiSpace(s.substr(0, s.size() - 5));
   return std::string(s);
 }
 

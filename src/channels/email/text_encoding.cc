@@ -1,9 +1,9 @@
 #include "channels/email/text_encoding.h"
 
+#include <gmime/gmime.h>
+
 #include <cerrno>
 #include <cstdint>
-
-#include <gmime/gmime.h>
 
 #include "channels/email/gmime_support.h"
 #include "core/ascii.h"

@@ -14,7 +14,7 @@ namespace redress::email {
 std::string ScrubUtf8(std::string_view s);
 
 struct DecodedText {
-  std::string text;              // valid UTF-8
+  std::string text;               // valid UTF-8
   bool replaced_invalid = false;  // some input bytes were invalid and became U+FFFD
   bool unknown_charset = false;   // the charset was not recognised; a fallback was used
 };

@@ -61,9 +61,12 @@ bool EqualsCaseless(std::string_view a, std::string_view b) {
 
 const char* TokenProblemName(TokenProblem problem) {
   switch (problem) {
-    case TokenProblem::kNone: return "none";
-    case TokenProblem::kSignatureMismatch: return "signature_mismatch";
-    case TokenProblem::kMalformed: return "malformed";
+    case TokenProblem::kNone:
+      return "none";
+    case TokenProblem::kSignatureMismatch:
+      return "signature_mismatch";
+    case TokenProblem::kMalformed:
+      return "malformed";
   }
   return "none";
 }

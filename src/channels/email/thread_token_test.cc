@@ -1,9 +1,9 @@
 #include "channels/email/thread_token.h"
 
+#include <gtest/gtest.h>
+
 #include <cctype>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/ascii.h"
 
@@ -13,9 +13,7 @@ namespace {
 const std::string kKey(kThreadKeyBytes, 'k');
 const std::vector<std::string> kOwn = {"support@acme.example", "billing@acme.example"};
 
-ThreadTokenSigner Signer(const std::string& key = kKey) {
-  return *ThreadTokenSigner::Create(key);
-}
+ThreadTokenSigner Signer(const std::string& key = kKey) { return *ThreadTokenSigner::Create(key); }
 
 TEST(ThreadToken, RoundTripsAndIsCompact) {
   ThreadTokenSigner signer = Signer();
@@ -62,8 +60,9 @@ TEST(ThreadToken, ReportsWhatWasAltered) {
   EXPECT_EQ(bad_mac.problem, TokenProblem::kSignatureMismatch);
   EXPECT_EQ(bad_mac.case_id, 42);
   // Truncated, garbage, Amazon-style ids: malformed.
-  for (std::string_view text : {std::string_view(token).substr(0, 10), std::string_view("A3SC11E84PLJUR"),
-                                std::string_view("c-abc"), std::string_view("c99999999999999999999-aaaaaaaaaaaaaaaa")}) {
+  for (std::string_view text :
+       {std::string_view(token).substr(0, 10), std::string_view("A3SC11E84PLJUR"),
+        std::string_view("c-abc"), std::string_view("c99999999999999999999-aaaaaaaaaaaaaaaa")}) {
     TokenCheck check = signer.Verify(text);
     EXPECT_EQ(check.status, TokenStatus::kAltered) << text;
     EXPECT_EQ(check.problem, TokenProblem::kMalformed) << text;
@@ -93,12 +92,15 @@ TEST(ThreadToken, MessageIdsCarryTheToken) {
   TokenCheck check = signer.CheckMessageId(id, {"acme.example"});
   EXPECT_EQ(check.status, TokenStatus::kValid);
   EXPECT_EQ(check.case_id, 5);
-  EXPECT_EQ(signer.CheckMessageId("rd." + signer.Token(5) + ".x@elsewhere.example", {"acme.example"}).status,
-            TokenStatus::kAbsent);
+  EXPECT_EQ(
+      signer.CheckMessageId("rd." + signer.Token(5) + ".x@elsewhere.example", {"acme.example"})
+          .status,
+      TokenStatus::kAbsent);
   EXPECT_EQ(signer.CheckMessageId("CAF1234@mail.gmail.com", {"acme.example"}).status,
             TokenStatus::kAbsent);
-  EXPECT_EQ(signer.CheckMessageId("rd.c5-aaaaaaaaaaaaaaaa.x@acme.example", {"acme.example"}).problem,
-            TokenProblem::kSignatureMismatch);
+  EXPECT_EQ(
+      signer.CheckMessageId("rd.c5-aaaaaaaaaaaaaaaa.x@acme.example", {"acme.example"}).problem,
+      TokenProblem::kSignatureMismatch);
 }
 
 TEST(ThreadToken, SubjectTags) {

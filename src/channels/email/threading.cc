@@ -52,8 +52,8 @@ class Matcher {
   const ThreadingConfig& config_;
   const ThreadLookup& lookup_;
   std::vector<std::string> domains_;
-  std::vector<Found> plus_tokens_;   // in recipient order: to, cc, delivered-to
-  std::vector<Found> id_tokens_;     // in-reply-to, then references newest first
+  std::vector<Found> plus_tokens_;  // in recipient order: to, cc, delivered-to
+  std::vector<Found> id_tokens_;    // in-reply-to, then references newest first
   ThreadDecision decision_;
 };
 
@@ -118,7 +118,8 @@ ThreadDecision Matcher::Run() {
   };
   std::vector<Found> in_reply_to;
   std::vector<Found> references;
-  for (const Found& f : id_tokens_) (f.location == "in-reply-to" ? in_reply_to : references).push_back(f);
+  for (const Found& f : id_tokens_)
+    (f.location == "in-reply-to" ? in_reply_to : references).push_back(f);
   consider(in_reply_to);
   consider(plus_tokens_);
   consider(references);
@@ -194,23 +195,34 @@ ThreadDecision Matcher::Run() {
 
 const char* MatchRuleName(MatchRule rule) {
   switch (rule) {
-    case MatchRule::kNewCase: return "new_case";
-    case MatchRule::kSameMessage: return "same_message";
-    case MatchRule::kToken: return "token";
-    case MatchRule::kSubjectTag: return "subject_tag";
-    case MatchRule::kReferences: return "references";
-    case MatchRule::kSenderSubject: return "sender_subject";
+    case MatchRule::kNewCase:
+      return "new_case";
+    case MatchRule::kSameMessage:
+      return "same_message";
+    case MatchRule::kToken:
+      return "token";
+    case MatchRule::kSubjectTag:
+      return "subject_tag";
+    case MatchRule::kReferences:
+      return "references";
+    case MatchRule::kSenderSubject:
+      return "sender_subject";
   }
   return "new_case";
 }
 
 const char* MismatchKindName(MismatchKind kind) {
   switch (kind) {
-    case MismatchKind::kSignatureMismatch: return "signature_mismatch";
-    case MismatchKind::kMalformed: return "malformed";
-    case MismatchKind::kRemoved: return "removed";
-    case MismatchKind::kOtherCase: return "other_case";
-    case MismatchKind::kUntrustedTag: return "untrusted_tag";
+    case MismatchKind::kSignatureMismatch:
+      return "signature_mismatch";
+    case MismatchKind::kMalformed:
+      return "malformed";
+    case MismatchKind::kRemoved:
+      return "removed";
+    case MismatchKind::kOtherCase:
+      return "other_case";
+    case MismatchKind::kUntrustedTag:
+      return "untrusted_tag";
   }
   return "malformed";
 }

@@ -74,16 +74,16 @@ const char* MismatchKindName(MismatchKind kind);  // "signature_mismatch", ...
 
 struct TokenMismatch {
   MismatchKind kind = MismatchKind::kMalformed;
-  std::string location;  // "to", "cc", "delivered-to", "in-reply-to", "references",
-                         // "subject", or "headers" (all thread headers missing)
-  std::string found;     // the token, address or tag as found (empty for kRemoved)
+  std::string location;                 // "to", "cc", "delivered-to", "in-reply-to", "references",
+                                        // "subject", or "headers" (all thread headers missing)
+  std::string found;                    // the token, address or tag as found (empty for kRemoved)
   std::optional<int64_t> claimed_case;  // the case the altered token or tag named, if any
 };
 
 struct ThreadDecision {
   std::optional<int64_t> case_id;  // nullopt: open a new case
   MatchRule rule = MatchRule::kNewCase;
-  std::string sender;              // normalised From address ("" if unusable)
+  std::string sender;  // normalised From address ("" if unusable)
   std::string normalized_subject;
   std::vector<TokenMismatch> mismatches;
 };

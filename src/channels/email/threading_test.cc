@@ -1,11 +1,11 @@
 #include "channels/email/threading.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "channels/email/subject.h"
 #include "channels/email/testing/mail_corpus.h"
@@ -46,9 +46,8 @@ class Threading : public ::testing::Test {
                     const std::string& subject = "Re: Refund for order 77 [Redress #1]",
                     const std::string& from = "Asha Rao <asha@example.com>") {
     static int n = 0;
-    return "From: " + from + "\nTo: " + to + "\nSubject: " + subject +
-           "\nMessage-ID: <reply-" + std::to_string(++n) + "@example.com>\n" + thread_headers +
-           "\nThanks\n";
+    return "From: " + from + "\nTo: " + to + "\nSubject: " + subject + "\nMessage-ID: <reply-" +
+           std::to_string(++n) + "@example.com>\n" + thread_headers + "\nThanks\n";
   }
 
   ThreadTokenSigner signer_;
@@ -60,10 +59,11 @@ class Threading : public ::testing::Test {
 
 TEST_F(Threading, AnIntactReplyAttachesByToken) {
   OpenAshasCase();
-  ThreadDecision d = store_.Ingest(
-      Parse(Reply(signer_.ReplyAddress("support@acme.example", case_),
-                  "In-Reply-To: <" + our_id_ + ">\nReferences: <asha-1@example.com> <" + our_id_ + ">\n")),
-      config_);
+  ThreadDecision d =
+      store_.Ingest(Parse(Reply(signer_.ReplyAddress("support@acme.example", case_),
+                                "In-Reply-To: <" + our_id_ +
+                                    ">\nReferences: <asha-1@example.com> <" + our_id_ + ">\n")),
+                    config_);
   EXPECT_EQ(d.case_id, case_);
   EXPECT_EQ(d.rule, MatchRule::kToken);
   EXPECT_TRUE(d.mismatches.empty());
@@ -74,7 +74,8 @@ TEST_F(Threading, AnIntactReplyAttachesByToken) {
 TEST_F(Threading, TamperedPlusTokenStillLandsAndIsReported) {
   OpenAshasCase();
   std::string tampered = "support+c1-" + std::string(16, 'q') + "@acme.example";
-  ThreadDecision d = store_.Ingest(Parse(Reply(tampered, "In-Reply-To: <" + our_id_ + ">\n")), config_);
+  ThreadDecision d =
+      store_.Ingest(Parse(Reply(tampered, "In-Reply-To: <" + our_id_ + ">\n")), config_);
   EXPECT_EQ(d.case_id, case_);
   EXPECT_EQ(d.rule, MatchRule::kToken);
   ASSERT_EQ(d.mismatches.size(), 1u);
@@ -85,7 +86,8 @@ TEST_F(Threading, TamperedPlusTokenStillLandsAndIsReported) {
 
   // Replaced by something else entirely (an Amazon-style id), and the client dropped
   // In-Reply-To: the participant's subject tag carries it.
-  ThreadDecision replaced = store_.Ingest(Parse(Reply("support+A3SC11E84PLJUR@acme.example", "")), config_);
+  ThreadDecision replaced =
+      store_.Ingest(Parse(Reply("support+A3SC11E84PLJUR@acme.example", "")), config_);
   EXPECT_EQ(replaced.case_id, case_);
   EXPECT_EQ(replaced.rule, MatchRule::kSubjectTag);
   ASSERT_FALSE(replaced.mismatches.empty());
@@ -93,18 +95,20 @@ TEST_F(Threading, TamperedPlusTokenStillLandsAndIsReported) {
 
   // The plus part removed altogether: our own Message-ID still says which case, and the
   // removal is reported.
-  ThreadDecision removed = store_.Ingest(
-      Parse(Reply("support@acme.example", "In-Reply-To: <" + our_id_ + ">\n", "Re: Refund for order 77")),
-      config_);
+  ThreadDecision removed =
+      store_.Ingest(Parse(Reply("support@acme.example", "In-Reply-To: <" + our_id_ + ">\n",
+                                "Re: Refund for order 77")),
+                    config_);
   EXPECT_EQ(removed.case_id, case_);
   ASSERT_EQ(removed.mismatches.size(), 1u);
   EXPECT_EQ(removed.mismatches[0].kind, MismatchKind::kRemoved);
 
   // The case id in the token changed to another case: not trusted, reported as a claim.
   std::string other = signer_.Token(case_ + 1);
-  std::string moved = "support+c" + std::to_string(case_ + 1) + "-" + signer_.Token(case_).substr(3) +
-                      "@acme.example";
-  ThreadDecision redirected = store_.Ingest(Parse(Reply(moved, "In-Reply-To: <" + our_id_ + ">\n")), config_);
+  std::string moved = "support+c" + std::to_string(case_ + 1) + "-" +
+                      signer_.Token(case_).substr(3) + "@acme.example";
+  ThreadDecision redirected =
+      store_.Ingest(Parse(Reply(moved, "In-Reply-To: <" + our_id_ + ">\n")), config_);
   EXPECT_EQ(redirected.case_id, case_);
   ASSERT_EQ(redirected.mismatches.size(), 1u);
   EXPECT_EQ(redirected.mismatches[0].claimed_case, case_ + 1);
@@ -142,8 +146,8 @@ TEST_F(Threading, ReplyWithAllThreadHeadersStripped) {
 
   // Once the case is closed, the same subject opens a new case.
   store_.Close(case_);
-  ThreadDecision after_close = store_.Ingest(
-      Parse(Reply("support@acme.example", "", "Re: Refund for order 77")), config_);
+  ThreadDecision after_close =
+      store_.Ingest(Parse(Reply("support@acme.example", "", "Re: Refund for order 77")), config_);
   EXPECT_EQ(after_close.rule, MatchRule::kNewCase);
 }
 
@@ -151,8 +155,10 @@ TEST_F(Threading, SameMessageToTwoMailboxesMakesOneCase) {
   std::string message =
       "From: asha@example.com\nTo: support@acme.example\nCc: billing@acme.example\n"
       "Subject: Double charge\nMessage-ID: <twice@example.com>\n\nCharged twice.\n";
-  ThreadDecision first = store_.Ingest(Parse("Delivered-To: support@acme.example\n" + message), config_);
-  ThreadDecision second = store_.Ingest(Parse("Delivered-To: billing@acme.example\n" + message), config_);
+  ThreadDecision first =
+      store_.Ingest(Parse("Delivered-To: support@acme.example\n" + message), config_);
+  ThreadDecision second =
+      store_.Ingest(Parse("Delivered-To: billing@acme.example\n" + message), config_);
   EXPECT_EQ(first.rule, MatchRule::kNewCase);
   EXPECT_EQ(second.rule, MatchRule::kSameMessage);
   EXPECT_EQ(second.case_id, first.case_id);
@@ -179,10 +185,10 @@ TEST_F(Threading, StrangerQuotingATicketNumberGetsTheirOwnCase) {
 TEST_F(Threading, ReferencesToAnyKnownMessage) {
   OpenAshasCase();
   // Asha's colleague replies to Asha's own first mail (no token of ours anywhere).
-  ThreadDecision d = store_.Ingest(
-      Parse(Reply("support@acme.example", "References: <asha-1@example.com>\n",
-                  "Re: Refund for order 77", "carol@example.com")),
-      config_);
+  ThreadDecision d =
+      store_.Ingest(Parse(Reply("support@acme.example", "References: <asha-1@example.com>\n",
+                                "Re: Refund for order 77", "carol@example.com")),
+                    config_);
   EXPECT_EQ(d.case_id, case_);
   EXPECT_EQ(d.rule, MatchRule::kReferences);
   EXPECT_TRUE(d.mismatches.empty());
@@ -220,7 +226,8 @@ TEST(ThreadingCorpus, ConversationsInThreadsTsvLandInOneCase) {
   for (const auto& message : testing::LoadCorpus()) {
     Result<ParsedMessage> parsed = ParseMessage(message.bytes);
     if (!parsed) continue;
-    std::string source = message.file.starts_with("imaptest/") ? message.file : source_of(message.file);
+    std::string source =
+        message.file.starts_with("imaptest/") ? message.file : source_of(message.file);
     by_source[source].push_back(Item{message.file + "#" + std::to_string(message.index), *parsed});
   }
   std::map<std::string, int64_t> case_of;  // "file#index" -> "source:case"
@@ -253,7 +260,8 @@ TEST(ThreadingCorpus, ConversationsInThreadsTsvLandInOneCase) {
   for (const auto& [thread, cases] : cases_of_thread) {
     const std::string& kind = kind_of_thread[thread];
     if (kind == "conversation" || kind == "same-message-id") {
-      EXPECT_EQ(cases.size(), 1u) << thread << " (" << kind << ") spans " << cases.size() << " cases";
+      EXPECT_EQ(cases.size(), 1u) << thread << " (" << kind << ") spans " << cases.size()
+                                  << " cases";
       conversations += kind == "conversation";
     }
   }

@@ -76,7 +76,8 @@ class MemoryThreadLookup : public ThreadLookup {
   };
   void AddParticipants(int64_t case_id, const ParsedMessage& message) {
     for (const auto* list : {&message.from, &message.to, &message.cc}) {
-      for (const Mailbox& mailbox : *list) participants_[case_id].insert(AsciiLower(mailbox.address));
+      for (const Mailbox& mailbox : *list)
+        participants_[case_id].insert(AsciiLower(mailbox.address));
     }
   }
 
