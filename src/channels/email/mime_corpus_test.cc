@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
-#include <chrono>
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -91,11 +93,14 @@ TEST_F(MailCorpus, EveryMessageParsesIntoValidUtf8WithHonestHashes) {
                                               "horde-mime/flowed_msg.txt#1",
                                               "mime4j/testmsgs/malformedHeader-noheader.msg#1"};
   size_t parsed_count = 0;
+  std::pair<double, std::string> slowest{0.0, ""};
   for (const CorpusMessage& message : *messages_) {
-    auto start = std::chrono::steady_clock::now();
+    // CPU time, not wall time: the limit is about the parser, not about a busy machine.
+    std::clock_t start = std::clock();
     Result<ParsedMessage> parsed = ParseMessage(message.bytes);
-    auto elapsed = std::chrono::steady_clock::now() - start;
-    EXPECT_LT(elapsed, std::chrono::seconds(2)) << Name(message);
+    double cpu_seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+    EXPECT_LT(cpu_seconds, 2.0) << Name(message);
+    slowest = std::max(slowest, std::make_pair(cpu_seconds, Name(message)));
     if (not_messages.contains(Name(message))) {
       EXPECT_FALSE(parsed.has_value()) << Name(message) << " is not a message";
       continue;
@@ -115,6 +120,7 @@ TEST_F(MailCorpus, EveryMessageParsesIntoValidUtf8WithHonestHashes) {
     CheckAttachmentHashes(*parsed, Name(message));
   }
   EXPECT_EQ(parsed_count, messages_->size() - not_messages.size());
+  std::printf("slowest parse: %s, %.3f s of CPU\n", slowest.second.c_str(), slowest.first);
 }
 
 // threads.tsv was derived with another parser (Python's email package): our Message-ID,
