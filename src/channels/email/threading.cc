@@ -138,11 +138,10 @@ ThreadDecision Matcher::Run() {
       decision_.mismatches.push_back(
           TokenMismatch{MismatchKind::kOtherCase, "subject", SubjectTag(*tag), tag});
     }
-    // Our mail always carries a plus Reply-To; a reply to it (its id token is valid) that
-    // reached a bare mailbox had that token removed on the way.
-    bool any_plus = !plus_tokens_.empty();
-    bool replied_to_our_mail = !in_reply_to.empty() || !references.empty();
-    if (!any_plus && replied_to_our_mail && AddressedToOwnMailboxWithoutPlus()) {
+    // Our mail always carries a plus Reply-To. With no plus token at all, the valid token
+    // came from our Message-ID: a reply to our mail that reached a bare mailbox, so the
+    // Reply-To token was removed on the way.
+    if (plus_tokens_.empty() && AddressedToOwnMailboxWithoutPlus()) {
       decision_.mismatches.push_back(TokenMismatch{MismatchKind::kRemoved, "to", "", chosen});
     }
     return decision_;
