@@ -13,6 +13,8 @@ find_package(CLI11 REQUIRED CONFIG)                           # CLI11::CLI11
 find_package(tomlplusplus REQUIRED CONFIG)                    # tomlplusplus::tomlplusplus
 find_package(tl-expected REQUIRED CONFIG)                     # tl::expected
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # PkgConfig::SODIUM
+pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)    # PkgConfig::GMIME (MIME parsing)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0) # PkgConfig::LIBXML2 (HTML parser)
 find_package(GTest REQUIRED CONFIG)                           # GTest::gtest, GTest::gtest_main
 find_package(benchmark REQUIRED CONFIG)                       # benchmark::benchmark
 include(GoogleTest)
