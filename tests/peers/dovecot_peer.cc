@@ -40,7 +40,9 @@ size_t AppendBody(char* data, size_t size, size_t count, void* sink) {
 }  // namespace
 
 Result<std::unique_ptr<DovecotPeer>> DovecotPeer::Start() {
-  auto dir = ScratchDir::Create("redress-dovecot");
+  // As root, under /tmp: the mail user (nobody) must be able to reach its home, which a
+  // $TMPDIR such as /root/tmp would not allow.
+  auto dir = ScratchDir::Create("redress-dovecot", geteuid() == 0 ? "/tmp" : "");
   if (!dir) return Fail(dir.error());
   auto peer = std::unique_ptr<DovecotPeer>(new DovecotPeer(std::move(*dir)));
   // Mail processes run as another user when we are root: they must reach their home.

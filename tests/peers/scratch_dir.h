@@ -12,7 +12,8 @@ namespace redress::test_peers {
 class ScratchDir {
  public:
   /// `prefix` names the directory for a person looking at /tmp ("redress-dovecot").
-  static Result<ScratchDir> Create(const std::string& prefix);
+  /// `parent` "" means $TMPDIR, else /tmp.
+  static Result<ScratchDir> Create(const std::string& prefix, const std::string& parent = "");
   ScratchDir(ScratchDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
   ScratchDir& operator=(ScratchDir&&) = delete;
   ScratchDir(const ScratchDir&) = delete;

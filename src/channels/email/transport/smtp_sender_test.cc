@@ -66,6 +66,18 @@ TEST_F(SmtpSenderTest, PlainDeliveryArrivesByteForByteWithTheEnvelope) {
   EXPECT_FALSE(received[0].tls);
 }
 
+TEST_F(SmtpSenderTest, NullSenderAndSeveralRecipientsForBouncesAndCopies) {
+  SmtpOutcome outcome =
+      SendMail(Plain(), {"", {"one@example.test", "two@example.test"}}, kMessage);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->accepted, (std::vector<std::string>{"one@example.test", "two@example.test"}));
+  auto received = Received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].mail_from, "<>");  // aiosmtpd's spelling of the null reverse-path
+  EXPECT_EQ(received[0].rcpt_tos,
+            (std::vector<std::string>{"one@example.test", "two@example.test"}));
+}
+
 TEST_F(SmtpSenderTest, LongestLegalLineAndEightBitUtf8BodyArriveIntact) {
   std::string message =
       "From: support@redress.test\r\n"
