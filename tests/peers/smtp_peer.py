@@ -15,8 +15,9 @@ after SMTP dot-unstuffing) and <n>.json (envelope: mail_from, rcpt_tos, auth log
 written under a temporary name and renamed, so a reader never sees half a file. The 250
 reply to DATA is sent only after both files exist.
 
-Recipients whose local part starts with "reject5" get 550, "reject4" get 451 (to exercise
-permanent and temporary failure paths). Stops on SIGTERM or when stdin closes.
+Recipients whose local part starts with "reject5" get 550, "reject4" get 451, and a message
+with a header line "X-Peer-Refuse: 5" (or 4) gets 554 (or 452) after DATA, to exercise
+permanent and temporary failure paths. Stops on SIGTERM or when stdin closes.
 """
 import argparse
 import asyncio
@@ -45,6 +46,10 @@ class SpoolHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if b"X-Peer-Refuse: 5\r\n" in envelope.original_content:
+            return "554 5.6.0 message content refused"
+        if b"X-Peer-Refuse: 4\r\n" in envelope.original_content:
+            return "452 4.3.1 insufficient system storage"
         self.count += 1
         base = os.path.join(self.spool, "%d" % self.count)
         meta = {

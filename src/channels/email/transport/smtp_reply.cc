@@ -39,6 +39,20 @@ std::vector<RecipientReply> RecipientReplies(const std::vector<WireLine>& wire) 
   return replies;
 }
 
+SmtpReply LastComplaint(const std::vector<WireLine>& wire) {
+  SmtpReply last;
+  SmtpReply complaint;
+  for (size_t i = 0; i < wire.size();) {
+    if (!wire[i].from_server) {
+      ++i;
+      continue;
+    }
+    last = ReadSmtpReply(wire, i);
+    if (last.code >= 400) complaint = last;
+  }
+  return complaint.code != 0 ? complaint : last;
+}
+
 std::string EnvelopeAddressOf(const std::string& command) {
   size_t open = command.find('<');
   size_t close = command.find('>', open == std::string::npos ? 0 : open);

@@ -30,6 +30,10 @@ SmtpReply ReadSmtpReply(const std::vector<WireLine>& wire, size_t& index);
 /// conversation ended first).
 std::vector<RecipientReply> RecipientReplies(const std::vector<WireLine>& wire);
 
+/// The server's last reply with a code of 400 or more (its complaint), else its last reply
+/// (so a "221 Bye" after the failure does not hide the "550 ..." before it).
+SmtpReply LastComplaint(const std::vector<WireLine>& wire);
+
 /// The address between the angle brackets of "RCPT TO:<a@b> ..." (or "MAIL FROM:<>").
 std::string EnvelopeAddressOf(const std::string& command);
 

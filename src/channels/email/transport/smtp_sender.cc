@@ -76,12 +76,7 @@ SmtpFailure ClassifyFailure(const SmtpConfig& config, const CurlSession& session
                             SmtpDelivery partial) {
   std::vector<RecipientRejection>& rejected = partial.rejected;
   SmtpFailure failure;
-  size_t start = 0;
-  failure.reply = {0, session.LastServerLine()};
-  if (!failure.reply.text.empty()) {
-    std::vector<WireLine> last{{true, failure.reply.text}};
-    failure.reply = ReadSmtpReply(last, start);
-  }
+  failure.reply = LastComplaint(session.wire());
   std::string curl_says = session.CurlMessage(code);
   if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
     failure.kind = SmtpFailureKind::kConnect;

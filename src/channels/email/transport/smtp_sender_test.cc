@@ -205,6 +205,23 @@ TEST_F(SmtpSenderTest, TemporarilyRejectedRecipientIsATemporaryFailure) {
   EXPECT_EQ(outcome.error().reply.code, 451);
 }
 
+TEST_F(SmtpSenderTest, MessageRefusedAfterDataCarriesTheServersReplyAndClass) {
+  std::string refused = std::string("X-Peer-Refuse: 5\r\n") + kMessage;
+  SmtpOutcome permanent = SendMail(Plain(), {"a@redress.test", {"b@example.test"}}, refused);
+  ASSERT_FALSE(permanent);
+  EXPECT_EQ(permanent.error().kind, SmtpFailureKind::kRejected) << permanent.error().message;
+  EXPECT_EQ(permanent.error().failure, FailureClass::kPermanent);
+  EXPECT_EQ(permanent.error().reply.code, 554);
+  EXPECT_NE(permanent.error().message.find("content refused"), std::string::npos);
+
+  std::string deferred = std::string("X-Peer-Refuse: 4\r\n") + kMessage;
+  SmtpOutcome temporary = SendMail(Plain(), {"a@redress.test", {"b@example.test"}}, deferred);
+  ASSERT_FALSE(temporary);
+  EXPECT_EQ(temporary.error().failure, FailureClass::kTemporary);
+  EXPECT_EQ(temporary.error().reply.code, 452);
+  EXPECT_TRUE(Received().empty());
+}
+
 TEST_F(SmtpSenderTest, ServerDownIsATemporaryConnectFailure) {
   auto port = test_peers::PickFreeLoopbackPort();
   ASSERT_TRUE(port);

@@ -50,6 +50,17 @@ TEST(SmtpReplyTest, PairsEachRecipientWithItsReplyIncludingMultiLineReplies) {
   EXPECT_EQ(replies[2].reply.code, 0);  // the server never answered
 }
 
+TEST(SmtpReplyTest, LastComplaintIsNotHiddenByTheGoodbye) {
+  std::vector<WireLine> wire = {{true, "250 OK"},
+                                {false, "DATA"},
+                                {true, "354 go ahead"},
+                                {true, "554 5.6.0 refused"},
+                                {true, "221 Bye"}};
+  EXPECT_EQ(LastComplaint(wire).code, 554);
+  EXPECT_EQ(LastComplaint({{true, "250 OK"}}).code, 250);
+  EXPECT_EQ(LastComplaint({}).code, 0);
+}
+
 TEST(SmtpReplyTest, ReplyCodesClassifyAsPermanentOnlyFor5xx) {
   EXPECT_EQ(ClassifySmtpReplyCode(550), FailureClass::kPermanent);
   EXPECT_EQ(ClassifySmtpReplyCode(554), FailureClass::kPermanent);
