@@ -14,6 +14,60 @@ namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(15);
 
+// Self-contained: nothing is read from /etc/dovecot, nothing written outside @ROOT@.
+constexpr char kConfigTemplate[] = R"(# Throwaway Dovecot for a Redress test.
+base_dir = @ROOT@/run
+state_dir = @ROOT@/state
+log_path = @ROOT@/dovecot.log
+instance_name = @ROOT@
+protocols = imap
+listen = 127.0.0.1
+default_internal_user = @INTERNAL_USER@
+default_internal_group = @INTERNAL_USER@
+default_login_user = @LOGIN_USER@
+auth_failure_delay = 0
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+ssl = yes
+ssl_cert = <@CERT@
+ssl_key = <@KEY@
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u @ROOT@/passwd
+}
+userdb {
+  driver = static
+  args = uid=@MAIL_UID@ gid=@MAIL_GID@ home=@ROOT@/home/%u
+}
+first_valid_uid = @MAIL_UID@
+mail_location = maildir:~/Maildir
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = @IMAP_PORT@
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = @IMAPS_PORT@
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+  # No growing delays for a client that failed to log in (the wrong-password tests).
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+)";
+
+void Substitute(std::string& text, const std::string& placeholder, const std::string& value) {
+  for (size_t at; (at = text.find(placeholder)) != std::string::npos;) {
+    text.replace(at, placeholder.size(), value);
+  }
+}
+
 std::string UserName(uid_t uid) {
   passwd* entry = getpwuid(uid);
   return entry != nullptr ? entry->pw_name : std::to_string(uid);
@@ -101,53 +155,16 @@ Result<void> DovecotPeer::WriteConfig() {
 
   auto passwd = WriteFile(root + "/passwd", user_ + ":{PLAIN}" + password_ + "::::::\n");
   if (!passwd) return passwd;
-  std::string config =
-      "# Throwaway Dovecot for a Redress test; reads nothing from /etc/dovecot.\n"
-      "base_dir = " + root + "/run\n"
-      "state_dir = " + root + "/state\n"
-      "log_path = " + root + "/dovecot.log\n"
-      "instance_name = " + root + "\n"
-      "protocols = imap\n"
-      "listen = 127.0.0.1\n"
-      "default_internal_user = " + internal_user + "\n"
-      "default_internal_group = " + internal_user + "\n"
-      "default_login_user = " + login_user + "\n"
-      "auth_failure_delay = 0\n"
-      "disable_plaintext_auth = no\n"
-      "auth_mechanisms = plain login\n"
-      "ssl = yes\n"
-      "ssl_cert = <" + tls_.certificate + "\n"
-      "ssl_key = <" + tls_.private_key + "\n"
-      "passdb {\n"
-      "  driver = passwd-file\n"
-      "  args = scheme=PLAIN username_format=%u " + root + "/passwd\n"
-      "}\n"
-      "userdb {\n"
-      "  driver = static\n"
-      "  args = uid=" + std::to_string(mail_uid) + " gid=" + std::to_string(mail_gid) +
-      " home=" + root + "/home/%u\n"
-      "}\n"
-      "first_valid_uid = " + std::to_string(mail_uid) + "\n"
-      "mail_location = maildir:~/Maildir\n"
-      "service imap-login {\n"
-      "  chroot =\n"
-      "  inet_listener imap {\n"
-      "    address = 127.0.0.1\n"
-      "    port = " + std::to_string(imap_port_) + "\n"
-      "  }\n"
-      "  inet_listener imaps {\n"
-      "    address = 127.0.0.1\n"
-      "    port = " + std::to_string(imaps_port_) + "\n"
-      "    ssl = yes\n"
-      "  }\n"
-      "}\n"
-      "service anvil {\n"
-      "  chroot =\n"
-      "  # No growing delays for a client that failed to log in (the wrong-password tests).\n"
-      "  unix_listener anvil-auth-penalty {\n"
-      "    mode = 0\n"
-      "  }\n"
-      "}\n";
+  std::string config = kConfigTemplate;
+  Substitute(config, "@ROOT@", root);
+  Substitute(config, "@INTERNAL_USER@", internal_user);
+  Substitute(config, "@LOGIN_USER@", login_user);
+  Substitute(config, "@CERT@", tls_.certificate);
+  Substitute(config, "@KEY@", tls_.private_key);
+  Substitute(config, "@MAIL_UID@", std::to_string(mail_uid));
+  Substitute(config, "@MAIL_GID@", std::to_string(mail_gid));
+  Substitute(config, "@IMAP_PORT@", std::to_string(imap_port_));
+  Substitute(config, "@IMAPS_PORT@", std::to_string(imaps_port_));
   return WriteFile(root + "/dovecot.conf", config);
 }
 
@@ -183,8 +200,7 @@ Result<std::string> DovecotPeer::Command(const std::string& folder, const std::s
   CURLcode code = curl_easy_perform(h);
   curl_easy_cleanup(h);
   if (code != CURLE_OK) {
-    return Fail(ErrorCode::kInternal,
-                "IMAP '" + command + "' failed: " + curl_easy_strerror(code));
+    return Fail(ErrorCode::kInternal, "IMAP '" + command + "' failed: " + curl_easy_strerror(code));
   }
   return output;
 }

@@ -13,9 +13,9 @@ namespace redress::test_peers {
 
 Result<ScratchDir> ScratchDir::Create(const std::string& prefix, const std::string& parent) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string base = !parent.empty()                          ? parent
+  std::string base = !parent.empty()                    ? parent
                      : (tmp != nullptr && *tmp != '\0') ? std::string(tmp)
-                                                         : std::string("/tmp");
+                                                        : std::string("/tmp");
   std::string pattern = base + "/" + prefix + "-XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');

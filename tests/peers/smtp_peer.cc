@@ -27,12 +27,18 @@ Result<std::unique_ptr<SmtpPeer>> SmtpPeer::Start() {
 
   ChildProcess::Options options;
   // Debian's python3, which has python3-aiosmtpd (a python3 earlier on PATH may not).
-  options.argv = {"/usr/bin/python3", REDRESS_SMTP_PEER_SCRIPT,
-                  "--spool", peer->dir_ / "spool",
-                  "--cert", peer->tls_.certificate,
-                  "--key", peer->tls_.private_key,
-                  "--user", peer->user_,
-                  "--password", peer->password_};
+  options.argv = {"/usr/bin/python3",
+                  REDRESS_SMTP_PEER_SCRIPT,
+                  "--spool",
+                  peer->dir_ / "spool",
+                  "--cert",
+                  peer->tls_.certificate,
+                  "--key",
+                  peer->tls_.private_key,
+                  "--user",
+                  peer->user_,
+                  "--password",
+                  peer->password_};
   options.output_file = peer->dir_ / "smtp_peer.log";
   options.pipe_stdout = true;
   options.pipe_stdin = true;
@@ -42,9 +48,9 @@ Result<std::unique_ptr<SmtpPeer>> SmtpPeer::Start() {
   auto ready = peer->process_->ReadLine(std::chrono::seconds(15));
   if (!ready || !ready->starts_with("READY ")) {
     auto log = ReadFile(peer->dir_ / "smtp_peer.log");
-    return Fail(ErrorCode::kUnavailable, "the SMTP peer did not start: " +
-                                             (ready ? *ready : ready.error().message) + "\n" +
-                                             (log ? *log : std::string()));
+    return Fail(ErrorCode::kUnavailable,
+                "the SMTP peer did not start: " + (ready ? *ready : ready.error().message) + "\n" +
+                    (log ? *log : std::string()));
   }
   peer->plain_port_ = PortNamed(*ready, "plain");
   peer->starttls_port_ = PortNamed(*ready, "starttls");

@@ -55,8 +55,7 @@ std::string ServerComplaint(const std::vector<WireLine>& wire) {
 
 Result<ImapMailbox> ImapMailbox::Open(ImapMailboxConfig config) {
   if (config.endpoint.host.empty() || config.endpoint.port == 0) {
-    return Fail(ErrorCode::kInvalidArgument, "the IMAP server needs a host and a port",
-                "endpoint");
+    return Fail(ErrorCode::kInvalidArgument, "the IMAP server needs a host and a port", "endpoint");
   }
   auto quoted = QuoteFolderName(config.folder);
   if (!quoted) return Fail(ErrorCode::kInvalidArgument, quoted.error().message, "folder");
@@ -89,8 +88,8 @@ ImapMailbox& ImapMailbox::operator=(ImapMailbox&&) noexcept = default;
 ImapMailbox::~ImapMailbox() = default;
 
 std::string ImapMailbox::FolderUrl(const std::string& folder, uint32_t uidvalidity) const {
-  char* escaped = curl_easy_escape(session_->handle(), folder.c_str(),
-                                   static_cast<int>(folder.size()));
+  char* escaped =
+      curl_easy_escape(session_->handle(), folder.c_str(), static_cast<int>(folder.size()));
   std::string url = session_->base_url() + "/" + escaped;
   curl_free(escaped);
   // curl re-checks UIDVALIDITY when it selects the folder and fails if it changed, so a
@@ -101,8 +100,8 @@ std::string ImapMailbox::FolderUrl(const std::string& folder, uint32_t uidvalidi
 
 Error ImapMailbox::Explain(int curl_code, const std::string& what) const {
   auto code = static_cast<CURLcode>(curl_code);
-  std::string where = "IMAP server " + config_.endpoint.host + ":" +
-                      std::to_string(config_.endpoint.port);
+  std::string where =
+      "IMAP server " + config_.endpoint.host + ":" + std::to_string(config_.endpoint.port);
   std::string said = ServerComplaint(session_->wire());
   std::string curl_says = session_->CurlMessage(code);
   if (code == CURLE_LOGIN_DENIED) {

@@ -64,7 +64,7 @@ struct ImapMailboxConfig {
   MailEndpoint endpoint;  // port 143 with STARTTLS, 993 with kImplicit
   std::string folder = "INBOX";
   MarkMode mark = MarkMode::kFlagSeen;
-  std::string processed_folder;  // for kMoveToFolder, e.g. "Redress/Processed"
+  std::string processed_folder;            // for kMoveToFolder, e.g. "Redress/Processed"
   std::chrono::seconds poll_interval{60};  // for the caller's loop; the mailbox never sleeps
 };
 

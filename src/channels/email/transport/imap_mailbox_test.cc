@@ -11,19 +11,25 @@ namespace {
 
 using test_peers::DovecotPeerTest;
 
+// Message n: CRLF, 8-bit UTF-8, and lines that look like IMAP protocol (a tagged reply, an
+// untagged EXISTS) or an SMTP end-of-data, so that only exact literal handling passes.
 std::string Message(int n) {
-  return "From: Customer " + std::to_string(n) + " <c" + std::to_string(n) +
-         "@example.test>\r\n"
-         "To: support@redress.test\r\n"
-         "Subject: =?UTF-8?Q?Bestellung_Nr=2E_" + std::to_string(n) + "?=\r\n"
-         "Message-ID: <m" + std::to_string(n) + "@example.test>\r\n"
-         "Content-Type: text/plain; charset=utf-8\r\n"
-         "Content-Transfer-Encoding: 8bit\r\n"
-         "\r\n"
-         "Grüße, my parcel is late.\r\n"
-         "A005 OK a line that looks like an IMAP reply\r\n"
-         "* 3 EXISTS\r\n"
-         ".\r\n";
+  std::string message =
+      "From: Customer # <c#@example.test>\r\n"
+      "To: support@redress.test\r\n"
+      "Subject: =?UTF-8?Q?Bestellung_Nr=2E_#?=\r\n"
+      "Message-ID: <m#@example.test>\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: 8bit\r\n"
+      "\r\n"
+      "Grüße, my parcel # is late.\r\n"
+      "A005 OK a line that looks like an IMAP reply\r\n"
+      "* 3 EXISTS\r\n"
+      ".\r\n";
+  for (size_t at; (at = message.find('#')) != std::string::npos;) {
+    message.replace(at, 1, std::to_string(n));
+  }
+  return message;
 }
 
 class ImapMailboxTest : public DovecotPeerTest {

@@ -10,14 +10,14 @@
 
 namespace redress::email::transport {
 
-inline constexpr int kExitStored = 0;      // EX_OK
+inline constexpr int kExitStored = 0;        // EX_OK
 inline constexpr int kExitNotAMessage = 65;  // EX_DATAERR
-inline constexpr int kExitTryLater = 75;   // EX_TEMPFAIL
+inline constexpr int kExitTryLater = 75;     // EX_TEMPFAIL
 
 enum class MailgateOutcome {
-  kStored,          // committed (or was already stored: a redelivered duplicate)
-  kNotAMessage,     // empty input, or bytes that cannot be an RFC 5322 message at all
-  kCouldNotStore,   // store unreachable, disk full, timeout, a bug: let the MTA retry
+  kStored,         // committed (or was already stored: a redelivered duplicate)
+  kNotAMessage,    // empty input, or bytes that cannot be an RFC 5322 message at all
+  kCouldNotStore,  // store unreachable, disk full, timeout, a bug: let the MTA retry
 };
 
 /// 0, 65 or 75.

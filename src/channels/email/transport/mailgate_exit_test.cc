@@ -16,10 +16,10 @@ TEST(MailgateExitTest, OnlyNotAMessageBouncesEveryOtherErrorIsRetried) {
   EXPECT_EQ(MailgateOutcomeOf(Result<void>{}), MailgateOutcome::kStored);
   EXPECT_EQ(MailgateOutcomeOf(Fail(ErrorCode::kInvalidArgument, "empty input")),
             MailgateOutcome::kNotAMessage);
-  for (ErrorCode code : {ErrorCode::kNotFound, ErrorCode::kConflict,
-                         ErrorCode::kPermissionDenied, ErrorCode::kUnauthenticated,
-                         ErrorCode::kPayloadTooLarge, ErrorCode::kPreconditionFailed,
-                         ErrorCode::kCorruption, ErrorCode::kUnavailable, ErrorCode::kInternal}) {
+  for (ErrorCode code :
+       {ErrorCode::kNotFound, ErrorCode::kConflict, ErrorCode::kPermissionDenied,
+        ErrorCode::kUnauthenticated, ErrorCode::kPayloadTooLarge, ErrorCode::kPreconditionFailed,
+        ErrorCode::kCorruption, ErrorCode::kUnavailable, ErrorCode::kInternal}) {
     EXPECT_EQ(MailgateExitCode(MailgateOutcomeOf(Fail(code, "x"))), EX_TEMPFAIL)
         << ErrorCodeName(code);
   }

@@ -21,12 +21,10 @@ Result<void> ValidateRetryPolicy(const RetryPolicy& policy) {
                 "the longest retry delay must not be shorter than the first", "max_delay");
   }
   if (!(policy.jitter >= 0.0 && policy.jitter < 1.0)) {
-    return Fail(ErrorCode::kInvalidArgument, "the jitter must be a fraction in [0, 1)",
-                "jitter");
+    return Fail(ErrorCode::kInvalidArgument, "the jitter must be a fraction in [0, 1)", "jitter");
   }
   if (policy.give_up_after.count() <= 0) {
-    return Fail(ErrorCode::kInvalidArgument, "the give-up time must be positive",
-                "give_up_after");
+    return Fail(ErrorCode::kInvalidArgument, "the give-up time must be positive", "give_up_after");
   }
   return {};
 }
@@ -47,8 +45,10 @@ RetryDecision DecideRetry(const RetryPolicy& policy, FailureClass failure, int f
   Timestamp deadline = first_attempt + microseconds(policy.give_up_after);
   if (now >= deadline) {
     auto hours = std::chrono::duration_cast<std::chrono::hours>(policy.give_up_after).count();
-    return {true, {}, "still failing after " + std::to_string(failed_attempts) +
-                          " attempts over " + std::to_string(hours) + " hours"};
+    return {true,
+            {},
+            "still failing after " + std::to_string(failed_attempts) + " attempts over " +
+                std::to_string(hours) + " hours"};
   }
   double sample = std::clamp(jitter_sample, 0.0, 1.0);
   double factor = 1.0 - policy.jitter + 2.0 * policy.jitter * sample;

@@ -22,7 +22,7 @@ TEST(RetryPolicyTest, BaseDelayDoublesFromTheFirstDelayUpToTheCap) {
   EXPECT_EQ(BaseRetryDelay(policy, 2), minutes(2));
   EXPECT_EQ(BaseRetryDelay(policy, 3), minutes(4));
   EXPECT_EQ(BaseRetryDelay(policy, 6), minutes(32));
-  EXPECT_EQ(BaseRetryDelay(policy, 7), hours(1));  // 64 min capped
+  EXPECT_EQ(BaseRetryDelay(policy, 7), hours(1));     // 64 min capped
   EXPECT_EQ(BaseRetryDelay(policy, 5000), hours(1));  // no overflow
 }
 
@@ -37,8 +37,7 @@ TEST(RetryPolicyTest, JitterStaysWithinItsBounds) {
   RetryPolicy policy;  // 20 % jitter
   Timestamp now = kStart + minutes(10);
   auto delay_for = [&](double sample) {
-    return DecideRetry(policy, FailureClass::kTemporary, 3, kStart, now, sample).next_attempt -
-           now;
+    return DecideRetry(policy, FailureClass::kTemporary, 3, kStart, now, sample).next_attempt - now;
   };
   EXPECT_EQ(delay_for(0.0), microseconds(seconds(192)));  // 4 min * 0.8
   EXPECT_EQ(delay_for(0.5), microseconds(minutes(4)));
@@ -62,8 +61,8 @@ TEST(RetryPolicyTest, TemporaryFailuresAreRetriedForFiveDaysWithALastAttemptAtTh
   std::vector<Timestamp> attempts{clock.Now()};
   for (;;) {
     ++failed;
-    RetryDecision decision = DecideRetry(policy, FailureClass::kTemporary, failed, kStart,
-                                         clock.Now(), uniform(random));
+    RetryDecision decision =
+        DecideRetry(policy, FailureClass::kTemporary, failed, kStart, clock.Now(), uniform(random));
     if (decision.give_up) {
       EXPECT_NE(decision.reason.find("120 hours"), std::string::npos) << decision.reason;
       break;

@@ -95,9 +95,8 @@ SmtpFailure ClassifyFailure(const SmtpConfig& config, const CurlSession& session
              std::all_of(rejected.begin(), rejected.end(),
                          [](auto& r) { return r.reply.code >= 400; })) {
     failure.kind = SmtpFailureKind::kRejected;
-    bool all_permanent = std::all_of(rejected.begin(), rejected.end(), [](auto& r) {
-      return r.failure == FailureClass::kPermanent;
-    });
+    bool all_permanent = std::all_of(rejected.begin(), rejected.end(),
+                                     [](auto& r) { return r.failure == FailureClass::kPermanent; });
     failure.failure = all_permanent ? FailureClass::kPermanent : FailureClass::kTemporary;
     failure.message = Where(config) + " refused every recipient; first: <" +
                       rejected.front().address + ">: " + rejected.front().reply.text;

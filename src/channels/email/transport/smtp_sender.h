@@ -20,9 +20,8 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
-
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "channels/email/transport/failure_class.h"
 #include "channels/email/transport/mail_endpoint.h"
@@ -31,7 +30,7 @@
 namespace redress::email::transport {
 
 struct SmtpConfig {
-  MailEndpoint endpoint;  // port 25/587 with STARTTLS, 465 with kImplicit
+  MailEndpoint endpoint;                // port 25/587 with STARTTLS, 465 with kImplicit
   std::string helo_name = "localhost";  // our name in EHLO; use the server's public name
 };
 

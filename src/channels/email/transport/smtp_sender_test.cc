@@ -67,8 +67,7 @@ TEST_F(SmtpSenderTest, PlainDeliveryArrivesByteForByteWithTheEnvelope) {
 }
 
 TEST_F(SmtpSenderTest, NullSenderAndSeveralRecipientsForBouncesAndCopies) {
-  SmtpOutcome outcome =
-      SendMail(Plain(), {"", {"one@example.test", "two@example.test"}}, kMessage);
+  SmtpOutcome outcome = SendMail(Plain(), {"", {"one@example.test", "two@example.test"}}, kMessage);
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->accepted, (std::vector<std::string>{"one@example.test", "two@example.test"}));
   auto received = Received();
@@ -89,7 +88,8 @@ TEST_F(SmtpSenderTest, LongestLegalLineAndEightBitUtf8BodyArriveIntact) {
       "\r\n"
       "Grüße aus Köln, 東京, Ελλάδα 🚚\r\n" +
       std::string(kMaxSmtpLineOctets, 'x') + "\r\n" + "..\r\n" + ".\r\n" + "end\r\n";
-  SmtpOutcome outcome = SendMail(Plain(), {"support@redress.test", {"kunde@example.test"}}, message);
+  SmtpOutcome outcome =
+      SendMail(Plain(), {"support@redress.test", {"kunde@example.test"}}, message);
   ASSERT_TRUE(outcome) << outcome.error().message;
   auto received = Received();
   ASSERT_EQ(received.size(), 1u);
@@ -106,9 +106,8 @@ TEST_F(SmtpSenderTest, BareLineFeedsGoOnTheWireAsCrLf) {
 }
 
 TEST_F(SmtpSenderTest, StartTlsWithAuthIsVerifiedEncryptedAndAuthenticated) {
-  SmtpOutcome outcome =
-      SendMail(Secured(TlsMode::kStartTlsRequired, peer().starttls_port()),
-               {"support@redress.test", {"customer@example.test"}}, kMessage);
+  SmtpOutcome outcome = SendMail(Secured(TlsMode::kStartTlsRequired, peer().starttls_port()),
+                                 {"support@redress.test", {"customer@example.test"}}, kMessage);
   ASSERT_TRUE(outcome) << outcome.error().message;
   auto received = Received();
   ASSERT_EQ(received.size(), 1u);
@@ -168,9 +167,8 @@ TEST_F(SmtpSenderTest, WrongPasswordIsAnAuthFailureThatNeverShowsThePassword) {
 }
 
 TEST_F(SmtpSenderTest, PermanentlyRejectedRecipientIsReportedWhileOthersGetTheMessage) {
-  SmtpOutcome outcome =
-      SendMail(Plain(), {"a@redress.test", {"reject5-gone@example.test", "ok@example.test"}},
-               kMessage);
+  SmtpOutcome outcome = SendMail(
+      Plain(), {"a@redress.test", {"reject5-gone@example.test", "ok@example.test"}}, kMessage);
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->accepted, std::vector<std::string>{"ok@example.test"});
   ASSERT_EQ(outcome->rejected.size(), 1u);
@@ -184,9 +182,8 @@ TEST_F(SmtpSenderTest, PermanentlyRejectedRecipientIsReportedWhileOthersGetTheMe
 }
 
 TEST_F(SmtpSenderTest, EveryRecipientRejectedPermanentlyIsAPermanentFailure) {
-  SmtpOutcome outcome =
-      SendMail(Plain(), {"a@redress.test", {"reject5-x@example.test", "reject5-y@example.test"}},
-               kMessage);
+  SmtpOutcome outcome = SendMail(
+      Plain(), {"a@redress.test", {"reject5-x@example.test", "reject5-y@example.test"}}, kMessage);
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.error().kind, SmtpFailureKind::kRejected) << outcome.error().message;
   EXPECT_EQ(outcome.error().failure, FailureClass::kPermanent);
@@ -197,8 +194,8 @@ TEST_F(SmtpSenderTest, EveryRecipientRejectedPermanentlyIsAPermanentFailure) {
 }
 
 TEST_F(SmtpSenderTest, TemporarilyRejectedRecipientIsATemporaryFailure) {
-  SmtpOutcome outcome = SendMail(Plain(), {"a@redress.test", {"reject4-busy@example.test"}},
-                                 kMessage);
+  SmtpOutcome outcome =
+      SendMail(Plain(), {"a@redress.test", {"reject4-busy@example.test"}}, kMessage);
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.error().kind, SmtpFailureKind::kRejected) << outcome.error().message;
   EXPECT_EQ(outcome.error().failure, FailureClass::kTemporary);

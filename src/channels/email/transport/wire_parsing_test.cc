@@ -43,7 +43,8 @@ TEST(SmtpReplyTest, PairsEachRecipientWithItsReplyIncludingMultiLineReplies) {
   ASSERT_EQ(replies.size(), 3u);
   EXPECT_EQ(replies[0].address, "x@example.test");
   EXPECT_EQ(replies[0].reply.code, 550);
-  EXPECT_EQ(replies[0].reply.text, "550-5.1.1 no such user\n550 5.1.1 see https://example.test/why");
+  EXPECT_EQ(replies[0].reply.text,
+            "550-5.1.1 no such user\n550 5.1.1 see https://example.test/why");
   EXPECT_EQ(replies[1].address, "y@example.test");
   EXPECT_EQ(replies[1].reply.code, 250);
   EXPECT_EQ(replies[2].address, "z@example.test");
@@ -81,8 +82,7 @@ TEST(CurlSessionTest, OnlyEnvelopeCommandsAreRecordedNeverCredentials) {
 }
 
 TEST(ImapResponseTest, ReadsUidValidityFromStatusAndSelectResponses) {
-  EXPECT_EQ(ParseUidValidity("* STATUS INBOX (UIDNEXT 3 UIDVALIDITY 1796103470)\r\n"),
-            1796103470u);
+  EXPECT_EQ(ParseUidValidity("* STATUS INBOX (UIDNEXT 3 UIDVALIDITY 1796103470)\r\n"), 1796103470u);
   EXPECT_EQ(ParseUidValidity("* OK [UIDVALIDITY 42] UIDs valid\r\n"), 42u);
   EXPECT_EQ(ParseUidValidity("* STATUS INBOX (MESSAGES 2)\r\n"), std::nullopt);
 }
