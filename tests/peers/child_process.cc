@@ -154,10 +154,14 @@ Result<uint16_t> PickFreeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
-Result<std::string> AwaitGreeting(uint16_t port, std::chrono::milliseconds timeout) {
+Result<std::string> AwaitGreeting(uint16_t port, std::chrono::milliseconds timeout,
+                                  ChildProcess* server) {
   auto deadline = SteadyClock::now() + timeout;
   std::string last_error = "nothing tried";
   while (SteadyClock::now() < deadline) {
+    if (server != nullptr && !server->Running()) {
+      return Fail(ErrorCode::kUnavailable, "the server exited while starting");
+    }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;

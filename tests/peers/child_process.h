@@ -52,7 +52,9 @@ class ChildProcess {
 Result<uint16_t> PickFreeLoopbackPort();
 
 /// Connects to 127.0.0.1:port until the server sends a first line (a greeting) or
-/// `timeout` passes; returns the greeting. For servers that cannot report readiness.
-Result<std::string> AwaitGreeting(uint16_t port, std::chrono::milliseconds timeout);
+/// `timeout` passes; returns the greeting. For servers that cannot report readiness. Gives
+/// up at once if `server` (when given) has exited.
+Result<std::string> AwaitGreeting(uint16_t port, std::chrono::milliseconds timeout,
+                                  ChildProcess* server = nullptr);
 
 }  // namespace redress::test_peers

@@ -1,6 +1,7 @@
 #include "peers/dovecot_peer.h"
 
 #include <curl/curl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ instance_name = @ROOT@
 protocols = imap
 listen = 127.0.0.1
 default_internal_user = @INTERNAL_USER@
-default_internal_group = @INTERNAL_USER@
+default_internal_group = @INTERNAL_GROUP@
 default_login_user = @LOGIN_USER@
 auth_failure_delay = 0
 disable_plaintext_auth = no
@@ -71,6 +72,11 @@ void Substitute(std::string& text, const std::string& placeholder, const std::st
 std::string UserName(uid_t uid) {
   passwd* entry = getpwuid(uid);
   return entry != nullptr ? entry->pw_name : std::to_string(uid);
+}
+
+std::string GroupName(gid_t gid) {
+  group* entry = getgrgid(gid);
+  return entry != nullptr ? entry->gr_name : std::to_string(gid);
 }
 
 struct Upload {
@@ -122,7 +128,7 @@ Result<std::unique_ptr<DovecotPeer>> DovecotPeer::Start() {
     auto process = ChildProcess::Start(options);
     if (!process) return Fail(process.error());
     peer->process_ = std::move(*process);
-    auto greeting = AwaitGreeting(peer->imap_port_, kStartTimeout);
+    auto greeting = AwaitGreeting(peer->imap_port_, kStartTimeout, peer->process_.get());
     if (greeting && greeting->starts_with("* OK")) return peer;
     last_error = greeting ? "unexpected greeting: " + *greeting : greeting.error().message;
     peer->process_->Stop();
@@ -151,6 +157,7 @@ Result<void> DovecotPeer::WriteConfig() {
     return Fail(ErrorCode::kInternal, "cannot hand the mail store to nobody");
   }
   std::string internal_user = as_root ? "dovecot" : UserName(getuid());
+  std::string internal_group = as_root ? "dovecot" : GroupName(getgid());
   std::string login_user = as_root ? "dovenull" : UserName(getuid());
 
   auto passwd = WriteFile(root + "/passwd", user_ + ":{PLAIN}" + password_ + "::::::\n");
@@ -158,6 +165,7 @@ Result<void> DovecotPeer::WriteConfig() {
   std::string config = kConfigTemplate;
   Substitute(config, "@ROOT@", root);
   Substitute(config, "@INTERNAL_USER@", internal_user);
+  Substitute(config, "@INTERNAL_GROUP@", internal_group);
   Substitute(config, "@LOGIN_USER@", login_user);
   Substitute(config, "@CERT@", tls_.certificate);
   Substitute(config, "@KEY@", tls_.private_key);
