@@ -64,7 +64,9 @@ struct ImapMailboxConfig {
   MailEndpoint endpoint;  // port 143 with STARTTLS, 993 with kImplicit
   std::string folder = "INBOX";
   MarkMode mark = MarkMode::kFlagSeen;
-  std::string processed_folder;            // for kMoveToFolder, e.g. "Redress/Processed"
+  /// For kMoveToFolder; the server's full name, with the server's own hierarchy separator
+  /// ("Redress/Processed" on most servers, "Redress.Processed" on Dovecot with Maildir).
+  std::string processed_folder;
   std::chrono::seconds poll_interval{60};  // for the caller's loop; the mailbox never sleeps
 };
 

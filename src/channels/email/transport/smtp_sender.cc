@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <new>
 
 #include "channels/email/transport/curl_session.h"
 #include "channels/email/transport/smtp_payload.h"
+#include "core/ascii.h"
 
 namespace redress::email::transport {
 namespace {
@@ -46,7 +48,7 @@ std::string Where(const SmtpConfig& config) {
 // The reply to the end of DATA: the first reply after the 354 that followed "DATA".
 SmtpReply DataReply(const std::vector<WireLine>& wire) {
   for (size_t i = 0; i < wire.size(); ++i) {
-    if (wire[i].from_server || wire[i].text.size() != 4) continue;  // "DATA"
+    if (wire[i].from_server || AsciiLower(wire[i].text) != "data") continue;
     size_t at = i + 1;
     SmtpReply go_ahead = ReadSmtpReply(wire, at);
     if (go_ahead.code != 354) return go_ahead;
