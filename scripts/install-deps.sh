@@ -17,6 +17,8 @@ packages=(
   postgresql postgresql-common
   # Email channel: MIME parsing, SMTP/IMAP transport, and the real peers the tests talk to
   libgmime-3.0-dev libxml2-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd swaks
+  # (openssl: the mail peer tests make a throwaway self-signed certificate)
+  openssl
   # Fuzzing the mail parser (libFuzzer comes with clang's runtime)
   clang libclang-rt-14-dev
 )
