@@ -1,0 +1,94 @@
+// Runs this node's share of the background work in the store's shared queue (store.h,
+// JobSpec): SLA deadlines, outbound mail, mailbox polls. Every node runs one JobRunner; the
+// queue's leases decide which node works on which job, so a deadline fires once however
+// many nodes are up, and a job whose node died is taken over when its lease runs out.
+//
+// One pass: for every registered kind, claim due jobs (a write), then run each job in its
+// own write together with CompleteJob, so the job's effect (an event appended, a mail
+// marked sent) and its completion commit together or not at all. A handler error gives
+// the job back for a retry after a backoff, with the error remembered on the job; if the
+// lease was lost meanwhile (another node took the job over), the write rolls back and the
+// other node's run is the one that counts.
+//
+// Time comes from the Clock, so with a test clock nothing is due until an admin moves
+// time; Wake() (called when the test clock moves, or when a write scheduled a job due at
+// once) starts a pass without waiting for the poll interval.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace redress::engine {
+
+/// Does one job inside the write that will also complete it. Return an error to have the
+/// job retried later; never block on the network while holding the write (claim the job,
+/// do slow work elsewhere, and schedule a follow-up job instead).
+using JobHandler = std::function<Result<void>(store::WriteTx&, const store::ClaimedJob&, Timestamp now)>;
+
+struct JobRunnerOptions {
+  std::string owner;  // unique per node process, e.g. "host:pid:random"
+  std::chrono::microseconds lease{std::chrono::seconds(60)};
+  std::chrono::milliseconds poll_interval{500};  // real time between passes
+  int batch = 50;                                // jobs claimed per claim
+  /// Delay before retry number n (1-based) of a failed job: base * 2^(n-1), capped.
+  std::chrono::microseconds retry_base{std::chrono::seconds(5)};
+  std::chrono::microseconds retry_cap{std::chrono::minutes(30)};
+};
+
+struct PassReport {
+  int done = 0;      // jobs run and completed
+  int retried = 0;   // jobs whose handler failed and were given back
+  int lost = 0;      // jobs whose lease another worker took over before we finished
+  int errors = 0;    // claims or writes the store refused (logged)
+};
+
+class JobRunner {
+ public:
+  JobRunner(store::Store& store, Clock& clock, JobRunnerOptions options);
+  ~JobRunner();  // stops the thread if started
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  /// Registers the handler of one job kind. Before Start() only.
+  void Register(std::string kind, JobHandler handler);
+
+  /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
+  PassReport RunDueJobs();
+
+  /// Starts the polling thread. Call once.
+  void Start();
+  /// Asks the thread for a pass now. Thread-safe; cheap.
+  void Wake();
+  /// Stops the thread after its current job. Idempotent.
+  void Stop();
+
+  /// The backoff before retry `attempt` (the number of runs that have failed so far).
+  std::chrono::microseconds RetryDelay(int attempt) const;
+
+ private:
+  void RunKind(const std::string& kind, const JobHandler& handler, PassReport& report);
+  void Loop();
+  bool Stopping();
+
+  store::Store& store_;
+  Clock& clock_;
+  const JobRunnerOptions options_;
+  std::map<std::string, JobHandler> handlers_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool wake_requested_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace redress::engine
