@@ -45,7 +45,10 @@ export function fieldLabel(field: string): string {
   if (indexed) {
     const ordinals = ['first', 'second', 'third', 'fourth', 'fifth'];
     const n = Number(indexed[2]);
-    const base = fieldLabel(indexed[1]).replace(/s$/, '');
+    const singular: Record<string, string> = {
+      emails: 'email address', phones: 'phone number', social: 'social media account',
+    };
+    const base = singular[indexed[1]] ?? fieldLabel(indexed[1]).replace(/s$/, '');
     return `${ordinals[n] ?? `number ${n + 1}`} ${base}`;
   }
   const known: Record<string, string> = {
