@@ -1,9 +1,11 @@
 // End-to-end: the agent console and the customer portal in a real Chromium, against the
 // real Redress server on a throwaway demo database.
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  DESKTOP, PEOPLE, PHONE, apiSession, launchBrowser, openPage, screenshot, signIn, unique,
+  DESKTOP, PEOPLE, PHONE, SCREENSHOT_DIR, apiSession, launchBrowser, openPage, screenshot, signIn, unique,
 } from './harness.mjs';
 import { startRedress } from './server.mjs';
 
@@ -99,7 +101,7 @@ describe('agent console and customer portal', () => {
     await agent.page.getByLabel(/Reply — the customer will see this/).fill(publicReply);
     await agent.page.getByRole('button', { name: 'Send reply to customer' }).click();
     await agent.page.locator('.entry-reply', { hasText: publicReply }).waitFor();
-    await agent.page.getByLabel('Internal note').check();
+    await agent.page.getByLabel('Internal note', { exact: true }).check();
     await agent.page.getByLabel(/Internal note — only staff will see this/).fill(noteText);
     await agent.page.getByRole('button', { name: 'Add internal note' }).click();
     const note = agent.page.locator('.entry-internal', { hasText: noteText });
@@ -191,6 +193,37 @@ describe('agent console and customer portal', () => {
     await screenshot(agent.page, 'agent-shortcuts-help-desktop');
     await agent.page.keyboard.press('Escape');
     assert.equal(await agent.page.getByRole('dialog').count(), 0);
+    assert.deepEqual(agent.problems, []);
+    await agent.context.close();
+  });
+
+  test('the agent console loads quickly on the demo data (measured, reported)', async () => {
+    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    // Cold: a new browser with an empty cache, until the sign-in form can be used.
+    let start = performance.now();
+    await agent.page.goto('/login');
+    await agent.page.getByLabel('Email address').waitFor();
+    const coldMs = performance.now() - start;
+    await agent.page.getByLabel('Email address').fill(PEOPLE.priya);
+    await agent.page.getByLabel('Password').fill('redress-demo');
+    await agent.page.getByRole('button', { name: 'Sign in' }).click();
+    await agent.page.waitForURL('**/agent/queues/mine');
+    // Signed in: a full page load of the all-open queue until its rows are drawn
+    // (the document, the bundle, /me and the three queue listings).
+    start = performance.now();
+    await agent.page.goto('/agent/queues/open');
+    await agent.page.locator('.case-row').first().waitFor();
+    const queueMs = performance.now() - start;
+    const rows = await agent.page.locator('.case-row').count();
+    await screenshot(agent.page, 'agent-queue-open-desktop');
+    await agent.page.setViewportSize(PHONE);
+    await screenshot(agent.page, 'agent-queue-open-phone');
+    const line = `first load: sign-in page ${coldMs.toFixed(0)} ms (empty cache); ` +
+      `agent queue with ${rows} cases ${queueMs.toFixed(0)} ms (full page load)`;
+    console.log(`# ${line}`);
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    await writeFile(join(SCREENSHOT_DIR, 'first-load.txt'), `${line}\n`);
+    assert.ok(rows > 0);
     assert.deepEqual(agent.problems, []);
     await agent.context.close();
   });

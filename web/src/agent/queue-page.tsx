@@ -39,7 +39,9 @@ export function QueuePage({ queueId }: { queueId: string }) {
       if (action === 'next' || action === 'previous') {
         event.preventDefault();
         setSelected((i) => moveSelection(i, cases.length, action));
-      } else if (action === 'open' && selected >= 0 && cases[selected]) {
+      } else if (action === 'open' && selected >= 0 && cases[selected] &&
+        !(event.target instanceof HTMLAnchorElement)) {
+        // (On a focused link, Enter already follows it.)
         event.preventDefault();
         navigate(paths.agentCase(cases[selected].id));
       }

@@ -40,7 +40,11 @@ describe('toEntry', () => {
     const first = toEntry(event(2, 'assigned', '2026-11-30T10:00:00.000000Z', {
       data: { owner_id: 7, owner_name: 'Priya', previous_owner_id: 0 },
     }));
-    expect(first.summary).toBe('Priya assigned the case to Priya');
+    expect(first.summary).toBe('Priya took the case');
+    const byColleague = toEntry(event(3, 'assigned', '2026-11-30T10:00:00.000000Z', {
+      data: { owner_id: 9, owner_name: 'Ravi', previous_owner_id: null },
+    }));
+    expect(byColleague.summary).toBe('Priya assigned the case to Ravi');
     const transfer = toEntry(event(5, 'assigned', '2026-11-30T11:00:00.000000Z', {
       data: { owner_id: 9, owner_name: 'Ravi (L2)', previous_owner_id: 7, reason: 'needs refund authority', handoff_note: 'Promised a call by Friday' },
     }));

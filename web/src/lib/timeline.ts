@@ -80,8 +80,10 @@ function summarize(event: CaseEvent, kind: EntryKind): string {
     case 'internal_note': return `${who} added an internal note`;
     case 'assigned': {
       const to = text(d, 'owner_name') ?? `user ${text(d, 'owner_id') ?? '?'}`;
-      if (text(d, 'previous_owner_id') && text(d, 'previous_owner_id') !== '0') {
-        return `${who} transferred the case to ${to}`;
+      const previous = text(d, 'previous_owner_id');
+      if (previous && previous !== '0') return `${who} transferred the case to ${to}`;
+      if (event.actor.kind === 'staff' && text(d, 'owner_id') === String(event.actor.id)) {
+        return `${who} took the case`;
       }
       return `${who} assigned the case to ${to}`;
     }

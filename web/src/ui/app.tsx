@@ -1,7 +1,7 @@
 // The app shell: finds out who is signed in, then sends each route to its page. Agents and
 // customers live in separate halves (/agent, /portal); a route of the other half answers
 // "not found" rather than leaking that it exists.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from '../api/client';
 import type { Me } from '../api/types';
 import { CasePage as AgentCasePage } from '../agent/case-page';
@@ -65,6 +65,14 @@ export function App() {
     }
   }, [me, route]);
 
+  // After moving to another page, start keyboard and screen-reader users at its content.
+  const main = useRef<HTMLElement>(null);
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) { firstRoute.current = false; return; }
+    main.current?.focus({ preventScroll: true });
+  }, [route]);
+
   if (startError) {
     return <main id="main" class="page"><ErrorMessage error={startError} onRetry={() => location.reload()} /></main>;
   }
@@ -80,7 +88,7 @@ export function App() {
   return (
     <SessionContext.Provider value={{ api, me, signOut }}>
       <TopBar me={me} onSignOut={signOut} />
-      <main id="main" class="page" tabIndex={-1}>
+      <main id="main" class="page" tabIndex={-1} ref={main}>
         <Page route={route} me={me} />
       </main>
     </SessionContext.Provider>

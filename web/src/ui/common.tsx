@@ -1,6 +1,6 @@
 // Small pieces every page uses: errors in words, loading, not found, times, badges.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { errorSentence } from '../api/errors';
 import { formatDateTime, formatRelative } from '../lib/dates';
 import { priorityLabel, statusLabel } from '../lib/labels';
@@ -28,11 +28,9 @@ export function NotFound({ message, backHref, backLabel }: {
   backHref: string;
   backLabel: string;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   return (
     <section class="not-found" aria-labelledby="not-found-title">
-      <h1 id="not-found-title" tabIndex={-1} ref={heading}>Not found</h1>
+      <h1 id="not-found-title">Not found</h1>
       <p>{message ?? 'There is nothing at this address. The link may be wrong or out of date.'}</p>
       <p><Link href={backHref}>{backLabel}</Link></p>
     </section>
