@@ -106,7 +106,7 @@ describe('agent console and customer portal', () => {
     await agent.page.getByRole('button', { name: 'Add internal note' }).click();
     const note = agent.page.locator('.entry-internal', { hasText: noteText });
     await note.waitFor();
-    assert.match(await note.innerText(), /^Internal/, 'the note carries the Internal label');
+    assert.match(await note.innerText(), /^Internal/i, 'the note carries the Internal label');
     await screenshot(agent.page, 'agent-case-desktop');
     await agent.page.setViewportSize(PHONE);
     await screenshot(agent.page, 'agent-case-phone');

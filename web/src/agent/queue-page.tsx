@@ -69,8 +69,8 @@ export function QueuePage({ queueId }: { queueId: string }) {
         {QUEUES.map((q) => (
           <Link key={q.id} href={paths.agentQueue(q.id)} class={q.id === queue.id ? 'tab active' : 'tab'}
             aria-current={q.id === queue.id ? 'page' : undefined}>
-            {q.title} <span class="count" aria-label={`${countLabel(queues.data?.[q.id])} cases`}>
-              {countLabel(queues.data?.[q.id])}
+            {q.title} <span class="count">
+              {countLabel(queues.data?.[q.id])}<span class="visually-hidden"> cases</span>
             </span>
           </Link>
         ))}

@@ -13,7 +13,8 @@ function Entry({ entry }: { entry: TimelineEntry }) {
       <div class="entry-head">
         {entry.internal && <span class="internal-label">Internal</span>}
         <span class="entry-summary">{entry.summary}</span>
-        {entry.kind !== 'change' && <span class="entry-channel">via {channelLabel(entry.channel)}</span>}
+        {(entry.kind === 'opened' || entry.kind === 'customer' || entry.kind === 'reply') &&
+          <span class="entry-channel">via {channelLabel(entry.channel)}</span>}
         <Time iso={entry.at} />
       </div>
       {entry.body !== undefined && <div class="entry-body">{entry.body}</div>}

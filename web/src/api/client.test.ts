@@ -48,6 +48,7 @@ describe('ApiClient', () => {
     expect(calls[2].headers['X-CSRF-Token']).toBe('rdc_abc');
     expect(calls[2].method).toBe('POST');
     expect(JSON.parse(calls[2].body!)).toEqual({ body: 'hello' });
+    expect(calls[2].url).toBe('/api/v1/cases/4/notes');
   });
 
   it('puts a fresh Idempotency-Key on every POST unless the caller passes one', async () => {

@@ -171,7 +171,7 @@ export class ApiClient {
 
   sendMessage(caseId: number, body: string, idempotencyKey?: string): Promise<CaseWithEvents> {
     return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/messages`, {
-      body: { body }, idempotencyKey, context: 'case',
+      body: { body, channel: 'web' }, idempotencyKey, context: 'case',
     });
   }
 
