@@ -34,8 +34,10 @@ build-test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDRESS_WERROR=ON >/dev/null
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 
+# The PostgreSQL tests need a cluster: the wrapper starts a throwaway one around ctest and
+# removes it afterwards (scripts/with-test-postgres.sh).
 test: build-test
-	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	@cd $(TEST_DIR) && ../../scripts/with-test-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 300
 	@REDRESS_BINARY=$(CURDIR)/$(TEST_DIR)/src/redress SCREENSHOT_DIR=$(CURDIR)/$(TEST_DIR)/screenshots \
 	  ./web/scripts/test.sh
 

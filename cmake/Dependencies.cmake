@@ -5,6 +5,7 @@ find_package(PkgConfig REQUIRED)
 
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json url)  # Beast/Asio (headers), JSON, URL
 find_package(SQLite3 REQUIRED)                                # SQLite::SQLite3
+find_package(PostgreSQL REQUIRED)                             # PostgreSQL::PostgreSQL (libpq)
 find_package(OpenSSL 3 REQUIRED)                              # only for TLS later; not linked yet
 find_package(fmt REQUIRED CONFIG)                             # fmt::fmt
 find_package(spdlog REQUIRED CONFIG)                          # spdlog::spdlog

@@ -137,6 +137,9 @@ const std::vector<Field>& Fields() {
        kLogFormatRule,
        [](Config& c, const Value& v) { c.log_format = std::get<std::string>(v); },
        [](const Config& c) { return Value(c.log_format); }},
+      {"web", "root", "REDRESS_WEB_ROOT", Kind::kString, 0, 0, nullptr, {},
+       [](Config& c, const Value& v) { c.web_root = std::get<std::string>(v); },
+       [](const Config& c) { return Value(c.web_root); }},
   };
   return fields;
 }

@@ -2,17 +2,20 @@
 
 #include <string_view>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace redress::app {
 
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url, MigratePolicy policy) {
-  std::string_view path = url;
-  if (path.starts_with("postgres://") || path.starts_with("postgresql://")) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "PostgreSQL is not supported by this build yet; use a SQLite file path",
-                "db");
+  if (store::postgres::IsPostgresUrl(url)) {
+    store::postgres::PostgresOptions options;
+    options.migrate = policy == MigratePolicy::kApply;
+    auto opened = store::postgres::PostgresStore::Open(url, options);
+    if (!opened) return Fail(opened.error());
+    return std::unique_ptr<store::Store>(std::move(*opened));
   }
+  std::string_view path = url;
   if (path.starts_with("sqlite:")) path.remove_prefix(7);
   if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "the database path is empty", "db");
   store::sqlite::SqliteOptions options;

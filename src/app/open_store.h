@@ -1,5 +1,6 @@
 // Picks the storage backend from a database URL: a file path (or sqlite:PATH) is the
-// embedded SQLite default; postgres:// URLs are for the PostgreSQL backend (its own issue).
+// embedded SQLite default; postgres:// and postgresql:// URLs open the PostgreSQL backend
+// (any libpq URI: postgres://user:password@host:port/database?sslmode=...).
 #pragma once
 
 #include <memory>

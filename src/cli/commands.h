@@ -35,5 +35,6 @@ void AddDemoCommand(CLI::App& app, GlobalOptions& global);
 void AddUserCommand(CLI::App& app, GlobalOptions& global);
 void AddTokenCommand(CLI::App& app, GlobalOptions& global);
 void AddVerifyCommand(CLI::App& app, GlobalOptions& global);
+void AddCopyCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace redress::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   redress::cli::AddUserCommand(app, global);
   redress::cli::AddTokenCommand(app, global);
   redress::cli::AddVerifyCommand(app, global);
+  redress::cli::AddCopyCommand(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

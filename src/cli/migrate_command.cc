@@ -7,7 +7,7 @@ namespace redress::cli {
 
 void AddMigrateCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("migrate", "Create or upgrade the database schema");
-  cmd->add_option("--db", global.db, "SQLite database file");
+  cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   cmd->callback([&global] {
     auto config = ResolveConfig(global);
     if (!config) {

@@ -30,6 +30,7 @@ struct ServeOptions {
   std::optional<std::string> listen;
   std::optional<int> threads;
   std::optional<std::string> port_file;
+  std::optional<std::string> web_root;
   bool test_clock = false;
   std::optional<std::string> test_clock_start;
 };
@@ -101,6 +102,16 @@ int Serve(const app::Config& config, const ServeOptions& options) {
     PrintError(server_options.error());
     return 2;
   }
+  if (!config.web_root.empty()) {
+    auto site = http::StaticSite::Load(config.web_root);
+    if (!site) {
+      PrintError(site.error());
+      return 2;
+    }
+    server_options->site = *site;
+    app::Log(app::LogLevel::kInfo, "serving the web front end",
+             {{"root", config.web_root}, {"files", static_cast<int64_t>((*site)->file_count())}});
+  }
   http::Server server(services, router, authenticator, *server_options);
   auto port = server.Start();
   if (!port) {
@@ -143,6 +154,8 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--threads", options->threads, "I/O threads");
   cmd->add_option("--port-file", options->port_file,
                   "Write the bound port to this file once listening");
+  cmd->add_option("--web-root", options->web_root,
+                  "Serve the built web front end from this directory (e.g. web/dist)");
   cmd->add_flag("--test-clock", options->test_clock,
                 "For acceptance tests only: time stands still and admins move it through "
                 "/api/v1/test-clock");
@@ -157,6 +170,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global) {
     }
     if (options->listen) config->listen = *options->listen;
     if (options->threads) config->threads = *options->threads;
+    if (options->web_root) config->web_root = *options->web_root;
     if (auto valid = app::ValidateConfig(*config); !valid) {
       PrintError(valid.error());
       global.exit_code = 2;

@@ -92,8 +92,9 @@ struct Dispatcher::Exchange {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
-Dispatcher::Dispatcher(app::Services& services, const Router& router, Authenticator& authenticator)
-    : services_(services), router_(router), authenticator_(authenticator) {}
+Dispatcher::Dispatcher(app::Services& services, const Router& router, Authenticator& authenticator,
+                       std::shared_ptr<const StaticSite> site)
+    : services_(services), router_(router), authenticator_(authenticator), site_(std::move(site)) {}
 
 asio::awaitable<Response> Dispatcher::Handle(const Request& request) const {
   Exchange exchange;
@@ -145,6 +146,13 @@ asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& e
   std::optional<Router::Match> match =
       router_.Find(request.method(), url->encoded_path(), &allowed);
   if (!match) {
+    const bool read = request.method() == http::verb::get || request.method() == http::verb::head;
+    if (allowed.empty() && read && site_) {
+      if (std::optional<Response> page = site_->Serve(request, url->path())) {
+        exchange.route = "static";
+        co_return std::move(*page);
+      }
+    }
     if (allowed.empty()) {
       co_return Problem(ProblemType::kNotFound,
                         fmt::format("no route for {}", std::string_view(url->encoded_path())), id);
@@ -223,7 +231,10 @@ void Dispatcher::Finish(const Request& request, Response& response,
   response.set("X-Request-Id", exchange.request_id);
   response.prepare_payload();
   // RFC 9110 section 8.6: no Content-Length in a 204.
-  if (response.result() == http::status::no_content) response.erase(http::field::content_length);
+  if (response.result() == http::status::no_content ||
+      response.result() == http::status::not_modified) {
+    response.erase(http::field::content_length);
+  }
   // A HEAD response carries the GET response's header, Content-Length included, and no body.
   if (request.method() == http::verb::head) response.body().clear();
 

@@ -3,7 +3,8 @@
 //
 //   1. request id: a valid incoming X-Request-Id (1-64 of [A-Za-z0-9._-]) or 16 new hex
 //   2. request target parsed with Boost.URL; a malformed one (bad percent-encoding) is 400
-//   3. route: no pattern matches the path → 404; pattern but not method → 405 + Allow
+//   3. route: no pattern matches the path → the static site for GET/HEAD outside /api/
+//      (if one is configured), else 404; pattern but not method → 405 + Allow
 //   4. unless the route is Access::kAnyone: Authenticator → 401 without valid credentials,
 //      403 for customers on kStaff routes and non-admins on kAdmin routes
 //   5. CSRF: a session-cookie principal on POST/PUT/PATCH/DELETE must send X-CSRF-Token
@@ -19,6 +20,7 @@
 // Stateless apart from its references: one Dispatcher serves every I/O thread.
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
@@ -27,12 +29,15 @@
 #include "http/context.h"
 #include "http/problem.h"
 #include "http/router.h"
+#include "http/static_site.h"
 
 namespace redress::http {
 
 class Dispatcher {
  public:
-  Dispatcher(app::Services& services, const Router& router, Authenticator& authenticator);
+  /// `site` (may be null) answers GET/HEAD requests that match no route (static_site.h).
+  Dispatcher(app::Services& services, const Router& router, Authenticator& authenticator,
+             std::shared_ptr<const StaticSite> site = nullptr);
 
   /// Answers a complete request. Never throws for anything a client or a handler does.
   boost::asio::awaitable<Response> Handle(const Request& request) const;
@@ -51,6 +56,7 @@ class Dispatcher {
   app::Services& services_;
   const Router& router_;
   Authenticator& authenticator_;
+  std::shared_ptr<const StaticSite> site_;
 };
 
 }  // namespace redress::http

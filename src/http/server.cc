@@ -222,7 +222,7 @@ Result<ServerOptions> ServerOptionsFromConfig(const app::Config& config) {
 
 Server::Server(app::Services& services, const Router& router, Authenticator& authenticator,
                ServerOptions options)
-    : options_(std::move(options)), dispatcher_(services, router, authenticator) {}
+    : options_(std::move(options)), dispatcher_(services, router, authenticator, options_.site) {}
 
 Server::~Server() {
   Stop();

@@ -22,6 +22,7 @@
 #include "http/authenticator.h"
 #include "http/dispatcher.h"
 #include "http/router.h"
+#include "http/static_site.h"
 
 namespace redress::http {
 
@@ -32,6 +33,8 @@ struct ServerOptions {
   int64_t body_limit_bytes = 1 << 20;  // larger request bodies answer 413
   /// How long Stop() lets in-flight requests finish before abandoning them.
   std::chrono::milliseconds stop_grace{5000};
+  /// The web front end's files (null = API only). Loaded by the caller: see static_site.h.
+  std::shared_ptr<const StaticSite> site;
 };
 
 /// Options from [server] of the config: listen ("host:port", "[::1]:8080"), threads,

@@ -13,6 +13,7 @@
 // Reads are thread-safe and may be called from any thread; they see committed data only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "domain/case_state.h"
 #include "domain/customer.h"
@@ -63,7 +65,7 @@ struct IdempotencyRecord {
   std::string fingerprint;  // hex SHA-256 of method, path and body: a reused key with a
                             // different request is refused, not replayed
   int status = 0;
-  std::string body;  // response body as sent
+  std::string body;      // response body as sent
   std::string location;  // Location header, if any
   Timestamp created_at{};
 };
@@ -72,8 +74,41 @@ struct StoreStats {
   int64_t cases = 0;
   int64_t events = 0;
   int64_t customers = 0;
-  int64_t commits = 0;          // durable commits since start
+  int64_t commits = 0;           // durable commits since start
   int64_t committed_writes = 0;  // writes carried by those commits (writes/commit = batching)
+};
+
+/// Background work shared by every node (SLA deadlines, outbound mail, mailbox polling):
+/// a durable queue in the database. A job is scheduled inside a write, so it exists if and
+/// only if the change that called for it committed. Workers claim due jobs with a lease;
+/// a claimed job is invisible to other claimers until its lease runs out, so each job is
+/// worked on by one node at a time, and a node that dies mid-job has it taken over when
+/// the lease expires. Completing a job in the same write as its effect (an event appended,
+/// a mail marked sent) makes the pair exactly-once; effects outside the database (SMTP)
+/// are at-least-once and should carry the job's key to be deduplicated downstream.
+struct JobSpec {
+  std::string kind;  // which worker handles it: "sla_deadline", "send_mail", ...
+  std::string key;   // unique within kind: scheduling an existing (kind, key) is a no-op
+  Timestamp due_at{};
+  std::string payload;  // kind-specific, usually JSON text
+};
+
+struct ClaimedJob {
+  int64_t id = 0;
+  std::string kind;
+  std::string key;
+  Timestamp due_at{};
+  std::string payload;
+  int attempts = 0;        // claims so far, this one included
+  std::string last_error;  // from the last RetryJob, "" if none
+};
+
+struct JobClaim {
+  std::string kind;
+  std::string owner;  // identifies the claiming worker; unique per node process
+  Timestamp now{};    // due_at <= now is due; a lease that ended by now has expired
+  std::chrono::microseconds lease{std::chrono::seconds(60)};
+  int limit = 10;
 };
 
 /// The write side of one transaction. Methods are only valid inside a WriteFn.
@@ -111,6 +146,23 @@ class WriteTx {
   virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& scope,
                                                                    const std::string& key) = 0;
   virtual Result<void> InsertIdempotency(const IdempotencyRecord& record) = 0;
+
+  // ---- the work queue (see JobSpec)
+  /// True if scheduled, false if a job with the same kind and key already exists (done
+  /// or not): a deadline is never scheduled twice.
+  virtual Result<bool> ScheduleJob(const JobSpec& job) = 0;
+  /// Leases up to claim.limit due, unfinished, unleased (or lease-expired) jobs of one
+  /// kind to claim.owner until claim.now + claim.lease, oldest due first. Concurrent
+  /// claimers on any node never get the same job while its lease runs.
+  virtual Result<std::vector<ClaimedJob>> ClaimJobs(const JobClaim& claim) = 0;
+  /// Marks a job done for good. kConflict if `owner` no longer holds it (its lease expired
+  /// and another worker claimed it): the caller's work is then a duplicate and must not be
+  /// committed, so return that error from the WriteFn.
+  virtual Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) = 0;
+  /// Gives a job back to be claimed again from `retry_at`, remembering `error`. kConflict
+  /// if `owner` no longer holds it.
+  virtual Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
+                                const std::string& error) = 0;
 };
 
 /// Work to run inside one transaction. Returning an error rolls back this write only;

@@ -4,12 +4,14 @@
 #include <string>
 
 #include "store/sqlite/schema_v1.h"
+#include "store/sqlite/schema_v2.h"
 
 namespace redress::store::sqlite {
 namespace {
 
-constexpr std::array<Migration, 1> kMigrations{{
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kSchemaV1},
+    {2, "work queue", kSchemaV2},
 }};
 
 constexpr std::string_view kCreateMigrationsTable =

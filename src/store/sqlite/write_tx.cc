@@ -1,12 +1,14 @@
 #include "store/sqlite/write_tx.h"
 
-#include <set>
-#include <utility>
-
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <set>
+#include <tuple>
+#include <utility>
 
 #include "core/time_format.h"
 #include "eventlog/hash_chain.h"
+#include "store/append_check.h"
 #include "store/sqlite/queries.h"
 
 namespace redress::store::sqlite {
@@ -17,40 +19,6 @@ std::string CaseName(int64_t case_id) { return "case " + std::to_string(case_id)
 std::optional<int64_t> OptionalMicros(const std::optional<Timestamp>& t) {
   if (!t) return std::nullopt;
   return MicrosFromTimestamp(*t);
-}
-
-// Checks that `events` are exactly the next links of the chain that `before` ends (or a
-// new chain) and that `after` ends where they end. These are caller bugs, not races.
-Result<void> CheckContinues(const std::optional<domain::CaseState>& before,
-                            const std::vector<domain::Event>& events,
-                            const domain::CaseState& after) {
-  const std::string name = CaseName(after.id);
-  if (events.empty()) return Fail(ErrorCode::kInvalidArgument, "no events to append to " + name);
-  if (before && before->id != after.id) {
-    return Fail(ErrorCode::kInvalidArgument, "appending to " + name + " with the state of " +
-                                                 CaseName(before->id));
-  }
-  int64_t seq = before ? before->last_seq : 0;
-  std::string hash = before ? before->head_hash : std::string(eventlog::kGenesisHash);
-  for (const domain::Event& event : events) {
-    if (event.case_id != after.id) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "event of " + CaseName(event.case_id) + " appended to " + name);
-    }
-    if (event.seq != seq + 1 || event.prev_hash != hash) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "event seq " + std::to_string(event.seq) + " does not continue " + name +
-                      " at seq " + std::to_string(seq) + " (hash " + hash.substr(0, 12) + "..)");
-    }
-    seq = event.seq;
-    hash = event.hash;
-  }
-  if (after.last_seq != seq || after.head_hash != hash) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "the new state of " + name + " ends at seq " + std::to_string(after.last_seq) +
-                    " but its events end at seq " + std::to_string(seq));
-  }
-  return {};
 }
 
 // Adds what was being done to a failure from SQLite, keeping its code.
@@ -85,7 +53,7 @@ Result<domain::CaseState> SqliteWriteTx::LoadCaseForUpdate(int64_t case_id) {
 Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>& before,
                                          const std::vector<domain::Event>& events,
                                          const domain::CaseState& after) {
-  if (auto ok = CheckContinues(before, events, after); !ok) return ok;
+  if (auto ok = CheckAppendContinues(before, events, after); !ok) return ok;
   const std::string name = CaseName(after.id);
 
   auto stored = FindCase(db_, after.id);
@@ -210,8 +178,8 @@ Result<void> SqliteWriteTx::InsertCustomer(domain::Customer& customer) {
     }
   }
 
-  auto insert = db_.Prepare(
-      "INSERT INTO customers (name, created_at) VALUES (?1, ?2) RETURNING id");
+  auto insert =
+      db_.Prepare("INSERT INTO customers (name, created_at) VALUES (?1, ?2) RETURNING id");
   if (!insert) return Fail(insert.error());
   (*insert)->BindText(1, customer.name);
   (*insert)->BindInt64(2, MicrosFromTimestamp(customer.created_at));
@@ -241,8 +209,7 @@ Result<void> SqliteWriteTx::InsertCustomer(domain::Customer& customer) {
 Result<void> SqliteWriteTx::InsertUser(domain::User& user) {
   if (user.role == domain::Role::kCustomer || user.role == domain::Role::kSystem) {
     return Fail(ErrorCode::kInvalidArgument,
-                std::string("a user cannot have the role ") + domain::RoleName(user.role),
-                "role");
+                std::string("a user cannot have the role ") + domain::RoleName(user.role), "role");
   }
   auto existing = FindUserByEmail(db_, user.email);
   if (!existing) return Fail(existing.error());
@@ -345,6 +312,93 @@ Result<void> SqliteWriteTx::InsertIdempotency(const IdempotencyRecord& r) {
   if (auto ran = s.Run(); !ran) {
     return While("recording idempotency key " + r.key + " for " + r.scope, ran.error());
   }
+  return {};
+}
+
+}  // namespace redress::store::sqlite
+
+namespace redress::store::sqlite {
+namespace {
+
+Error LeaseLost(int64_t job_id, const std::string& owner) {
+  return Error{ErrorCode::kConflict,
+               "job " + std::to_string(job_id) + " is no longer leased to " + owner +
+                   " (its lease expired and another worker claimed it, or it is done)",
+               {}};
+}
+
+}  // namespace
+
+Result<bool> SqliteWriteTx::ScheduleJob(const JobSpec& job) {
+  auto statement = db_.Prepare(
+      "INSERT INTO jobs (kind, key, due_at, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?3)"
+      " ON CONFLICT (kind, key) DO NOTHING");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, job.kind);
+  s.BindText(2, job.key);
+  s.BindInt64(3, MicrosFromTimestamp(job.due_at));
+  s.BindText(4, job.payload);
+  if (auto ran = s.Run(); !ran) return While("scheduling job " + job.kind, ran.error());
+  return db_.Changes() == 1;
+}
+
+Result<std::vector<ClaimedJob>> SqliteWriteTx::ClaimJobs(const JobClaim& claim) {
+  if (claim.limit < 1) return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1");
+  // The writer holds the database's write lock for the whole transaction, so the select
+  // and the lease it sets cannot interleave with another claimer on any connection.
+  auto statement = db_.Prepare(
+      "UPDATE jobs SET lease_owner = ?1, lease_until = ?2, attempts = attempts + 1"
+      " WHERE id IN (SELECT id FROM jobs WHERE kind = ?3 AND state = 'pending' AND due_at <= ?4"
+      " AND (lease_until IS NULL OR lease_until <= ?4) ORDER BY due_at, id LIMIT ?5)"
+      " RETURNING id, kind, key, due_at, payload, attempts, last_error");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, claim.owner);
+  s.BindInt64(2, MicrosFromTimestamp(claim.now + claim.lease));
+  s.BindText(3, claim.kind);
+  s.BindInt64(4, MicrosFromTimestamp(claim.now));
+  s.BindInt64(5, claim.limit);
+  std::vector<ClaimedJob> jobs;
+  for (;;) {
+    auto row = s.Step();
+    if (!row) return While("claiming " + claim.kind + " jobs", row.error());
+    if (!*row) break;
+    jobs.push_back(ClaimedJob{s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2),
+                              TimestampFromMicros(s.ColumnInt64(3)), s.ColumnText(4),
+                              static_cast<int>(s.ColumnInt64(5)), s.ColumnText(6)});
+  }
+  std::sort(jobs.begin(), jobs.end(), [](const ClaimedJob& a, const ClaimedJob& b) {
+    return std::tie(a.due_at, a.id) < std::tie(b.due_at, b.id);
+  });
+  return jobs;
+}
+
+Result<void> SqliteWriteTx::CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) {
+  auto statement = db_.Prepare(
+      "UPDATE jobs SET state = 'done', completed_at = ?3, lease_until = NULL"
+      " WHERE id = ?1 AND lease_owner = ?2 AND state = 'pending'");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindInt64(1, job_id);
+  (*statement)->BindText(2, owner);
+  (*statement)->BindInt64(3, MicrosFromTimestamp(now));
+  if (auto ran = (*statement)->Run(); !ran) return Fail(ran.error());
+  if (db_.Changes() == 0) return Fail(LeaseLost(job_id, owner));
+  return {};
+}
+
+Result<void> SqliteWriteTx::RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
+                                     const std::string& error) {
+  auto statement = db_.Prepare(
+      "UPDATE jobs SET due_at = ?3, last_error = ?4, lease_owner = NULL, lease_until = NULL"
+      " WHERE id = ?1 AND lease_owner = ?2 AND state = 'pending'");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindInt64(1, job_id);
+  (*statement)->BindText(2, owner);
+  (*statement)->BindInt64(3, MicrosFromTimestamp(retry_at));
+  (*statement)->BindText(4, error);
+  if (auto ran = (*statement)->Run(); !ran) return Fail(ran.error());
+  if (db_.Changes() == 0) return Fail(LeaseLost(job_id, owner));
   return {};
 }
 

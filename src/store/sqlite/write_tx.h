@@ -30,6 +30,11 @@ class SqliteWriteTx final : public WriteTx {
   Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& scope,
                                                            const std::string& key) override;
   Result<void> InsertIdempotency(const IdempotencyRecord& record) override;
+  Result<bool> ScheduleJob(const JobSpec& job) override;
+  Result<std::vector<ClaimedJob>> ClaimJobs(const JobClaim& claim) override;
+  Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
+  Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
+                        const std::string& error) override;
 
  private:
   Result<void> WriteProjection(const domain::CaseState& after);

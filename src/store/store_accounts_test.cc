@@ -1,30 +1,30 @@
-// Customers, users, credentials and idempotency records through SqliteStore.
-#include "store/sqlite/sqlite_store.h"
+// Contract tests, run on every backend: customers, users, credentials and idempotency
+// records through the Store interface.
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite/test_util.h"
+#include "store/test_backends.h"
 
-namespace redress::store::sqlite {
+namespace redress::store {
 namespace {
 
 using domain::Identity;
 using domain::IdentityKind;
 using testutil::T;
 
-class AccountsTest : public ::testing::Test {
+class AccountsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto store = SqliteStore::Open(dir_.File("redress.db"));
+    auto store = backend_->Open();
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
 
-  testutil::TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<testutil::TestBackend> backend_ = testutil::MakeBackend(GetParam());
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(AccountsTest, CustomerRoundTripKeepsIdentitiesInOrder) {
+TEST_P(AccountsTest, CustomerRoundTripKeepsIdentitiesInOrder) {
   domain::Customer asha;
   asha.name = "Asha Rao";
   asha.created_at = T(10);
@@ -58,7 +58,7 @@ TEST_F(AccountsTest, CustomerRoundTripKeepsIdentitiesInOrder) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(AccountsTest, IdentityHeldByAnotherCustomerIsConflictNamingThem) {
+TEST_P(AccountsTest, IdentityHeldByAnotherCustomerIsConflictNamingThem) {
   const int64_t first = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
   domain::Customer second = testutil::MakeCustomer("Someone", "other@example.com");
   second.identities.push_back(Identity{IdentityKind::kEmail, "asha@example.com", false});
@@ -79,7 +79,7 @@ TEST_F(AccountsTest, IdentityHeldByAnotherCustomerIsConflictNamingThem) {
   EXPECT_EQ(written.error().code, ErrorCode::kInvalidArgument);
 }
 
-TEST_F(AccountsTest, CustomerLoginByEmail) {
+TEST_P(AccountsTest, CustomerLoginByEmail) {
   const int64_t id = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
   auto login = store_->FindCustomerLogin("asha@example.com");
   ASSERT_TRUE(login) << login.error().message;
@@ -87,8 +87,8 @@ TEST_F(AccountsTest, CustomerLoginByEmail) {
   EXPECT_EQ((*login)->first.id, id);
   EXPECT_EQ((*login)->second, "");  // no password set yet
 
-  auto set = store_->Write(
-      [&](WriteTx& tx) { return tx.SetCustomerPassword(id, "$argon2id$v=19$hash"); });
+  auto set =
+      store_->Write([&](WriteTx& tx) { return tx.SetCustomerPassword(id, "$argon2id$v=19$hash"); });
   ASSERT_TRUE(set) << set.error().message;
   login = store_->FindCustomerLogin("asha@example.com");
   ASSERT_TRUE(login && *login);
@@ -103,9 +103,9 @@ TEST_F(AccountsTest, CustomerLoginByEmail) {
   EXPECT_EQ(no_customer.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(AccountsTest, UsersRoundTripAndEmailIsUnique) {
-  domain::User meera{0, "meera@shop.example", "Meera", domain::Role::kSupervisor, 2, true,
-                     "$argon2id$x", T(3)};
+TEST_P(AccountsTest, UsersRoundTripAndEmailIsUnique) {
+  domain::User meera{0,    "meera@shop.example", "Meera", domain::Role::kSupervisor, 2,
+                     true, "$argon2id$x",        T(3)};
   domain::User ravi{0, "ravi@shop.example", "Ravi", domain::Role::kAgent, 1, false, "", T(4)};
   auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
     if (auto r = tx.InsertUser(meera); !r) return r;
@@ -150,11 +150,14 @@ TEST_F(AccountsTest, UsersRoundTripAndEmailIsUnique) {
   EXPECT_EQ(store_->GetUser(999).error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(AccountsTest, ApiTokensAndSessionsRoundTrip) {
-  domain::ApiToken forever{std::string(64, 'a'), {domain::Role::kAdmin, 1}, "ci", T(1),
-                           std::nullopt};
+TEST_P(AccountsTest, ApiTokensAndSessionsRoundTrip) {
+  domain::ApiToken forever{
+      std::string(64, 'a'), {domain::Role::kAdmin, 1}, "ci", T(1), std::nullopt};
   domain::ApiToken expiring{std::string(64, 'b'), {domain::Role::kCustomer, 5}, "", T(2), T(100)};
-  domain::Session session{std::string(64, 'c'), {domain::Role::kAgent, 2}, "csrf-123", T(3),
+  domain::Session session{std::string(64, 'c'),
+                          {domain::Role::kAgent, 2},
+                          "csrf-123",
+                          T(3),
                           T(-10)};  // already expired: returned anyway, the caller decides
   auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
     if (auto r = tx.InsertApiToken(forever); !r) return r;
@@ -196,9 +199,10 @@ TEST_F(AccountsTest, ApiTokensAndSessionsRoundTrip) {
   EXPECT_FALSE(*store_->FindSession(session.session_hash));
 }
 
-TEST_F(AccountsTest, IdempotencyRecordRoundTrip) {
-  IdempotencyRecord record{"user:7", "key-1", std::string(64, 'f'), 201,
-                           "{\"case\":{\"id\":1}}", "/api/v1/cases/1", T(9)};
+TEST_P(AccountsTest, IdempotencyRecordRoundTrip) {
+  IdempotencyRecord record{
+      "user:7",          "key-1", std::string(64, 'f'), 201, "{\"case\":{\"id\":1}}",
+      "/api/v1/cases/1", T(9)};
   auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
     auto found = tx.FindIdempotency(record.scope, record.key);
     if (!found) return Fail(found.error());
@@ -238,5 +242,8 @@ TEST_F(AccountsTest, IdempotencyRecordRoundTrip) {
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(testutil::BackendNames()),
+                         testutil::BackendName());
+
 }  // namespace
-}  // namespace redress::store::sqlite
+}  // namespace redress::store

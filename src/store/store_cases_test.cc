@@ -1,15 +1,14 @@
-// Cases and events through SqliteStore: the append path, its consistency checks, and the
-// read queries over them.
-#include "store/sqlite/sqlite_store.h"
+// Contract tests, run on every backend: cases and events through the Store interface,
+// the append path, its consistency checks, and the read queries over them.
+
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include <gtest/gtest.h>
+#include "store/test_backends.h"
 
-#include "store/sqlite/test_util.h"
-
-namespace redress::store::sqlite {
+namespace redress::store {
 namespace {
 
 using domain::CaseState;
@@ -19,13 +18,13 @@ using testutil::AddCustomer;
 using testutil::AppendTestEvents;
 using testutil::OpenTestCase;
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreCasesTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { Reopen(); }
 
   void Reopen() {
     store_.reset();
-    auto store = SqliteStore::Open(path_);
+    auto store = backend_->Open();
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -34,7 +33,8 @@ class SqliteStoreTest : public ::testing::Test {
   CaseState Open(int64_t customer_id, std::vector<Event>* events = nullptr) {
     CaseState state;
     auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
-      auto opened = OpenTestCase(tx, customer_id, [](CaseState&) {}, events);
+      auto opened = OpenTestCase(
+          tx, customer_id, [](CaseState&) {}, events);
       if (!opened) return Fail(opened.error());
       state = *opened;
       return {};
@@ -56,12 +56,11 @@ class SqliteStoreTest : public ::testing::Test {
     return state;
   }
 
-  testutil::TempDir dir_;
-  std::string path_ = dir_.File("redress.db");
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<testutil::TestBackend> backend_ = testutil::MakeBackend(GetParam());
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, EventsReadBackIdentical) {
+TEST_P(StoreCasesTest, EventsReadBackIdentical) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   std::vector<Event> written;
   CaseState state = Open(customer, &written);
@@ -80,7 +79,7 @@ TEST_F(SqliteStoreTest, EventsReadBackIdentical) {
   EXPECT_EQ((*loaded)[2].visibility, Visibility::kInternal);
 }
 
-TEST_F(SqliteStoreTest, ProjectionFollowsTheEvents) {
+TEST_P(StoreCasesTest, ProjectionFollowsTheEvents) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   CaseState opened = Open(customer);
   EXPECT_EQ(opened.id, 1);
@@ -124,7 +123,7 @@ TEST_F(SqliteStoreTest, ProjectionFollowsTheEvents) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, LoadCaseForUpdateSeesTheProjection) {
+TEST_P(StoreCasesTest, LoadCaseForUpdateSeesTheProjection) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   CaseState opened = Open(customer);
   auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
@@ -141,7 +140,7 @@ TEST_F(SqliteStoreTest, LoadCaseForUpdateSeesTheProjection) {
   EXPECT_TRUE(written) << written.error().message;
 }
 
-TEST_F(SqliteStoreTest, StaleHeadIsConflictAndWritesNothing) {
+TEST_P(StoreCasesTest, StaleHeadIsConflictAndWritesNothing) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   CaseState opened = Open(customer);
   CaseState current = Append(opened, {Visibility::kPublic});
@@ -165,7 +164,7 @@ TEST_F(SqliteStoreTest, StaleHeadIsConflictAndWritesNothing) {
   EXPECT_EQ(*read, current);
 }
 
-TEST_F(SqliteStoreTest, EventsMustContinueTheChain) {
+TEST_P(StoreCasesTest, EventsMustContinueTheChain) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   CaseState opened = Open(customer);
 
@@ -199,7 +198,7 @@ TEST_F(SqliteStoreTest, EventsMustContinueTheChain) {
   EXPECT_TRUE(attempt([](std::vector<Event>&, CaseState&) {}));
 }
 
-TEST_F(SqliteStoreTest, NewCaseNeedsAnExistingCustomerAndAFreshId) {
+TEST_P(StoreCasesTest, NewCaseNeedsAnExistingCustomerAndAFreshId) {
   auto no_customer = store_->Write([&](WriteTx& tx) -> Result<void> {
     auto opened = OpenTestCase(tx, 404);
     if (!opened) return Fail(opened.error());
@@ -214,29 +213,27 @@ TEST_F(SqliteStoreTest, NewCaseNeedsAnExistingCustomerAndAFreshId) {
   auto again = store_->Write([&](WriteTx& tx) -> Result<void> {
     std::vector<Event> events{
         testutil::NextEvent(opened.id, 0, std::string(eventlog::kGenesisHash))};
-    return tx.AppendEvents(std::nullopt, events, testutil::OpenedState(opened.id, customer,
-                                                                        events.front()));
+    return tx.AppendEvents(std::nullopt, events,
+                           testutil::OpenedState(opened.id, customer, events.front()));
   });
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
   EXPECT_NE(again.error().message.find("already exists"), std::string::npos);
 }
 
-TEST_F(SqliteStoreTest, EventsAreAppendOnly) {
+TEST_P(StoreCasesTest, EventsAreAppendOnly) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   CaseState opened = Open(customer);
   auto before = store_->LoadEvents(opened.id);
   ASSERT_TRUE(before);
 
   // Even someone with a SQL shell on the file cannot edit the log.
-  auto db = Database::Open(path_, Database::Mode::kReadWrite, 5000);
-  ASSERT_TRUE(db);
-  auto update = (*db)->Exec("UPDATE events SET actor_name = 'someone else'");
+  auto update = backend_->ExecRaw("UPDATE events SET actor_name = 'someone else'");
   ASSERT_FALSE(update);
   EXPECT_EQ(update.error().code, ErrorCode::kConflict);
   EXPECT_NE(update.error().message.find("events are append-only"), std::string::npos)
       << update.error().message;
-  auto remove = (*db)->Exec("DELETE FROM events WHERE case_id = 1");
+  auto remove = backend_->ExecRaw("DELETE FROM events WHERE case_id = 1");
   ASSERT_FALSE(remove);
   EXPECT_NE(remove.error().message.find("events are append-only"), std::string::npos);
 
@@ -245,7 +242,7 @@ TEST_F(SqliteStoreTest, EventsAreAppendOnly) {
   EXPECT_EQ(*after, *before);
 }
 
-TEST_F(SqliteStoreTest, ListEventsPagesAndHidesInternal) {
+TEST_P(StoreCasesTest, ListEventsPagesAndHidesInternal) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   CaseState state = Open(customer);
   // seq 2..9: internal at 3, 5, 6 and 9.
@@ -284,7 +281,7 @@ TEST_F(SqliteStoreTest, ListEventsPagesAndHidesInternal) {
   EXPECT_FALSE(exact->next_after_seq);
 }
 
-TEST_F(SqliteStoreTest, ListCasesFiltersAndPagesWithoutGapsOrDuplicates) {
+TEST_P(StoreCasesTest, ListCasesFiltersAndPagesWithoutGapsOrDuplicates) {
   const int64_t asha = AddCustomer(*store_, "Asha", "asha@example.com");
   const int64_t ravi = AddCustomer(*store_, "Ravi", "ravi@example.com");
   std::vector<CaseState> all;
@@ -373,7 +370,7 @@ TEST_F(SqliteStoreTest, ListCasesFiltersAndPagesWithoutGapsOrDuplicates) {
   EXPECT_FALSE(empty->next_before_id);
 }
 
-TEST_F(SqliteStoreTest, ListCaseIdsWalksInAscendingOrder) {
+TEST_P(StoreCasesTest, ListCaseIdsWalksInAscendingOrder) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   for (int i = 0; i < 7; ++i) Open(customer);
   std::vector<int64_t> seen;
@@ -388,7 +385,7 @@ TEST_F(SqliteStoreTest, ListCaseIdsWalksInAscendingOrder) {
   EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
 }
 
-TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
+TEST_P(StoreCasesTest, DataSurvivesCloseAndReopen) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   std::vector<Event> first;
   CaseState state = Open(customer, &first);
@@ -415,7 +412,10 @@ TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
   EXPECT_EQ(stats->customers, 1);
 }
 
-TEST_F(SqliteStoreTest, PingAnswers) { EXPECT_TRUE(store_->Ping()); }
+TEST_P(StoreCasesTest, PingAnswers) { EXPECT_TRUE(store_->Ping()); }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreCasesTest, ::testing::ValuesIn(testutil::BackendNames()),
+                         testutil::BackendName());
 
 }  // namespace
-}  // namespace redress::store::sqlite
+}  // namespace redress::store

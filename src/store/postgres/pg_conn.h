@@ -1,0 +1,100 @@
+// A thin RAII layer over libpq: a connection that prepares each SQL text once (named
+// server-side prepared statements, cached per connection), results that free themselves,
+// and failures that come back as Result values carrying PostgreSQL's own message and
+// SQLSTATE. Parameters and columns travel in text format; nothing here knows the schema.
+//
+// Threading: a Connection belongs to one thread at a time; the pool enforces it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace redress::store::postgres {
+
+/// Positional parameters ($1, $2, ...) in text format; nullopt is SQL NULL.
+class Params {
+ public:
+  Params& Int64(int64_t value);
+  Params& Text(std::string_view value);
+  Params& OptionalInt64(const std::optional<int64_t>& value);
+  Params& Null();
+
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+/// The rows of one statement. Column readers take (row, column), both from 0.
+class Rows {
+ public:
+  explicit Rows(pg_result* result);
+  ~Rows();
+  Rows(Rows&& other) noexcept;
+  Rows& operator=(Rows&& other) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  int size() const;
+  bool empty() const { return size() == 0; }
+  bool IsNull(int row, int column) const;
+  std::string Text(int row, int column) const;
+  int64_t Int64(int row, int column) const;  // 0 for NULL; a non-number throws (a bug)
+  std::optional<int64_t> OptionalInt64(int row, int column) const;
+  bool Bool(int row, int column) const;  // PostgreSQL's 't' / 'f'
+  /// Rows changed by an INSERT/UPDATE/DELETE without RETURNING.
+  int64_t Affected() const;
+
+ private:
+  pg_result* result_;
+};
+
+/// SQLSTATE classes the store reacts to.
+bool IsUniqueViolation(std::string_view sqlstate);              // 23505
+bool IsRetryableTransactionFailure(std::string_view sqlstate);  // 40001, 40P01
+
+class Connection {
+ public:
+  /// Connects with a libpq connection string or URI (postgres://user@host:port/db). The
+  /// session runs in UTC with READ COMMITTED, the defaults the store's SQL assumes.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// Runs one or more statements without parameters (simple query protocol): DDL,
+  /// BEGIN/COMMIT, migrations.
+  Result<void> Exec(std::string_view sql);
+  /// Runs one statement with parameters as a prepared statement, preparing it on first use.
+  Result<Rows> Query(std::string_view sql, const Params& params = {});
+
+  /// False once the connection to the server is lost; the pool then drops it.
+  bool Healthy() const;
+  /// SQLSTATE of the last failed statement ("" after a success or a client-side failure).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+  /// The socket, for waiting on notifications.
+  int Socket() const;
+  /// Reads whatever arrived on the socket and returns pending NOTIFY payloads as
+  /// (channel, payload) pairs.
+  Result<std::vector<std::pair<std::string, std::string>>> TakeNotifications();
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  Result<Rows> Check(pg_result* result, std::string_view sql);
+
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::string last_sqlstate_;
+};
+
+}  // namespace redress::store::postgres

@@ -1,0 +1,371 @@
+#include "store/postgres/write_tx.h"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "core/time_format.h"
+#include "store/append_check.h"
+#include "store/postgres/queries.h"
+
+namespace redress::store::postgres {
+namespace {
+
+std::string CaseName(int64_t case_id) { return "case " + std::to_string(case_id); }
+
+std::optional<int64_t> OptionalMicros(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return MicrosFromTimestamp(*t);
+}
+
+tl::unexpected<Error> While(std::string_view doing, Error error) {
+  error.message = std::string(doing) + ": " + error.message;
+  return Fail(std::move(error));
+}
+
+}  // namespace
+
+Result<int64_t> PgWriteTx::NextCaseId() {
+  auto rows = conn_.Query("SELECT nextval('case_ids')");
+  if (!rows) return While("allocating a case id", rows.error());
+  return rows->Int64(0, 0);
+}
+
+Result<domain::CaseState> PgWriteTx::LoadCaseForUpdate(int64_t case_id) {
+  auto found = FindCase(conn_, case_id, /*lock=*/true);
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
+  return std::move(**found);
+}
+
+Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& before,
+                                     const std::vector<domain::Event>& events,
+                                     const domain::CaseState& after) {
+  if (auto ok = CheckAppendContinues(before, events, after); !ok) return ok;
+  const std::string name = CaseName(after.id);
+
+  if (!before) {
+    auto customer =
+        conn_.Query("SELECT 1 FROM customers WHERE id = $1", Params().Int64(after.customer_id));
+    if (!customer) return Fail(customer.error());
+    if (customer->empty()) {
+      return Fail(ErrorCode::kNotFound,
+                  "customer " + std::to_string(after.customer_id) + " does not exist");
+    }
+    // A new case's row is inserted, not upserted: an id that is already taken fails on
+    // the primary key instead of overwriting another case.
+    auto stored = FindCase(conn_, after.id);
+    if (!stored) return Fail(stored.error());
+    if (*stored) return Fail(ErrorCode::kConflict, name + " already exists");
+  } else {
+    // Locks the row if the caller did not (it is a no-op if it already holds the lock),
+    // so the head compared here cannot move before commit.
+    auto stored = FindCase(conn_, after.id, /*lock=*/true);
+    if (!stored) return Fail(stored.error());
+    if (!*stored) return Fail(ErrorCode::kNotFound, name + " does not exist");
+    const domain::CaseState& head = **stored;
+    if (head.last_seq != before->last_seq || head.head_hash != before->head_hash) {
+      return Fail(ErrorCode::kConflict,
+                  name + " changed since it was read: expected its last event at seq " +
+                      std::to_string(before->last_seq) + ", found seq " +
+                      std::to_string(head.last_seq));
+    }
+  }
+
+  if (auto written = WriteProjection(after); !written) return written;
+  for (const domain::Event& event : events) {
+    if (auto inserted = InsertEvent(event); !inserted) return inserted;
+  }
+  return {};
+}
+
+Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
+  auto ran = conn_.Query(
+      "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
+      " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
+      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+      " $19, $20)"
+      " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id,"
+      " subject = excluded.subject, status = excluded.status, priority = excluded.priority,"
+      " category = excluded.category, level = excluded.level, owner_id = excluded.owner_id,"
+      " owner_name = excluded.owner_name, channel = excluded.channel,"
+      " opened_at = excluded.opened_at, updated_at = excluded.updated_at,"
+      " first_response_at = excluded.first_response_at,"
+      " last_customer_message_at = excluded.last_customer_message_at,"
+      " customer_messages = excluded.customer_messages,"
+      " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
+      " transfers = excluded.transfers, last_seq = excluded.last_seq,"
+      " head_hash = excluded.head_hash",
+      Params()
+          .Int64(c.id)
+          .Int64(c.customer_id)
+          .Text(c.subject)
+          .Text(domain::CaseStatusName(c.status))
+          .Text(domain::PriorityName(c.priority))
+          .Text(c.category)
+          .Int64(c.level)
+          .OptionalInt64(c.owner_id)
+          .Text(c.owner_name)
+          .Text(domain::ChannelName(c.channel))
+          .Int64(MicrosFromTimestamp(c.opened_at))
+          .Int64(MicrosFromTimestamp(c.updated_at))
+          .OptionalInt64(OptionalMicros(c.first_response_at))
+          .OptionalInt64(OptionalMicros(c.last_customer_message_at))
+          .Int64(c.customer_messages)
+          .Int64(c.staff_replies)
+          .Int64(c.internal_notes)
+          .Int64(c.transfers)
+          .Int64(c.last_seq)
+          .Text(c.head_hash));
+  if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
+  return {};
+}
+
+Result<void> PgWriteTx::InsertEvent(const domain::Event& e) {
+  auto ran = conn_.Query(
+      "INSERT INTO events (case_id, seq, type, at, actor_kind, actor_id, actor_name, channel,"
+      " visibility, data, prev_hash, hash)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+      Params()
+          .Int64(e.case_id)
+          .Int64(e.seq)
+          .Text(domain::EventTypeName(e.type))
+          .Int64(MicrosFromTimestamp(e.at))
+          .Text(domain::ActorKindName(e.actor.kind))
+          .Int64(e.actor.id)
+          .Text(e.actor.name)
+          .Text(domain::ChannelName(e.channel))
+          .Text(domain::VisibilityName(e.visibility))
+          .Text(boost::json::serialize(e.data))
+          .Text(e.prev_hash)
+          .Text(e.hash));
+  if (!ran) {
+    return While("appending event " + std::to_string(e.seq) + " of " + CaseName(e.case_id),
+                 ran.error());
+  }
+  return {};
+}
+
+Result<void> PgWriteTx::InsertCustomer(domain::Customer& customer) {
+  // Check every identity first so the error names the customer holding it. Two nodes
+  // inserting the same identity at once both pass this check; the unique key then fails
+  // the second (kConflict).
+  std::set<std::pair<domain::IdentityKind, std::string>> seen;
+  for (const domain::Identity& identity : customer.identities) {
+    const std::string described =
+        std::string(domain::IdentityKindName(identity.kind)) + " " + identity.value;
+    if (!seen.emplace(identity.kind, identity.value).second) {
+      return Fail(ErrorCode::kInvalidArgument, described + " is listed twice");
+    }
+    auto owner = FindIdentityOwner(conn_, identity.kind, identity.value);
+    if (!owner) return Fail(owner.error());
+    if (*owner) {
+      return Fail(ErrorCode::kConflict,
+                  described + " already belongs to customer " + std::to_string(**owner));
+    }
+  }
+  auto inserted =
+      conn_.Query("INSERT INTO customers (name, created_at) VALUES ($1, $2) RETURNING id",
+                  Params().Text(customer.name).Int64(MicrosFromTimestamp(customer.created_at)));
+  if (!inserted) return While("inserting customer", inserted.error());
+  const int64_t id = inserted->Int64(0, 0);
+  for (const domain::Identity& identity : customer.identities) {
+    auto ran = conn_.Query(
+        "INSERT INTO customer_identities (kind, value, customer_id, verified)"
+        " VALUES ($1, $2, $3, $4)",
+        Params()
+            .Text(domain::IdentityKindName(identity.kind))
+            .Text(identity.value)
+            .Int64(id)
+            .Text(identity.verified ? "true" : "false"));
+    if (!ran) return While("inserting identity " + identity.value, ran.error());
+  }
+  customer.id = id;
+  return {};
+}
+
+Result<void> PgWriteTx::InsertUser(domain::User& user) {
+  if (user.role == domain::Role::kCustomer || user.role == domain::Role::kSystem) {
+    return Fail(ErrorCode::kInvalidArgument,
+                std::string("a user cannot have the role ") + domain::RoleName(user.role), "role");
+  }
+  auto existing = FindUserByEmail(conn_, user.email);
+  if (!existing) return Fail(existing.error());
+  if (*existing) {
+    return Fail(ErrorCode::kConflict, "email " + user.email + " already belongs to user " +
+                                          std::to_string((*existing)->id));
+  }
+  auto inserted = conn_.Query(
+      "INSERT INTO users (email, display_name, role, level, active, password_hash, created_at)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      Params()
+          .Text(user.email)
+          .Text(user.display_name)
+          .Text(domain::RoleName(user.role))
+          .Int64(user.level)
+          .Text(user.active ? "true" : "false")
+          .Text(user.password_hash)
+          .Int64(MicrosFromTimestamp(user.created_at)));
+  if (!inserted) return While("inserting user " + user.email, inserted.error());
+  user.id = inserted->Int64(0, 0);
+  return {};
+}
+
+Result<void> PgWriteTx::SetCustomerPassword(int64_t customer_id, const std::string& hash) {
+  auto ran = conn_.Query("UPDATE customers SET password_hash = $1 WHERE id = $2",
+                         Params().Text(hash).Int64(customer_id));
+  if (!ran) return Fail(ran.error());
+  if (ran->Affected() == 0) {
+    return Fail(ErrorCode::kNotFound,
+                "customer " + std::to_string(customer_id) + " does not exist");
+  }
+  return {};
+}
+
+Result<void> PgWriteTx::InsertApiToken(const domain::ApiToken& token) {
+  auto ran = conn_.Query(
+      "INSERT INTO api_tokens (token_hash, owner_role, owner_id, label, created_at, expires_at)"
+      " VALUES ($1, $2, $3, $4, $5, $6)",
+      Params()
+          .Text(token.token_hash)
+          .Text(domain::RoleName(token.owner.role))
+          .Int64(token.owner.id)
+          .Text(token.label)
+          .Int64(MicrosFromTimestamp(token.created_at))
+          .OptionalInt64(OptionalMicros(token.expires_at)));
+  if (!ran) return While("inserting API token", ran.error());
+  return {};
+}
+
+Result<void> PgWriteTx::InsertSession(const domain::Session& session) {
+  auto ran = conn_.Query(
+      "INSERT INTO sessions (session_hash, owner_role, owner_id, csrf_token, created_at,"
+      " expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+      Params()
+          .Text(session.session_hash)
+          .Text(domain::RoleName(session.owner.role))
+          .Int64(session.owner.id)
+          .Text(session.csrf_token)
+          .Int64(MicrosFromTimestamp(session.created_at))
+          .Int64(MicrosFromTimestamp(session.expires_at)));
+  if (!ran) return While("inserting session", ran.error());
+  return {};
+}
+
+Result<void> PgWriteTx::DeleteSession(const std::string& session_hash) {
+  auto ran =
+      conn_.Query("DELETE FROM sessions WHERE session_hash = $1", Params().Text(session_hash));
+  if (!ran) return Fail(ran.error());
+  return {};
+}
+
+Result<std::optional<IdempotencyRecord>> PgWriteTx::FindIdempotency(const std::string& scope,
+                                                                    const std::string& key) {
+  // READ COMMITTED takes a fresh snapshot per statement, so once the lock is ours the
+  // SELECT below sees whatever the previous holder committed.
+  auto locked = conn_.Query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                            Params().Text(scope + "\n" + key));
+  if (!locked) return While("locking idempotency key " + key, locked.error());
+  return postgres::FindIdempotency(conn_, scope, key);
+}
+
+Result<void> PgWriteTx::InsertIdempotency(const IdempotencyRecord& r) {
+  auto ran = conn_.Query(
+      "INSERT INTO idempotency (scope, key, fingerprint, status, body, location, created_at)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      Params()
+          .Text(r.scope)
+          .Text(r.key)
+          .Text(r.fingerprint)
+          .Int64(r.status)
+          .Text(r.body)
+          .Text(r.location)
+          .Int64(MicrosFromTimestamp(r.created_at)));
+  if (!ran) return While("recording idempotency key " + r.key + " for " + r.scope, ran.error());
+  return {};
+}
+
+}  // namespace redress::store::postgres
+
+namespace redress::store::postgres {
+namespace {
+
+Error LeaseLost(int64_t job_id, const std::string& owner) {
+  return Error{ErrorCode::kConflict,
+               "job " + std::to_string(job_id) + " is no longer leased to " + owner +
+                   " (its lease expired and another worker claimed it, or it is done)",
+               {}};
+}
+
+}  // namespace
+
+Result<bool> PgWriteTx::ScheduleJob(const JobSpec& job) {
+  // A concurrent insert of the same key on another node waits for that transaction and
+  // then does nothing: no error, so the caller's transaction stays usable.
+  auto ran = conn_.Query(
+      "INSERT INTO jobs (kind, key, due_at, payload, created_at) VALUES ($1, $2, $3, $4, $3)"
+      " ON CONFLICT (kind, key) DO NOTHING",
+      Params()
+          .Text(job.kind)
+          .Text(job.key)
+          .Int64(MicrosFromTimestamp(job.due_at))
+          .Text(job.payload));
+  if (!ran) return While("scheduling job " + job.kind, ran.error());
+  return ran->Affected() == 1;
+}
+
+Result<std::vector<ClaimedJob>> PgWriteTx::ClaimJobs(const JobClaim& claim) {
+  if (claim.limit < 1) return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1");
+  // SKIP LOCKED: rows another claimer is taking right now are passed over instead of
+  // waited for. Under READ COMMITTED a locked row is re-checked against the WHERE clause
+  // on its newest version, so a job leased a moment ago by another node is not taken.
+  auto rows = conn_.Query(
+      "UPDATE jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1"
+      " WHERE id IN (SELECT id FROM jobs WHERE kind = $3 AND state = 'pending' AND due_at <= $4"
+      " AND (lease_until IS NULL OR lease_until <= $4) ORDER BY due_at, id LIMIT $5"
+      " FOR UPDATE SKIP LOCKED)"
+      " RETURNING id, kind, key, due_at, payload, attempts, last_error",
+      Params()
+          .Text(claim.owner)
+          .Int64(MicrosFromTimestamp(claim.now + claim.lease))
+          .Text(claim.kind)
+          .Int64(MicrosFromTimestamp(claim.now))
+          .Int64(claim.limit));
+  if (!rows) return While("claiming " + claim.kind + " jobs", rows.error());
+  std::vector<ClaimedJob> jobs;
+  for (int r = 0; r < rows->size(); ++r) {
+    jobs.push_back(ClaimedJob{rows->Int64(r, 0), rows->Text(r, 1), rows->Text(r, 2),
+                              TimestampFromMicros(rows->Int64(r, 3)), rows->Text(r, 4),
+                              static_cast<int>(rows->Int64(r, 5)), rows->Text(r, 6)});
+  }
+  std::sort(jobs.begin(), jobs.end(), [](const ClaimedJob& a, const ClaimedJob& b) {
+    return std::tie(a.due_at, a.id) < std::tie(b.due_at, b.id);
+  });
+  return jobs;
+}
+
+Result<void> PgWriteTx::CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) {
+  auto ran = conn_.Query(
+      "UPDATE jobs SET state = 'done', completed_at = $3, lease_until = NULL"
+      " WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",
+      Params().Int64(job_id).Text(owner).Int64(MicrosFromTimestamp(now)));
+  if (!ran) return Fail(ran.error());
+  if (ran->Affected() == 0) return Fail(LeaseLost(job_id, owner));
+  return {};
+}
+
+Result<void> PgWriteTx::RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
+                                 const std::string& error) {
+  auto ran = conn_.Query(
+      "UPDATE jobs SET due_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL"
+      " WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",
+      Params().Int64(job_id).Text(owner).Int64(MicrosFromTimestamp(retry_at)).Text(error));
+  if (!ran) return Fail(ran.error());
+  if (ran->Affected() == 0) return Fail(LeaseLost(job_id, owner));
+  return {};
+}
+
+}  // namespace redress::store::postgres

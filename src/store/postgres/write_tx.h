@@ -1,0 +1,55 @@
+// WriteTx on one writer connection inside an open transaction (BEGIN/COMMIT are the
+// store's business, postgres_store.cc). Per-case serialisation across nodes comes from
+// row locks: LoadCaseForUpdate locks the case's projection row until commit, so a second
+// writer to the same case waits and then reads the new head; AppendEvents re-checks the
+// head under that lock, and the (case_id, seq) primary key turns any writer that skipped
+// the lock into kConflict, never a fork.
+//
+// Unlike SQLite, PostgreSQL aborts the whole transaction after any failed statement: a
+// WriteFn must return the first error it gets from this class, not try something else.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/postgres/pg_conn.h"
+#include "store/store.h"
+
+namespace redress::store::postgres {
+
+class PgWriteTx final : public WriteTx {
+ public:
+  explicit PgWriteTx(Connection& conn) : conn_(conn) {}
+
+  Result<int64_t> NextCaseId() override;
+  Result<domain::CaseState> LoadCaseForUpdate(int64_t case_id) override;
+  Result<void> AppendEvents(const std::optional<domain::CaseState>& before,
+                            const std::vector<domain::Event>& events,
+                            const domain::CaseState& after) override;
+  Result<void> InsertCustomer(domain::Customer& customer) override;
+  Result<void> InsertUser(domain::User& user) override;
+  Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) override;
+  Result<void> InsertApiToken(const domain::ApiToken& token) override;
+  Result<void> InsertSession(const domain::Session& session) override;
+  Result<void> DeleteSession(const std::string& session_hash) override;
+  /// Takes a transaction-level advisory lock on (scope, key) first: a concurrent request
+  /// with the same key on any node waits here until this transaction ends, then finds the
+  /// stored answer and replays it instead of repeating the effect.
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& scope,
+                                                           const std::string& key) override;
+  Result<void> InsertIdempotency(const IdempotencyRecord& record) override;
+  Result<bool> ScheduleJob(const JobSpec& job) override;
+  Result<std::vector<ClaimedJob>> ClaimJobs(const JobClaim& claim) override;
+  Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
+  Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
+                        const std::string& error) override;
+
+ private:
+  Result<void> WriteProjection(const domain::CaseState& after);
+  Result<void> InsertEvent(const domain::Event& event);
+
+  Connection& conn_;
+};
+
+}  // namespace redress::store::postgres
