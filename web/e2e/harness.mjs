@@ -59,7 +59,22 @@ export async function signIn(page, email) {
   await page.waitForURL((url) => url.pathname.startsWith('/agent') || url.pathname.startsWith('/portal'));
 }
 
+/**
+ * Saves a full-page screenshot, after checking that the page fits its width: a page wider
+ * than the viewport (a phone's 375 px) scrolls sideways, which is a layout bug.
+ */
 export async function screenshot(page, name) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+  }));
+  if (scrollWidth > innerWidth) {
+    throw new Error(`${name}: the page is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+  }
+  // Every form control has a name a screen reader can say.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML.slice(0, 80)));
+  if (unlabelled.length > 0) throw new Error(`${name}: controls without a label: ${unlabelled.join(', ')}`);
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
