@@ -13,4 +13,4 @@ fi
 ./scripts/build.sh
 node scripts/bundle-size.mjs
 npx vitest run
-node --test --test-concurrency=1 --test-reporter=spec e2e/
+node --test --test-concurrency=1 --test-timeout=120000 --test-reporter=spec e2e/
