@@ -24,14 +24,17 @@ after(async () => {
 
 /** Opens a case as Asha through the API and returns it. */
 async function ashaOpensCase(subject, body = 'My refund has not arrived after three weeks.') {
-  const asha = await apiSession(server.apiUrl, PEOPLE.asha);
+  const asha = await apiSession(server.baseUrl, PEOPLE.asha);
   return asha.post('/api/v1/cases', { subject, body });
 }
 
 describe('agent console and customer portal', () => {
   test('a wrong password is explained in words', async () => {
-    const { page, context } = await openPage(browser, server.baseUrl, PHONE);
-    await page.goto('/agent/queues/mine');
+    const { page, context, problems } = await openPage(browser, server.baseUrl, PHONE);
+    // The server itself serves the app, under its Content-Security-Policy (any violation
+    // would be recorded in `problems`).
+    const response = await page.goto('/agent/queues/mine');
+    assert.match(response.headers()['content-security-policy'] ?? '', /default-src 'self'/);
     await page.waitForURL('**/login?next=%2Fagent%2Fqueues%2Fmine');
     await page.getByLabel('Email address').fill(PEOPLE.priya);
     await page.getByLabel('Password').fill('not the password');
@@ -39,6 +42,7 @@ describe('agent console and customer portal', () => {
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /email address and password do not match/);
     await screenshot(page, 'login-error-phone');
+    assert.deepEqual(problems, []);
     await context.close();
   });
 
