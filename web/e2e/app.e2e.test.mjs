@@ -190,6 +190,11 @@ describe('agent console and customer portal', () => {
     await agent.page.keyboard.press('r');
     assert.ok(await agent.page.getByLabel('Public reply').isChecked());
     assert.equal(await agent.page.evaluate(() => document.activeElement?.id), 'composer-text');
+    // Ctrl+Enter sends what is written.
+    const replyText = unique('Sent from the keyboard');
+    await agent.page.keyboard.type(replyText);
+    await agent.page.keyboard.press('Control+Enter');
+    await agent.page.locator('.entry-reply', { hasText: replyText }).waitFor();
     await agent.page.locator('#composer-text').blur();
 
     await agent.page.keyboard.press('?');

@@ -86,6 +86,12 @@ export const Composer = forwardRef<ComposerHandle, {
       </label>
       <textarea id="composer-text" ref={textarea} rows={5} value={text} disabled={disabled}
         onInput={(e) => { setText(e.currentTarget.value); key.current = null; }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.form?.requestSubmit();
+          }
+        }}
         placeholder={isNote ? 'What should colleagues know?' : 'Write to the customer…'} />
       <ErrorMessage error={error} />
       <div class="composer-actions">

@@ -1,6 +1,6 @@
 // The list of keyboard shortcuts, in a modal <dialog> (focus is trapped and Escape closes).
 import { useEffect, useRef } from 'preact/hooks';
-import { SHORTCUTS } from '../lib/shortcuts';
+import { FIELD_SHORTCUTS, SHORTCUTS } from '../lib/shortcuts';
 
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -14,7 +14,7 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
     <dialog ref={dialog} class="help-dialog" aria-labelledby="help-title" onClose={onClose}>
       <h2 id="help-title">Keyboard shortcuts</h2>
       <dl class="shortcut-list">
-        {SHORTCUTS.map((s) => (
+        {[...SHORTCUTS, ...FIELD_SHORTCUTS].map((s) => (
           <div key={s.key} class="shortcut">
             <dt><kbd>{s.key}</kbd></dt>
             <dd>{s.description}</dd>

@@ -14,6 +14,11 @@ export const SHORTCUTS: { key: string; action: ShortcutAction; description: stri
   { key: '?', action: 'help', description: 'Show these shortcuts' },
 ];
 
+/** Keys handled inside a field rather than by shortcutFor, listed in the help. */
+export const FIELD_SHORTCUTS: { key: string; description: string }[] = [
+  { key: 'Ctrl+Enter', description: 'Send the reply or note you are writing' },
+];
+
 export interface KeyLike {
   key: string;
   ctrlKey: boolean;
