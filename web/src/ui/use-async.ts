@@ -33,8 +33,7 @@ export function useAsync<T>(load: () => Promise<T>, inputs: readonly unknown[]):
         setLoading(false);
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...inputs, generation]);
+  }, [...inputs, generation]); // `load` is new on every render; `inputs` say when it matters
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const setData = useCallback((update: (previous: T | undefined) => T) => setDataState(update), []);
