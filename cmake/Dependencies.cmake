@@ -6,6 +6,7 @@ find_package(PkgConfig REQUIRED)
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json url)  # Beast/Asio (headers), JSON, URL
 find_package(SQLite3 REQUIRED)                                # SQLite::SQLite3
 find_package(PostgreSQL REQUIRED)                             # PostgreSQL::PostgreSQL (libpq)
+find_package(CURL REQUIRED)                                   # CURL::libcurl (SMTP, IMAP)
 find_package(OpenSSL 3 REQUIRED)                              # only for TLS later; not linked yet
 find_package(fmt REQUIRED CONFIG)                             # fmt::fmt
 find_package(spdlog REQUIRED CONFIG)                          # spdlog::spdlog
@@ -13,6 +14,8 @@ find_package(CLI11 REQUIRED CONFIG)                           # CLI11::CLI11
 find_package(tomlplusplus REQUIRED CONFIG)                    # tomlplusplus::tomlplusplus
 find_package(tl-expected REQUIRED CONFIG)                     # tl::expected
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # PkgConfig::SODIUM
+pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)    # PkgConfig::GMIME (MIME parsing)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0) # PkgConfig::LIBXML2 (HTML parser)
 find_package(GTest REQUIRED CONFIG)                           # GTest::gtest, GTest::gtest_main
 find_package(benchmark REQUIRED CONFIG)                       # benchmark::benchmark
 include(GoogleTest)

@@ -16,7 +16,9 @@ packages=(
   # PostgreSQL backend and its throwaway test clusters (pg_virtualenv)
   postgresql postgresql-common
   # Email channel: MIME parsing, SMTP/IMAP transport, and the real peers the tests talk to
-  libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd swaks
+  libgmime-3.0-dev libxml2-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd swaks
+  # (openssl: the mail peer tests make a throwaway self-signed certificate)
+  openssl
   # Fuzzing the mail parser (libFuzzer comes with clang's runtime)
   clang libclang-rt-14-dev
   # Web front end's end-to-end tests drive Debian's Chromium (web/e2e)

@@ -1,0 +1,23 @@
+#include "channels/email/transport/mailgate_exit.h"
+
+namespace redress::email::transport {
+
+int MailgateExitCode(MailgateOutcome outcome) {
+  switch (outcome) {
+    case MailgateOutcome::kStored:
+      return kExitStored;
+    case MailgateOutcome::kNotAMessage:
+      return kExitNotAMessage;
+    case MailgateOutcome::kCouldNotStore:
+      return kExitTryLater;
+  }
+  return kExitTryLater;  // unreachable; never bounce by accident
+}
+
+MailgateOutcome MailgateOutcomeOf(const Result<void>& stored) {
+  if (stored) return MailgateOutcome::kStored;
+  return stored.error().code == ErrorCode::kInvalidArgument ? MailgateOutcome::kNotAMessage
+                                                            : MailgateOutcome::kCouldNotStore;
+}
+
+}  // namespace redress::email::transport

@@ -1,0 +1,216 @@
+#include "peers/dovecot_peer.h"
+
+#include <curl/curl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+namespace redress::test_peers {
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(15);
+
+// Self-contained: nothing is read from /etc/dovecot, nothing written outside @ROOT@.
+constexpr char kConfigTemplate[] = R"(# Throwaway Dovecot for a Redress test.
+base_dir = @ROOT@/run
+state_dir = @ROOT@/state
+log_path = @ROOT@/dovecot.log
+instance_name = @ROOT@
+protocols = imap
+listen = 127.0.0.1
+default_internal_user = @INTERNAL_USER@
+default_internal_group = @INTERNAL_GROUP@
+default_login_user = @LOGIN_USER@
+auth_failure_delay = 0
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+ssl = yes
+ssl_cert = <@CERT@
+ssl_key = <@KEY@
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u @ROOT@/passwd
+}
+userdb {
+  driver = static
+  args = uid=@MAIL_UID@ gid=@MAIL_GID@ home=@ROOT@/home/%u
+}
+first_valid_uid = @MAIL_UID@
+mail_location = maildir:~/Maildir
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = @IMAP_PORT@
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = @IMAPS_PORT@
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+  # No growing delays for a client that failed to log in (the wrong-password tests).
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+)";
+
+void Substitute(std::string& text, const std::string& placeholder, const std::string& value) {
+  for (size_t at; (at = text.find(placeholder)) != std::string::npos;) {
+    text.replace(at, placeholder.size(), value);
+  }
+}
+
+std::string UserName(uid_t uid) {
+  passwd* entry = getpwuid(uid);
+  return entry != nullptr ? entry->pw_name : std::to_string(uid);
+}
+
+std::string GroupName(gid_t gid) {
+  group* entry = getgrgid(gid);
+  return entry != nullptr ? entry->gr_name : std::to_string(gid);
+}
+
+struct Upload {
+  const std::string* data;
+  size_t offset = 0;
+};
+
+size_t ReadUpload(char* buffer, size_t size, size_t count, void* user) {
+  auto* upload = static_cast<Upload*>(user);
+  size_t n = std::min(size * count, upload->data->size() - upload->offset);
+  std::memcpy(buffer, upload->data->data() + upload->offset, n);
+  upload->offset += n;
+  return n;
+}
+
+size_t AppendBody(char* data, size_t size, size_t count, void* sink) {
+  static_cast<std::string*>(sink)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DovecotPeer>> DovecotPeer::Start() {
+  // As root, under /tmp: the mail user (nobody) must be able to reach its home, which a
+  // $TMPDIR such as /root/tmp would not allow.
+  auto dir = ScratchDir::Create("redress-dovecot", geteuid() == 0 ? "/tmp" : "");
+  if (!dir) return Fail(dir.error());
+  auto peer = std::unique_ptr<DovecotPeer>(new DovecotPeer(std::move(*dir)));
+  // Mail processes run as another user when we are root: they must reach their home.
+  chmod(peer->dir_.path().c_str(), 0755);
+  auto tls = MakeSelfSignedCertificate(peer->dir_.path().string());
+  if (!tls) return Fail(tls.error());
+  peer->tls_ = *tls;
+
+  // The ports are free when picked; if another process takes one before Dovecot binds it,
+  // Dovecot fails to start and we try again with new ports.
+  std::string last_error;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto imap = PickFreeLoopbackPort();
+    auto imaps = PickFreeLoopbackPort();
+    if (!imap || !imaps) return Fail(ErrorCode::kInternal, "no free loopback port");
+    if (*imap == *imaps) continue;
+    peer->imap_port_ = *imap;
+    peer->imaps_port_ = *imaps;
+    if (auto written = peer->WriteConfig(); !written) return Fail(written.error());
+    ChildProcess::Options options;
+    options.argv = {"/usr/sbin/dovecot", "-F", "-c", peer->dir_ / "dovecot.conf"};
+    options.output_file = peer->dir_ / "dovecot.out";
+    auto process = ChildProcess::Start(options);
+    if (!process) return Fail(process.error());
+    peer->process_ = std::move(*process);
+    auto greeting = AwaitGreeting(peer->imap_port_, kStartTimeout, peer->process_.get());
+    if (greeting && greeting->starts_with("* OK")) return peer;
+    last_error = greeting ? "unexpected greeting: " + *greeting : greeting.error().message;
+    peer->process_->Stop();
+  }
+  auto log = ReadFile(peer->dir_ / "dovecot.log");
+  return Fail(ErrorCode::kUnavailable,
+              "Dovecot did not start: " + last_error + "\n" + (log ? *log : std::string()));
+}
+
+DovecotPeer::~DovecotPeer() { Stop(); }
+
+void DovecotPeer::Stop() {
+  if (process_) process_->Stop();
+}
+
+Result<void> DovecotPeer::WriteConfig() {
+  const std::string root = dir_.path().string();
+  std::filesystem::create_directories(root + "/run");
+  std::filesystem::create_directories(root + "/state");
+  std::filesystem::create_directories(root + "/home/" + user_);
+
+  bool as_root = geteuid() == 0;
+  uid_t mail_uid = as_root ? 65534 : getuid();  // nobody: Dovecot refuses mail as root
+  gid_t mail_gid = as_root ? 65534 : getgid();
+  if (chown((root + "/home/" + user_).c_str(), mail_uid, mail_gid) != 0 && as_root) {
+    return Fail(ErrorCode::kInternal, "cannot hand the mail store to nobody");
+  }
+  std::string internal_user = as_root ? "dovecot" : UserName(getuid());
+  std::string internal_group = as_root ? "dovecot" : GroupName(getgid());
+  std::string login_user = as_root ? "dovenull" : UserName(getuid());
+
+  auto passwd = WriteFile(root + "/passwd", user_ + ":{PLAIN}" + password_ + "::::::\n");
+  if (!passwd) return passwd;
+  std::string config = kConfigTemplate;
+  Substitute(config, "@ROOT@", root);
+  Substitute(config, "@INTERNAL_USER@", internal_user);
+  Substitute(config, "@INTERNAL_GROUP@", internal_group);
+  Substitute(config, "@LOGIN_USER@", login_user);
+  Substitute(config, "@CERT@", tls_.certificate);
+  Substitute(config, "@KEY@", tls_.private_key);
+  Substitute(config, "@MAIL_UID@", std::to_string(mail_uid));
+  Substitute(config, "@MAIL_GID@", std::to_string(mail_gid));
+  Substitute(config, "@IMAP_PORT@", std::to_string(imap_port_));
+  Substitute(config, "@IMAPS_PORT@", std::to_string(imaps_port_));
+  return WriteFile(root + "/dovecot.conf", config);
+}
+
+Result<void> DovecotPeer::Append(const std::string& folder, const std::string& message) {
+  CURL* h = curl_easy_init();
+  std::string url = "imap://127.0.0.1:" + std::to_string(imap_port_) + "/" + folder;
+  Upload upload{&message};
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_USERNAME, user_.c_str());
+  curl_easy_setopt(h, CURLOPT_PASSWORD, password_.c_str());
+  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, &ReadUpload);
+  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  CURLcode code = curl_easy_perform(h);
+  curl_easy_cleanup(h);
+  if (code != CURLE_OK) {
+    return Fail(ErrorCode::kInternal, std::string("APPEND failed: ") + curl_easy_strerror(code));
+  }
+  return {};
+}
+
+Result<std::string> DovecotPeer::Command(const std::string& folder, const std::string& command) {
+  CURL* h = curl_easy_init();
+  std::string url = "imap://127.0.0.1:" + std::to_string(imap_port_) + "/" + folder;
+  std::string output;
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_USERNAME, user_.c_str());
+  curl_easy_setopt(h, CURLOPT_PASSWORD, password_.c_str());
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &output);
+  CURLcode code = curl_easy_perform(h);
+  curl_easy_cleanup(h);
+  if (code != CURLE_OK) {
+    return Fail(ErrorCode::kInternal, "IMAP '" + command + "' failed: " + curl_easy_strerror(code));
+  }
+  return output;
+}
+
+}  // namespace redress::test_peers
