@@ -8,7 +8,7 @@ TEST_DIR := build/test
 DB ?= var/redress.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test deps build build-test bench clean
+.PHONY: run test deps build build-test web bench clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -17,14 +17,18 @@ build: deps
 	@cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DREDRESS_WERROR=OFF >/dev/null
 	@cmake --build $(RELEASE_DIR) --target redress -j $(JOBS)
 
-run: build
+# The web front end (web/dist), served by `redress serve --web-root web/dist`.
+web: deps
+	@./web/scripts/build.sh
+
+run: build web
 	@mkdir -p $(dir $(DB))
 	@# The demo database is built under a temporary name and renamed when complete, so an
 	@# interrupted first run never leaves a half-loaded database behind.
 	@if [ ! -f $(DB) ]; then rm -f $(DB).new $(DB).new-wal $(DB).new-shm && \
 	   ./$(RELEASE_DIR)/src/redress demo --db $(DB).new && mv $(DB).new $(DB); \
 	 else ./$(RELEASE_DIR)/src/redress demo --logins-only; fi
-	@./$(RELEASE_DIR)/src/redress serve --db $(DB) --listen $(LISTEN)
+	@./$(RELEASE_DIR)/src/redress serve --db $(DB) --listen $(LISTEN) --web-root web/dist
 
 build-test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDRESS_WERROR=ON >/dev/null
@@ -34,6 +38,8 @@ build-test: deps
 # removes it afterwards (scripts/with-test-postgres.sh).
 test: build-test
 	@cd $(TEST_DIR) && ../../scripts/with-test-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 300
+	@REDRESS_BINARY=$(CURDIR)/$(TEST_DIR)/src/redress SCREENSHOT_DIR=$(CURDIR)/$(TEST_DIR)/screenshots \
+	  ./web/scripts/test.sh
 
 bench: build
 	@cmake --build $(RELEASE_DIR) -j $(JOBS)

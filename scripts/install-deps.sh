@@ -21,6 +21,8 @@ packages=(
   openssl
   # Fuzzing the mail parser (libFuzzer comes with clang's runtime)
   clang libclang-rt-14-dev
+  # Web front end's end-to-end tests drive Debian's Chromium (web/e2e)
+  chromium
 )
 
 missing=()
@@ -29,6 +31,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The web front end (web/) builds with Node.js 18 or later and npm. A machine that already
+# has a Node.js (Debian's or another packaging of it) keeps it; one without gets Debian's.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"

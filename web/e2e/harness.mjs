@@ -1,0 +1,116 @@
+// Browser and API helpers for the end-to-end suite: Debian's Chromium driven by
+// playwright-core, a page per person (its own cookies), screenshots under the build folder,
+// and a small API session for seeding cases without clicking through the UI.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { DEMO_PASSWORD } from './server.mjs';
+
+const here = new URL('.', import.meta.url).pathname;
+export const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR ?? join(here, '..', '..', 'build', 'test', 'screenshots'));
+
+export const PHONE = { width: 375, height: 812 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+export const PEOPLE = {
+  priya: 'priya@demo.redress',
+  asha: 'asha.rao@example.com',
+  seeta: 'seeta@example.net',
+};
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    // The extra flags keep Chromium from calling home, which this machine's closed network refuses.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A page in its own browser context. Every console error, failed request and CSP
+ * violation is recorded in `problems`, so a test can assert the page ran cleanly.
+ */
+export async function openPage(browser, baseUrl, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl, timezoneId: 'Asia/Kolkata', locale: 'en-GB' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('console', (m) => {
+    // 4xx answers the app expects (a wrong password, another customer's case) are logged
+    // by Chromium as resource errors; they are checked through what the page shows instead.
+    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return { page, context, problems };
+}
+
+export async function signIn(page, email) {
+  await page.goto('/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/agent') || url.pathname.startsWith('/portal'));
+}
+
+/**
+ * Saves a full-page screenshot, after checking that the page fits its width: a page wider
+ * than the viewport (a phone's 375 px) scrolls sideways, which is a layout bug.
+ */
+export async function screenshot(page, name) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+  }));
+  if (scrollWidth > innerWidth) {
+    throw new Error(`${name}: the page is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+  }
+  // Every form control has a name a screen reader can say.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML.slice(0, 80)));
+  if (unlabelled.length > 0) throw new Error(`${name}: controls without a label: ${unlabelled.join(', ')}`);
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A signed-in API session from Node, for seeding. */
+export async function apiSession(apiUrl, email) {
+  const login = await fetch(`${apiUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`login of ${email} failed: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf, principal } = await login.json();
+  const call = async (method, path, body) => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        Cookie: cookie, 'X-CSRF-Token': csrf,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    principal,
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+  };
+}
+
+export function unique(prefix) {
+  return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}

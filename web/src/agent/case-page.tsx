@@ -1,0 +1,108 @@
+// The agent's case page: the whole story on one screen. Header facts, one timeline of
+// every event, the composer under it, and beside it the actions and the customer.
+// (The escalation ladder, promises and decisions slot in as further side panels.)
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/errors';
+import { collect } from '../api/pagination';
+import type { Case, CaseEvent, CaseWithEvents } from '../api/types';
+import { channelLabel } from '../lib/labels';
+import { paths } from '../lib/routes';
+import { shortcutFor } from '../lib/shortcuts';
+import { mergeEvents } from '../lib/timeline';
+import { ErrorMessage, Loading, NotFound, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
+import { Link, navigate } from '../ui/router';
+import { useSession } from '../ui/session';
+import { useAsync } from '../ui/use-async';
+import { AssignForm, PriorityForm, StatusForm } from './case-actions';
+import { Composer, type ComposerHandle } from './composer';
+import { CustomerPanel } from './customer-panel';
+import { HelpDialog } from './help-dialog';
+import { StaffTimeline } from './staff-timeline';
+
+interface Loaded {
+  kase: Case;
+  events: CaseEvent[];
+}
+
+export function CasePage({ caseId }: { caseId: number }) {
+  const { api } = useSession();
+  const state = useAsync<Loaded>(async () => {
+    const [kase, events] = await Promise.all([
+      api.getCase(caseId),
+      collect((cursor) => api.listEvents(caseId, cursor)),
+    ]);
+    return { kase, events: events.items };
+  }, [api, caseId]);
+  const composer = useRef<ComposerHandle>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [assignFocus, setAssignFocus] = useState(0);
+  useTitle(state.data ? `#${state.data.kase.number} ${state.data.kase.subject}` : `Case ${caseId}`);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = shortcutFor(event);
+      if (!action) return;
+      if (action === 'reply' || action === 'note') composer.current?.open(action);
+      else if (action === 'assign') setAssignFocus((n) => n + 1);
+      else if (action === 'help') setHelpOpen(true);
+      else if (action === 'back') navigate(paths.agentQueue('mine'));
+      else return;
+      event.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const applied = (result: CaseWithEvents) => state.setData((previous) => ({
+    kase: result.case,
+    events: mergeEvents(previous?.events ?? [], result.events),
+  }));
+
+  if (state.error instanceof ApiError && state.error.isNotFound) {
+    return <NotFound message="This case does not exist." backHref={paths.agentQueue('mine')} backLabel="Back to my queue" />;
+  }
+  if (!state.data) {
+    return state.error
+      ? <ErrorMessage error={state.error} onRetry={state.reload} />
+      : <Loading what="the case" />;
+  }
+
+  const { kase, events } = state.data;
+  return (
+    <article class="case-page" aria-labelledby="case-title">
+      <header class="case-header">
+        <p class="breadcrumb"><Link href={paths.agentQueue('mine')}>← Queues</Link></p>
+        <h1 id="case-title"><span class="case-number">#{kase.number}</span> {kase.subject}</h1>
+        <dl class="case-facts">
+          <div><dt>Status</dt><dd><StatusBadge status={kase.status} /></dd></div>
+          <div><dt>Priority</dt><dd><PriorityBadge priority={kase.priority} /></dd></div>
+          <div><dt>Owner</dt><dd>{kase.owner ? kase.owner.name : 'Unassigned'}</dd></div>
+          <div><dt>Level</dt><dd>{kase.level}</dd></div>
+          <div><dt>Category</dt><dd>{kase.category || '—'}</dd></div>
+          <div><dt>Channel</dt><dd>{channelLabel(kase.channel)}</dd></div>
+          <div><dt>Opened</dt><dd><Time iso={kase.opened_at} /></dd></div>
+          <div><dt>First response</dt><dd>{kase.first_response_at ? <Time iso={kase.first_response_at} /> : 'Not yet'}</dd></div>
+          <div><dt>Transfers</dt><dd>{kase.counts.transfers}</dd></div>
+        </dl>
+      </header>
+      <div class="case-columns">
+        <div class="case-main">
+          <StaffTimeline events={events} />
+          <Composer ref={composer} caseId={kase.id} disabled={kase.status === 'closed'} onSent={applied} />
+          <p class="hint shortcut-hint">
+            <kbd>r</kbd> reply · <kbd>n</kbd> note · <kbd>a</kbd> assign · <kbd>?</kbd> all shortcuts
+          </p>
+        </div>
+        <aside class="case-side" aria-label="Case actions and customer">
+          <section class="panel" aria-label="Actions">
+            <StatusForm kase={kase} onChanged={applied} />
+            <PriorityForm kase={kase} onChanged={applied} />
+            <AssignForm kase={kase} onChanged={applied} focusRequest={assignFocus} />
+          </section>
+          <CustomerPanel kase={kase} />
+        </aside>
+      </div>
+      <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </article>
+  );
+}

@@ -1,0 +1,118 @@
+// A queue: tabs with counts, a sortable list of cases, j/k to move and Enter to open.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { QUEUES, type QueueId, type SortDirection, type SortKey, sortCases } from '../lib/queues';
+import { paths } from '../lib/routes';
+import { moveSelection, shortcutFor } from '../lib/shortcuts';
+import { ErrorMessage, Loading, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
+import { Link, navigate } from '../ui/router';
+import { useSession } from '../ui/session';
+import { useAsync } from '../ui/use-async';
+import { HelpDialog } from './help-dialog';
+import { countLabel, loadQueues } from './queue-data';
+
+const SORTS: { key: SortKey; label: string }[] = [
+  { key: 'updated', label: 'Last updated' },
+  { key: 'opened', label: 'Opened' },
+  { key: 'priority', label: 'Priority' },
+];
+
+export function QueuePage({ queueId }: { queueId: string }) {
+  const { api, me } = useSession();
+  const queue = QUEUES.find((q) => q.id === queueId) ?? QUEUES[0];
+  useTitle(`${queue.title} — queue`);
+  const queues = useAsync(() => loadQueues(api, me), [api, me.id]);
+  const [sortKey, setSortKey] = useState<SortKey>('updated');
+  const [direction, setDirection] = useState<SortDirection>('desc');
+  const [selected, setSelected] = useState(-1);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const list = useRef<HTMLOListElement>(null);
+
+  const contents = queues.data?.[queue.id as QueueId];
+  const cases = contents ? sortCases(contents.cases, sortKey, direction) : [];
+
+  useEffect(() => setSelected(-1), [queueId]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = shortcutFor(event);
+      if (action === 'help') { event.preventDefault(); setHelpOpen(true); return; }
+      if (action === 'next' || action === 'previous') {
+        event.preventDefault();
+        setSelected((i) => moveSelection(i, cases.length, action));
+      } else if (action === 'open' && selected >= 0 && cases[selected] &&
+        !(event.target instanceof HTMLAnchorElement)) {
+        // (On a focused link, Enter already follows it.)
+        event.preventDefault();
+        navigate(paths.agentCase(cases[selected].id));
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [cases, selected]);
+
+  // Keep the selected row in view and focused, so the keyboard and the screen agree.
+  useEffect(() => {
+    if (selected < 0) return;
+    const link = list.current?.querySelectorAll<HTMLAnchorElement>('a.case-row-link')[selected];
+    link?.focus();
+  }, [selected]);
+
+  return (
+    <div class="queue-page">
+      <div class="page-heading">
+        <h1>Queues</h1>
+        <button type="button" class="button secondary small" onClick={() => queues.reload()}>
+          Refresh
+        </button>
+      </div>
+      <nav class="queue-tabs" aria-label="Queues">
+        {QUEUES.map((q) => (
+          <Link key={q.id} href={paths.agentQueue(q.id)} class={q.id === queue.id ? 'tab active' : 'tab'}
+            aria-current={q.id === queue.id ? 'page' : undefined}>
+            {q.title} <span class="count">
+              {countLabel(queues.data?.[q.id])}<span class="visually-hidden"> cases</span>
+            </span>
+          </Link>
+        ))}
+      </nav>
+      <div class="sort-bar">
+        <label for="sort-key">Sort by</label>
+        <select id="sort-key" value={sortKey} onChange={(e) => setSortKey(e.currentTarget.value as SortKey)}>
+          {SORTS.map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
+        </select>
+        <label for="sort-direction" class="visually-hidden">Order</label>
+        <select id="sort-direction" value={direction}
+          onChange={(e) => setDirection(e.currentTarget.value as SortDirection)}>
+          <option value="desc">{sortKey === 'priority' ? 'Highest first' : 'Newest first'}</option>
+          <option value="asc">{sortKey === 'priority' ? 'Lowest first' : 'Oldest first'}</option>
+        </select>
+        <button type="button" class="link-button" onClick={() => setHelpOpen(true)}>
+          Keyboard shortcuts (?)
+        </button>
+      </div>
+      <ErrorMessage error={queues.error} onRetry={queues.reload} />
+      {queues.loading && !queues.data && <Loading what="cases" />}
+      {contents && cases.length === 0 && <p class="empty">No open cases in this queue.</p>}
+      {cases.length > 0 && (
+        <ol class="case-list" ref={list} aria-label={`${queue.title} cases`}>
+          {cases.map((c, i) => (
+            <li key={c.id} class={i === selected ? 'case-row selected' : 'case-row'}>
+              <Link class="case-row-link" href={paths.agentCase(c.id)} onFocus={() => setSelected(i)}>
+                <span class="case-number">#{c.number}</span>
+                <span class="case-subject">{c.subject}</span>
+              </Link>
+              <div class="case-meta">
+                <StatusBadge status={c.status} />
+                <PriorityBadge priority={c.priority} />
+                <span class="owner">{c.owner ? c.owner.name : 'Unassigned'}</span>
+                <span class="level">Level {c.level}</span>
+                <span class="updated">Updated <Time iso={c.updated_at} relative /></span>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}

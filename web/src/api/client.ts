@@ -1,0 +1,211 @@
+// A typed client for the Redress HTTP API over fetch.
+//
+// Sessions: login sets the HttpOnly `redress_session` cookie and returns a CSRF token that
+// must accompany every unsafe request. The token is kept in localStorage so a reload or a
+// second tab can still write; the cookie itself never leaves the browser's cookie jar.
+// Every POST carries an Idempotency-Key: callers that may retry one logical action (a reply
+// sent twice after a network error) pass the same key and the server writes it once.
+import { ApiError, type ErrorContext, errorFromResponse, networkError } from './errors';
+import { newIdempotencyKey } from './idempotency';
+import type {
+  AssignInput, Case, CaseEvent, CaseFilter, CaseStatus, CaseWithEvents, Customer,
+  LoginResult, Me, NewCase, Page, Priority, User,
+} from './types';
+
+export interface TokenStore {
+  get(): string | null;
+  set(token: string | null): void;
+}
+
+const CSRF_KEY = 'redress.csrf';
+
+export function browserTokenStore(): TokenStore {
+  return {
+    get: () => {
+      try {
+        return localStorage.getItem(CSRF_KEY);
+      } catch {
+        return null;
+      }
+    },
+    set: (token) => {
+      try {
+        if (token === null) localStorage.removeItem(CSRF_KEY);
+        else localStorage.setItem(CSRF_KEY, token);
+      } catch {
+        // Storage disabled: the token lives only as long as this page.
+      }
+    },
+  };
+}
+
+export function memoryTokenStore(): TokenStore {
+  let token: string | null = null;
+  return { get: () => token, set: (t) => { token = t; } };
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+  idempotencyKey?: string;
+  context?: ErrorContext;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+const UNSAFE: ReadonlySet<Method> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function buildQuery(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export class ApiClient {
+  /** Called when the server says the session is gone, so the app can show sign-in. */
+  onSessionEnded: (() => void) | null = null;
+
+  constructor(
+    private readonly baseUrl = '',
+    private readonly tokens: TokenStore = browserTokenStore(),
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (UNSAFE.has(method)) {
+      const csrf = this.tokens.get();
+      if (csrf) headers['X-CSRF-Token'] = csrf;
+    }
+    if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? newIdempotencyKey();
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + path + buildQuery(options.query), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        credentials: 'same-origin',
+      });
+    } catch {
+      throw networkError();
+    }
+
+    const text = await response.text();
+    if (!response.ok) {
+      const error = errorFromResponse(
+        response.status, response.headers.get('Content-Type'), text, options.context,
+      );
+      if (error.isUnauthenticated && options.context !== 'login') {
+        this.tokens.set(null);
+        this.onSessionEnded?.();
+      }
+      throw error;
+    }
+    if (text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw errorFromResponse(response.status, null, text, options.context);
+    }
+  }
+
+  // ---- auth
+
+  async login(email: string, password: string): Promise<Me> {
+    const result = await this.request<LoginResult>('POST', '/api/v1/auth/login', {
+      body: { email, password },
+      context: 'login',
+    });
+    this.tokens.set(result.csrf_token);
+    return result.principal;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request<unknown>('POST', '/api/v1/auth/logout');
+    } finally {
+      this.tokens.set(null);
+    }
+  }
+
+  /** The signed-in principal, or null when there is no session (or no CSRF token for it). */
+  async me(): Promise<Me | null> {
+    if (this.tokens.get() === null) return null;
+    try {
+      return await this.request<Me>('GET', '/api/v1/me');
+    } catch (error) {
+      if (error instanceof ApiError && error.isUnauthenticated) return null;
+      throw error;
+    }
+  }
+
+  // ---- cases
+
+  listCases(filter: CaseFilter, cursor: string | null, limit = 200): Promise<Page<Case>> {
+    return this.request<Page<Case>>('GET', '/api/v1/cases', {
+      query: { ...filter, cursor, limit },
+    });
+  }
+
+  getCase(id: number): Promise<Case> {
+    return this.request<Case>('GET', `/api/v1/cases/${id}`, { context: 'case' });
+  }
+
+  listEvents(caseId: number, cursor: string | null, limit = 500): Promise<Page<CaseEvent>> {
+    return this.request<Page<CaseEvent>>('GET', `/api/v1/cases/${caseId}/events`, {
+      query: { cursor, limit },
+      context: 'case',
+    });
+  }
+
+  createCase(input: NewCase, idempotencyKey?: string): Promise<Case> {
+    return this.request<Case>('POST', '/api/v1/cases', { body: input, idempotencyKey });
+  }
+
+  sendMessage(caseId: number, body: string, idempotencyKey?: string): Promise<CaseWithEvents> {
+    return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/messages`, {
+      body: { body, channel: 'web' }, idempotencyKey, context: 'case',
+    });
+  }
+
+  addNote(caseId: number, body: string, idempotencyKey?: string): Promise<CaseWithEvents> {
+    return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/notes`, {
+      body: { body }, idempotencyKey, context: 'case',
+    });
+  }
+
+  assign(caseId: number, input: AssignInput, idempotencyKey?: string): Promise<CaseWithEvents> {
+    return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/assign`, {
+      body: input, idempotencyKey, context: 'case',
+    });
+  }
+
+  setStatus(caseId: number, status: CaseStatus, reason?: string): Promise<CaseWithEvents> {
+    return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/status`, {
+      body: reason ? { status, reason } : { status }, context: 'case',
+    });
+  }
+
+  setPriority(caseId: number, priority: Priority): Promise<CaseWithEvents> {
+    return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/priority`, {
+      body: { priority }, context: 'case',
+    });
+  }
+
+  // ---- customers and users
+
+  getCustomer(id: number): Promise<Customer> {
+    return this.request<Customer>('GET', `/api/v1/customers/${id}`, { context: 'customer' });
+  }
+
+  listUsers(): Promise<{ items: User[] }> {
+    return this.request<{ items: User[] }>('GET', '/api/v1/users');
+  }
+}

@@ -1,0 +1,147 @@
+// The shapes of the Redress HTTP API v1 (docs/openapi.yaml), as the front end reads them.
+// Enumerations the server may grow (event types) are typed as open strings on purpose:
+// the UI must render an unknown event rather than crash on it.
+
+export type Role = 'customer' | 'agent' | 'supervisor' | 'admin';
+export type CaseStatus = 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type Channel = 'web' | 'email' | 'chat' | 'phone' | 'social' | 'sms' | 'api';
+export type Visibility = 'public' | 'internal';
+
+export const CASE_STATUSES: readonly CaseStatus[] = [
+  'new', 'open', 'pending', 'on_hold', 'solved', 'closed',
+];
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
+
+/** The signed-in principal: a customer id for customers, a user id for staff. */
+export interface Me {
+  role: Role;
+  id: number;
+  name: string;
+  level: number;
+}
+
+export interface LoginResult {
+  principal: Me;
+  csrf_token: string;
+  expires_at: string;
+}
+
+export interface Social {
+  network: string;
+  handle: string;
+}
+
+export interface Customer {
+  id: number;
+  name: string;
+  emails: string[];
+  phones: string[];
+  social: Social[];
+  created_at: string;
+}
+
+export interface Owner {
+  id: number;
+  name: string;
+}
+
+export interface CaseCounts {
+  customer_messages: number;
+  staff_replies: number;
+  internal_notes?: number;
+  transfers: number;
+}
+
+export interface Case {
+  id: number;
+  number: number;
+  customer_id: number;
+  subject: string;
+  status: CaseStatus;
+  priority: Priority;
+  category: string;
+  level: number;
+  owner: Owner | null;
+  channel: Channel;
+  opened_at: string;
+  updated_at: string;
+  first_response_at: string | null;
+  counts: CaseCounts;
+  last_seq?: number;
+  head_hash?: string;
+}
+
+export interface Actor {
+  kind: 'customer' | 'staff' | 'system';
+  id: number;
+  name: string;
+}
+
+export interface CaseEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor: Actor;
+  channel: string;
+  visibility: Visibility;
+  data: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface CaseWithEvents {
+  case: Case;
+  events: CaseEvent[];
+}
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Exclude<Role, 'customer'>;
+  level: number;
+  active: boolean;
+}
+
+/** Every list response: a page of items and the cursor of the next page (null at the end). */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** RFC 9457 problem details with Redress's `field` and `request_id` members. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  field?: string;
+  request_id?: string;
+}
+
+export interface NewCase {
+  subject: string;
+  body: string;
+  customer_id?: number;
+  channel?: Channel;
+  priority?: Priority;
+  category?: string;
+}
+
+export interface AssignInput {
+  owner_id: number;
+  reason?: string;
+  handoff_note?: string;
+}
+
+export interface CaseFilter {
+  status?: CaseStatus;
+  owner?: number | 'none';
+  level?: number;
+  customer?: number;
+}
+
+export function isStaff(me: Me): boolean {
+  return me.role !== 'customer';
+}
