@@ -21,7 +21,7 @@ struct Table {
 
 // Parents before children (foreign keys); every table of the schema except the
 // bookkeeping ones (schema_migrations, counters).
-constexpr std::array<Table, 9> kTables{{
+constexpr std::array<Table, 10> kTables{{
     {"customers", "id, name, password_hash, created_at", 4, "id"},
     {"customer_identities", "id, kind, value, customer_id, verified", 5, "id"},
     {"users", "id, email, display_name, role, level, active, password_hash, created_at", 8, "id"},
@@ -43,6 +43,8 @@ constexpr std::array<Table, 9> kTables{{
      "id, kind, key, due_at, payload, state, attempts, lease_owner, lease_until, last_error, "
      "created_at, completed_at",
      12, "id"},
+    // The search index's texts; PostgreSQL computes their tsvector itself.
+    {"case_text", "case_id, text", 2, "rowid"},
 }};
 
 // Tables whose id comes from an identity sequence in PostgreSQL.

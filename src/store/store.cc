@@ -13,10 +13,17 @@ Result<void> Store::Write(WriteFn fn) {
   // this thread wakes up and returns.
   auto promise = std::make_shared<std::promise<Result<void>>>();
   std::future<Result<void>> future = promise->get_future();
-  SubmitWrite(std::move(fn), [promise](Result<void> result) {
-    promise->set_value(std::move(result));
-  });
+  SubmitWrite(std::move(fn),
+              [promise](Result<void> result) { promise->set_value(std::move(result)); });
   return future.get();
+}
+
+Result<std::vector<domain::CaseState>> Store::SearchCases(const std::string&, int) {
+  return Fail(ErrorCode::kInternal, "this store does not support search");
+}
+
+Result<std::unique_ptr<Subscription>> Store::SubscribeChanges(CaseChanged) {
+  return Fail(ErrorCode::kInternal, "this store does not support change notifications");
 }
 
 }  // namespace redress::store

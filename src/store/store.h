@@ -165,6 +165,17 @@ class WriteTx {
                                 const std::string& error) = 0;
 };
 
+/// Called with the id of a case that changed (events appended) on any node, after the
+/// change committed. Runs on the store's notification thread: post to your own executor
+/// and return quickly; never unsubscribe from inside it.
+using CaseChanged = std::function<void(int64_t case_id)>;
+
+/// A live subscription; destroying it unsubscribes (no callback runs after that).
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+};
+
 /// Work to run inside one transaction. Returning an error rolls back this write only;
 /// other writes in the same group commit are unaffected.
 using WriteFn = std::function<Result<void>(WriteTx&)>;
@@ -204,6 +215,19 @@ class Store {
 
   virtual Result<std::optional<domain::ApiToken>> FindApiToken(const std::string& token_hash) = 0;
   virtual Result<std::optional<domain::Session>> FindSession(const std::string& session_hash) = 0;
+
+  /// Cases whose subject or one public message contains every word of `text` (see
+  /// store/search_text.h), best match first, at most `limit` (1..200). Internal notes are
+  /// never searched. kInvalidArgument if `text` has no words. The default (for test
+  /// doubles) fails; both real backends implement it.
+  virtual Result<std::vector<domain::CaseState>> SearchCases(const std::string& text, int limit);
+
+  /// Live "case N changed" notifications, so an agent on node A sees a message that
+  /// arrived on node B: PostgreSQL LISTEN/NOTIFY across nodes, in-process for SQLite (one
+  /// node). Delivery is best effort and at most once (a notification sent while a
+  /// listener reconnects is lost): use it to refresh, never as the record. The default
+  /// (for test doubles) fails; both real backends implement it.
+  virtual Result<std::unique_ptr<Subscription>> SubscribeChanges(CaseChanged callback);
 
   virtual Result<StoreStats> Stats() = 0;
   /// True when the database answers a trivial query (readiness).

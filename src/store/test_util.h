@@ -3,17 +3,16 @@
 // recognisable fake hash per (case, seq) is enough to test that links are kept).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <boost/json.hpp>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "core/clock.h"
 #include "core/result.h"

@@ -142,7 +142,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   // survive nothing else: time in UTC, no surprise from a server-wide default isolation.
   const char* keywords[] = {"dbname", "options", "application_name", nullptr};
   const char* values[] = {url.c_str(),
-                          "-c TimeZone=UTC -c default_transaction_isolation=read\\ committed -c client_min_messages=warning",
+                          "-c TimeZone=UTC -c default_transaction_isolation=read\\ committed -c "
+                          "client_min_messages=warning",
                           "redress", nullptr};
   pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr)

@@ -5,6 +5,7 @@
 #include "store/postgres/migrations.h"
 #include "store/postgres/queries.h"
 #include "store/postgres/write_tx.h"
+#include "store/search_text.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -237,6 +238,38 @@ Result<std::optional<domain::ApiToken>> PostgresStore::FindApiToken(const std::s
 
 Result<std::optional<domain::Session>> PostgresStore::FindSession(const std::string& session_hash) {
   return WithReader([&](Connection& c) { return postgres::FindSession(c, session_hash); });
+}
+
+Result<std::vector<domain::CaseState>> PostgresStore::SearchCases(const std::string& text,
+                                                                  int limit) {
+  const std::vector<std::string> words = SearchWords(text);
+  if (words.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "the search has no words", "q");
+  }
+  if (limit < 1 || limit > 200) {
+    return Fail(ErrorCode::kInvalidArgument, "limit must be 1 to 200", "limit");
+  }
+  return WithReader([&](Connection& c) -> Result<std::vector<domain::CaseState>> {
+    auto ids = SearchCaseIds(c, words, limit);
+    if (!ids) return Fail(ids.error());
+    std::vector<domain::CaseState> cases;
+    for (int64_t id : *ids) {
+      auto found = FindCase(c, id);
+      if (!found) return Fail(found.error());
+      if (*found) cases.push_back(std::move(**found));
+    }
+    return cases;
+  });
+}
+
+Result<std::unique_ptr<Subscription>> PostgresStore::SubscribeChanges(CaseChanged callback) {
+  std::lock_guard lock(listener_mu_);
+  if (!listener_) {
+    auto started = ChangeListener::Start(url_, changes_);
+    if (!started) return Fail(started.error());
+    listener_ = std::move(*started);
+  }
+  return changes_->Subscribe(std::move(callback));
 }
 
 Result<StoreStats> PostgresStore::Stats() {

@@ -23,6 +23,8 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "store/change_hub.h"
+#include "store/postgres/change_listener.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pool.h"
 #include "store/store.h"
@@ -74,6 +76,9 @@ class PostgresStore final : public Store {
   Result<std::optional<domain::ApiToken>> FindApiToken(const std::string& token_hash) override;
   Result<std::optional<domain::Session>> FindSession(const std::string& session_hash) override;
 
+  Result<std::vector<domain::CaseState>> SearchCases(const std::string& text, int limit) override;
+  /// The first subscription opens the LISTEN connection (ChangeListener).
+  Result<std::unique_ptr<Subscription>> SubscribeChanges(CaseChanged callback) override;
   Result<StoreStats> Stats() override;
   Result<void> Ping() override;
 
@@ -102,6 +107,10 @@ class PostgresStore final : public Store {
   bool stopping_ = false;
 
   std::atomic<int64_t> commits_{0};
+
+  std::shared_ptr<ChangeHub> changes_ = std::make_shared<ChangeHub>();
+  std::mutex listener_mu_;
+  std::unique_ptr<ChangeListener> listener_;  // started by the first SubscribeChanges
 
   std::vector<std::thread> writers_;  // last: start after everything they use exists
 };

@@ -386,6 +386,25 @@ Result<std::optional<IdempotencyRecord>> FindIdempotency(Connection& conn, const
       });
 }
 
+Result<std::vector<int64_t>> SearchCaseIds(Connection& conn, const std::vector<std::string>& words,
+                                           int limit) {
+  std::string query;
+  for (const std::string& word : words) {
+    if (!query.empty()) query += ' ';
+    query += word;
+  }
+  // plainto_tsquery ANDs the words; 'simple' lowercases without stemming, like FTS5's
+  // unicode61 tokenizer on the SQLite side.
+  auto rows = conn.Query(
+      "SELECT case_id FROM case_text, plainto_tsquery('simple', $1) AS q WHERE tsv @@ q"
+      " GROUP BY case_id ORDER BY max(ts_rank(tsv, q)) DESC, case_id DESC LIMIT $2",
+      Params().Text(query).Int64(limit));
+  if (!rows) return Fail(rows.error());
+  std::vector<int64_t> ids;
+  for (int r = 0; r < rows->size(); ++r) ids.push_back(rows->Int64(r, 0));
+  return ids;
+}
+
 Result<StoreStats> CountRows(Connection& conn) {
   // Every case's last_seq is its event count (seqs start at 1 without gaps).
   auto rows = conn.Query(

@@ -45,6 +45,10 @@ Result<std::optional<domain::Session>> FindSession(Connection& conn,
 Result<std::optional<IdempotencyRecord>> FindIdempotency(Connection& conn, const std::string& scope,
                                                          const std::string& key);
 
+/// Case ids matching every word (already split by SearchWords), best first.
+Result<std::vector<int64_t>> SearchCaseIds(Connection& conn, const std::vector<std::string>& words,
+                                           int limit);
+
 Result<StoreStats> CountRows(Connection& conn);
 
 }  // namespace redress::store::postgres

@@ -9,6 +9,7 @@
 #include "core/time_format.h"
 #include "store/append_check.h"
 #include "store/postgres/queries.h"
+#include "store/search_text.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -78,6 +79,16 @@ Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& bef
   for (const domain::Event& event : events) {
     if (auto inserted = InsertEvent(event); !inserted) return inserted;
   }
+  // The search index changes with the events, in the same transaction.
+  for (const std::string& text : SearchTexts(!before, after, events)) {
+    auto ran = conn_.Query("INSERT INTO case_text (case_id, text) VALUES ($1, $2)",
+                           Params().Int64(after.id).Text(text));
+    if (!ran) return While("indexing " + name, ran.error());
+  }
+  // Delivered to every LISTENing node when (and only if) this transaction commits.
+  auto notified = conn_.Query("SELECT pg_notify('redress_case_changed', $1)",
+                              Params().Text(std::to_string(after.id)));
+  if (!notified) return While("announcing the change of " + name, notified.error());
   return {};
 }
 

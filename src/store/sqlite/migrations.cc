@@ -5,13 +5,15 @@
 
 #include "store/sqlite/schema_v1.h"
 #include "store/sqlite/schema_v2.h"
+#include "store/sqlite/schema_v3.h"
 
 namespace redress::store::sqlite {
 namespace {
 
-constexpr std::array<Migration, 2> kMigrations{{
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "work queue", kSchemaV2},
+    {3, "full-text search", kSchemaV3},
 }};
 
 constexpr std::string_view kCreateMigrationsTable =

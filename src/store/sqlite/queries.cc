@@ -1,9 +1,8 @@
 #include "store/sqlite/queries.h"
 
-#include <string_view>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
+#include <string_view>
 
 #include "core/time_format.h"
 #include "domain/principal.h"
@@ -12,9 +11,9 @@ namespace redress::store::sqlite {
 namespace {
 
 // Column lists in the order the row readers below expect them.
-#define REDRESS_CASE_COLUMNS                                                              \
-  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name, "   \
-  "channel, opened_at, updated_at, first_response_at, last_customer_message_at, "         \
+#define REDRESS_CASE_COLUMNS                                                            \
+  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name, " \
+  "channel, opened_at, updated_at, first_response_at, last_customer_message_at, "       \
   "customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash"
 #define REDRESS_EVENT_COLUMNS                                                             \
   "case_id, seq, type, at, actor_kind, actor_id, actor_name, channel, visibility, data, " \
@@ -233,13 +232,13 @@ Result<EventPage> QueryEvents(Database& db, const EventQuery& query) {
   if (query.limit < 1) {
     return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1", "limit");
   }
-  auto statement = db.Prepare(
-      query.include_internal
-          ? "SELECT " REDRESS_EVENT_COLUMNS
-            " FROM events WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
-          : "SELECT " REDRESS_EVENT_COLUMNS
-            " FROM events WHERE case_id = ?1 AND seq > ?2 AND visibility = 'public'"
-            " ORDER BY seq LIMIT ?3");
+  auto statement =
+      db.Prepare(query.include_internal
+                     ? "SELECT " REDRESS_EVENT_COLUMNS
+                       " FROM events WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+                     : "SELECT " REDRESS_EVENT_COLUMNS
+                       " FROM events WHERE case_id = ?1 AND seq > ?2 AND visibility = 'public'"
+                       " ORDER BY seq LIMIT ?3");
   if (!statement) return Fail(statement.error());
   Statement& s = **statement;
   s.BindInt64(1, query.case_id);
@@ -263,8 +262,8 @@ Result<EventPage> QueryEvents(Database& db, const EventQuery& query) {
 }
 
 Result<std::vector<domain::Event>> QueryAllEvents(Database& db, int64_t case_id) {
-  auto statement = db.Prepare("SELECT " REDRESS_EVENT_COLUMNS
-                              " FROM events WHERE case_id = ?1 ORDER BY seq");
+  auto statement =
+      db.Prepare("SELECT " REDRESS_EVENT_COLUMNS " FROM events WHERE case_id = ?1 ORDER BY seq");
   if (!statement) return Fail(statement.error());
   (*statement)->BindInt64(1, case_id);
   return ReadEvents(*statement);
@@ -310,22 +309,21 @@ Result<std::optional<domain::Customer>> FindCustomer(Database& db, int64_t custo
     auto kind = ParseColumn<domain::IdentityKind>(**statement, 0, domain::ParseIdentityKind,
                                                   "identity kind", row_name);
     if (!kind) return Fail(kind.error());
-    customer.identities.push_back(domain::Identity{
-        *kind, (*statement)->ColumnText(1), (*statement)->ColumnInt64(2) != 0});
+    customer.identities.push_back(
+        domain::Identity{*kind, (*statement)->ColumnText(1), (*statement)->ColumnInt64(2) != 0});
   }
   return std::optional<domain::Customer>(std::move(customer));
 }
 
 Result<std::optional<int64_t>> FindIdentityOwner(Database& db, domain::IdentityKind kind,
                                                  const std::string& value) {
-  auto statement = db.Prepare(
-      "SELECT customer_id FROM customer_identities WHERE kind = ?1 AND value = ?2");
+  auto statement =
+      db.Prepare("SELECT customer_id FROM customer_identities WHERE kind = ?1 AND value = ?2");
   if (!statement) return Fail(statement.error());
   (*statement)->BindText(1, domain::IdentityKindName(kind));
   (*statement)->BindText(2, value);
-  return QueryOne<int64_t>(*statement, [](const Statement& s) -> Result<int64_t> {
-    return s.ColumnInt64(0);
-  });
+  return QueryOne<int64_t>(*statement,
+                           [](const Statement& s) -> Result<int64_t> { return s.ColumnInt64(0); });
 }
 
 Result<std::optional<std::pair<domain::Customer, std::string>>> FindCustomerLogin(
@@ -383,46 +381,42 @@ Result<std::vector<domain::User>> QueryUsers(Database& db) {
   }
 }
 
-Result<std::optional<domain::ApiToken>> FindApiToken(Database& db,
-                                                     const std::string& token_hash) {
+Result<std::optional<domain::ApiToken>> FindApiToken(Database& db, const std::string& token_hash) {
   auto statement = db.Prepare(
       "SELECT token_hash, owner_role, owner_id, label, created_at, expires_at"
       " FROM api_tokens WHERE token_hash = ?1");
   if (!statement) return Fail(statement.error());
   (*statement)->BindText(1, token_hash);
-  return QueryOne<domain::ApiToken>(
-      *statement, [](const Statement& s) -> Result<domain::ApiToken> {
-        domain::ApiToken token;
-        token.token_hash = s.ColumnText(0);
-        auto owner = ReadOwner(s, 1, "api token " + token.token_hash.substr(0, 8));
-        if (!owner) return Fail(owner.error());
-        token.owner = *owner;
-        token.label = s.ColumnText(3);
-        token.created_at = TimestampFromMicros(s.ColumnInt64(4));
-        token.expires_at = OptionalTime(s, 5);
-        return token;
-      });
+  return QueryOne<domain::ApiToken>(*statement, [](const Statement& s) -> Result<domain::ApiToken> {
+    domain::ApiToken token;
+    token.token_hash = s.ColumnText(0);
+    auto owner = ReadOwner(s, 1, "api token " + token.token_hash.substr(0, 8));
+    if (!owner) return Fail(owner.error());
+    token.owner = *owner;
+    token.label = s.ColumnText(3);
+    token.created_at = TimestampFromMicros(s.ColumnInt64(4));
+    token.expires_at = OptionalTime(s, 5);
+    return token;
+  });
 }
 
-Result<std::optional<domain::Session>> FindSession(Database& db,
-                                                   const std::string& session_hash) {
+Result<std::optional<domain::Session>> FindSession(Database& db, const std::string& session_hash) {
   auto statement = db.Prepare(
       "SELECT session_hash, owner_role, owner_id, csrf_token, created_at, expires_at"
       " FROM sessions WHERE session_hash = ?1");
   if (!statement) return Fail(statement.error());
   (*statement)->BindText(1, session_hash);
-  return QueryOne<domain::Session>(
-      *statement, [](const Statement& s) -> Result<domain::Session> {
-        domain::Session session;
-        session.session_hash = s.ColumnText(0);
-        auto owner = ReadOwner(s, 1, "session " + session.session_hash.substr(0, 8));
-        if (!owner) return Fail(owner.error());
-        session.owner = *owner;
-        session.csrf_token = s.ColumnText(3);
-        session.created_at = TimestampFromMicros(s.ColumnInt64(4));
-        session.expires_at = TimestampFromMicros(s.ColumnInt64(5));
-        return session;
-      });
+  return QueryOne<domain::Session>(*statement, [](const Statement& s) -> Result<domain::Session> {
+    domain::Session session;
+    session.session_hash = s.ColumnText(0);
+    auto owner = ReadOwner(s, 1, "session " + session.session_hash.substr(0, 8));
+    if (!owner) return Fail(owner.error());
+    session.owner = *owner;
+    session.csrf_token = s.ColumnText(3);
+    session.created_at = TimestampFromMicros(s.ColumnInt64(4));
+    session.expires_at = TimestampFromMicros(s.ColumnInt64(5));
+    return session;
+  });
 }
 
 Result<std::optional<IdempotencyRecord>> FindIdempotency(Database& db, const std::string& scope,
@@ -433,18 +427,42 @@ Result<std::optional<IdempotencyRecord>> FindIdempotency(Database& db, const std
   if (!statement) return Fail(statement.error());
   (*statement)->BindText(1, scope);
   (*statement)->BindText(2, key);
-  return QueryOne<IdempotencyRecord>(
-      *statement, [](const Statement& s) -> Result<IdempotencyRecord> {
-        IdempotencyRecord record;
-        record.scope = s.ColumnText(0);
-        record.key = s.ColumnText(1);
-        record.fingerprint = s.ColumnText(2);
-        record.status = static_cast<int>(s.ColumnInt64(3));
-        record.body = s.ColumnText(4);
-        record.location = s.ColumnText(5);
-        record.created_at = TimestampFromMicros(s.ColumnInt64(6));
-        return record;
-      });
+  return QueryOne<IdempotencyRecord>(*statement,
+                                     [](const Statement& s) -> Result<IdempotencyRecord> {
+                                       IdempotencyRecord record;
+                                       record.scope = s.ColumnText(0);
+                                       record.key = s.ColumnText(1);
+                                       record.fingerprint = s.ColumnText(2);
+                                       record.status = static_cast<int>(s.ColumnInt64(3));
+                                       record.body = s.ColumnText(4);
+                                       record.location = s.ColumnText(5);
+                                       record.created_at = TimestampFromMicros(s.ColumnInt64(6));
+                                       return record;
+                                     });
+}
+
+Result<std::vector<int64_t>> SearchCaseIds(Database& db, const std::vector<std::string>& words,
+                                           int limit) {
+  // Each word as an FTS5 string ("..."), implicitly ANDed. Words never contain a quote
+  // (SearchWords splits on everything but letters and digits), so no escaping is needed.
+  std::string match;
+  for (const std::string& word : words) {
+    if (!match.empty()) match += ' ';
+    match += '"' + word + '"';
+  }
+  auto statement = db.Prepare(
+      "SELECT case_id FROM (SELECT case_id, rank FROM case_text WHERE case_text MATCH ?1)"
+      " GROUP BY case_id ORDER BY min(rank), case_id DESC LIMIT ?2");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, match);
+  (*statement)->BindInt64(2, limit);
+  std::vector<int64_t> ids;
+  for (;;) {
+    auto row = (*statement)->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return ids;
+    ids.push_back((*statement)->ColumnInt64(0));
+  }
 }
 
 Result<StoreStats> CountRows(Database& db) {

@@ -40,12 +40,15 @@ Result<std::optional<domain::User>> FindUserByEmail(Database& db, const std::str
 Result<std::vector<domain::User>> QueryUsers(Database& db);
 
 Result<std::optional<domain::ApiToken>> FindApiToken(Database& db, const std::string& token_hash);
-Result<std::optional<domain::Session>> FindSession(Database& db,
-                                                   const std::string& session_hash);
+Result<std::optional<domain::Session>> FindSession(Database& db, const std::string& session_hash);
 Result<std::optional<IdempotencyRecord>> FindIdempotency(Database& db, const std::string& scope,
                                                          const std::string& key);
 
 /// Row counts for Stats (the commit counters are the writer's, not the database's).
+/// Case ids matching every word (already split by SearchWords), best first.
+Result<std::vector<int64_t>> SearchCaseIds(Database& db, const std::vector<std::string>& words,
+                                           int limit);
+
 Result<StoreStats> CountRows(Database& db);
 
 }  // namespace redress::store::sqlite

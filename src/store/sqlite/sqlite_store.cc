@@ -1,9 +1,13 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <system_error>
 
+#include "store/search_text.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/queries.h"
 #include "store/sqlite/write_tx.h"
@@ -36,26 +40,25 @@ Result<std::unique_ptr<Database>> OpenWriteConnection(const std::string& path, b
   namespace fs = std::filesystem;
   if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "the database path is empty");
   if (path == ":memory:" || path.starts_with("file:")) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "database path " + path + " is not a file path; the store needs a file that "
-                "its reader connections can share");
+    return Fail(ErrorCode::kInvalidArgument, "database path " + path +
+                                                 " is not a file path; the store needs a file that "
+                                                 "its reader connections can share");
   }
   const fs::path file(path);
   const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "directory " + dir.string() + " of database " + path +
-                    " does not exist; create it first");
+    return Fail(ErrorCode::kInvalidArgument, "directory " + dir.string() + " of database " + path +
+                                                 " does not exist; create it first");
   }
   if (!create && !fs::exists(file, ec)) {
     return Fail(ErrorCode::kPreconditionFailed,
                 "database " + path + " does not exist: run `redress migrate` to create it");
   }
 
-  auto db = Database::Open(path, create ? Database::Mode::kReadWriteCreate
-                                        : Database::Mode::kReadWrite,
-                           busy_timeout_ms);
+  auto db =
+      Database::Open(path, create ? Database::Mode::kReadWriteCreate : Database::Mode::kReadWrite,
+                     busy_timeout_ms);
   if (!db) return Fail(db.error());
 
   auto mode = (*db)->Prepare("PRAGMA journal_mode = WAL");
@@ -64,9 +67,9 @@ Result<std::unique_ptr<Database>> OpenWriteConnection(const std::string& path, b
   if (!row) return Fail(row.error());
   const std::string journal = *row ? (*mode)->ColumnText(0) : std::string();
   if (journal != "wal") {
-    return Fail(ErrorCode::kUnavailable,
-                "database " + path + " cannot use write-ahead logging (journal mode is '" +
-                    journal + "')");
+    return Fail(
+        ErrorCode::kUnavailable,
+        "database " + path + " cannot use write-ahead logging (journal mode is '" + journal + "')");
   }
   // FULL: fsync the WAL at every commit, so an acknowledged write survives power loss.
   if (auto set = (*db)->Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"); !set) {
@@ -126,9 +129,25 @@ Result<void> RunJob(Database& db, WriteTx& tx, const WriteFn& fn, bool& abandon)
 
 Error BatchLost(const Error& cause) {
   return Error{ErrorCode::kUnavailable,
-               "the transaction carrying this write was rolled back (" + cause.message +
-                   "); retry",
+               "the transaction carrying this write was rolled back (" + cause.message + "); retry",
                {}};
+}
+
+// One hub per database file in this process, so every SqliteStore on the file hears every
+// other one's commits (SQLite is a one-node backend: other processes are not told).
+std::shared_ptr<ChangeHub> HubFor(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<ChangeHub>> hubs;
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) key = path;
+  std::lock_guard lock(mu);
+  std::shared_ptr<ChangeHub> hub = hubs[key].lock();
+  if (!hub) {
+    hub = std::make_shared<ChangeHub>();
+    hubs[key] = hub;
+  }
+  return hub;
 }
 
 }  // namespace
@@ -162,6 +181,7 @@ SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options,
     : max_batch_(static_cast<size_t>(options.max_batch)),
       writer_db_(std::move(writer_db)),
       readers_(path, options.read_connections, options.busy_timeout_ms),
+      changes_(HubFor(path)),
       writer_([this] { WriterLoop(); }) {}
 
 SqliteStore::~SqliteStore() {
@@ -210,6 +230,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   Database& db = *writer_db_;
   SqliteWriteTx tx(db);
   std::vector<Result<void>> results(batch.size());
+  std::vector<int64_t> changed;  // committed cases, announced after the batch
   size_t next = 0;
   // Usually one pass; another only if SQLite abandoned the transaction part-way, in which
   // case the writes not yet run get a fresh transaction.
@@ -220,9 +241,15 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
     std::vector<size_t> succeeded;
     bool abandon = false;
+    (void)tx.TakeChanged();  // a previous pass's cases were rolled back with it
     for (; next < batch.size() && !abandon; ++next) {
+      const size_t mark = tx.changed_mark();
       results[next] = RunJob(db, tx, batch[next].fn, abandon);
-      if (results[next]) succeeded.push_back(next);
+      if (results[next]) {
+        succeeded.push_back(next);
+      } else {
+        tx.RollBackChanged(mark);
+      }
     }
     if (abandon || succeeded.empty()) {
       // Nothing here may become durable: either every write failed on its own, or the
@@ -248,13 +275,16 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       for (size_t i : succeeded) results[i] = Fail(error);
       continue;
     }
+    for (int64_t case_id : tx.TakeChanged()) changed.push_back(case_id);
     commits_.fetch_add(1, std::memory_order_relaxed);
-    committed_writes_.fetch_add(static_cast<int64_t>(succeeded.size()),
-                                std::memory_order_relaxed);
+    committed_writes_.fetch_add(static_cast<int64_t>(succeeded.size()), std::memory_order_relaxed);
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(std::move(results[i]));
   }
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  for (int64_t case_id : changed) changes_->Publish(case_id);
 }
 
 // ---- reads
@@ -340,6 +370,32 @@ Result<std::optional<domain::ApiToken>> SqliteStore::FindApiToken(const std::str
 
 Result<std::optional<domain::Session>> SqliteStore::FindSession(const std::string& session_hash) {
   return WithReader([&](Database& db) { return sqlite::FindSession(db, session_hash); });
+}
+
+Result<std::vector<domain::CaseState>> SqliteStore::SearchCases(const std::string& text,
+                                                                int limit) {
+  const std::vector<std::string> words = SearchWords(text);
+  if (words.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "the search has no words", "q");
+  }
+  if (limit < 1 || limit > 200) {
+    return Fail(ErrorCode::kInvalidArgument, "limit must be 1 to 200", "limit");
+  }
+  return WithReader([&](Database& db) -> Result<std::vector<domain::CaseState>> {
+    auto ids = SearchCaseIds(db, words, limit);
+    if (!ids) return Fail(ids.error());
+    std::vector<domain::CaseState> cases;
+    for (int64_t id : *ids) {
+      auto found = FindCase(db, id);
+      if (!found) return Fail(found.error());
+      if (*found) cases.push_back(std::move(**found));
+    }
+    return cases;
+  });
+}
+
+Result<std::unique_ptr<Subscription>> SqliteStore::SubscribeChanges(CaseChanged callback) {
+  return changes_->Subscribe(std::move(callback));
 }
 
 Result<StoreStats> SqliteStore::Stats() {

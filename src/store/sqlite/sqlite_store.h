@@ -21,6 +21,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "store/change_hub.h"
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
@@ -75,6 +76,8 @@ class SqliteStore final : public Store {
   Result<std::optional<domain::ApiToken>> FindApiToken(const std::string& token_hash) override;
   Result<std::optional<domain::Session>> FindSession(const std::string& session_hash) override;
 
+  Result<std::vector<domain::CaseState>> SearchCases(const std::string& text, int limit) override;
+  Result<std::unique_ptr<Subscription>> SubscribeChanges(CaseChanged callback) override;
   Result<StoreStats> Stats() override;
   Result<void> Ping() override;
 
@@ -99,6 +102,7 @@ class SqliteStore final : public Store {
   const size_t max_batch_;
   std::unique_ptr<Database> writer_db_;  // touched only by writer_ once it runs
   ReadPool readers_;
+  std::shared_ptr<ChangeHub> changes_;  // shared with every SqliteStore on the same file
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -9,6 +9,7 @@
 #include "core/time_format.h"
 #include "eventlog/hash_chain.h"
 #include "store/append_check.h"
+#include "store/search_text.h"
 #include "store/sqlite/queries.h"
 
 namespace redress::store::sqlite {
@@ -85,6 +86,15 @@ Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>&
   for (const domain::Event& event : events) {
     if (auto inserted = InsertEvent(event); !inserted) return inserted;
   }
+  // The search index changes with the events, in the same transaction.
+  for (const std::string& text : SearchTexts(!before, after, events)) {
+    auto statement = db_.Prepare("INSERT INTO case_text (text, case_id) VALUES (?1, ?2)");
+    if (!statement) return Fail(statement.error());
+    (*statement)->BindText(1, text);
+    (*statement)->BindInt64(2, after.id);
+    if (auto ran = (*statement)->Run(); !ran) return While("indexing " + name, ran.error());
+  }
+  changed_.push_back(after.id);
   return {};
 }
 

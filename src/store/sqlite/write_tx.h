@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite/sqlite_db.h"
@@ -36,11 +37,18 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
 
+  /// Cases appended to since the last TakeChanged, for change notifications after commit.
+  /// The writer truncates back to a mark when a write's savepoint is rolled back.
+  size_t changed_mark() const { return changed_.size(); }
+  void RollBackChanged(size_t mark) { changed_.resize(mark); }
+  std::vector<int64_t> TakeChanged() { return std::exchange(changed_, {}); }
+
  private:
   Result<void> WriteProjection(const domain::CaseState& after);
   Result<void> InsertEvent(const domain::Event& event);
 
   Database& db_;
+  std::vector<int64_t> changed_;
 };
 
 }  // namespace redress::store::sqlite
