@@ -11,6 +11,7 @@ find_package(spdlog REQUIRED CONFIG)                          # spdlog::spdlog
 find_package(CLI11 REQUIRED CONFIG)                           # CLI11::CLI11
 find_package(tomlplusplus REQUIRED CONFIG)                    # tomlplusplus::tomlplusplus
 find_package(tl-expected REQUIRED CONFIG)                     # tl::expected
+find_package(date REQUIRED CONFIG)                            # date::date-tz (IANA time zones)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # PkgConfig::SODIUM
 find_package(GTest REQUIRED CONFIG)                           # GTest::gtest, GTest::gtest_main
 find_package(benchmark REQUIRED CONFIG)                       # benchmark::benchmark
