@@ -1,8 +1,7 @@
 #include "domain/command_rules.h"
 
-#include <utility>
-
 #include <boost/json/array.hpp>
+#include <utility>
 
 #include "domain/case_commands.h"
 #include "domain/text_fields.h"
@@ -16,8 +15,7 @@ tl::unexpected<Error> Denied(std::string message) {
 }
 
 tl::unexpected<Error> Invalid(std::string_view field, const std::string& problem) {
-  return Fail(ErrorCode::kInvalidArgument, std::string(field) + ": " + problem,
-              std::string(field));
+  return Fail(ErrorCode::kInvalidArgument, std::string(field) + ": " + problem, std::string(field));
 }
 
 Result<void> RequireStaff(const Principal& actor, const char* action) {
@@ -41,13 +39,13 @@ Result<void> RequireOwnCaseIfCustomer(const CaseState& s, const Principal& actor
 
 Result<boost::json::array> CheckEvidence(const std::vector<std::string>& evidence) {
   if (evidence.size() > kMaxEvidenceItems) {
-    return Invalid("evidence", "at most " + std::to_string(kMaxEvidenceItems) +
-                                   " items (got " + std::to_string(evidence.size()) + ")");
+    return Invalid("evidence", "at most " + std::to_string(kMaxEvidenceItems) + " items (got " +
+                                   std::to_string(evidence.size()) + ")");
   }
   boost::json::array out;
   for (size_t i = 0; i < evidence.size(); ++i) {
-    auto ref = CheckLine("evidence[" + std::to_string(i) + "]", evidence[i], 1,
-                         kMaxEvidenceRefChars);
+    auto ref =
+        CheckLine("evidence[" + std::to_string(i) + "]", evidence[i], 1, kMaxEvidenceRefChars);
     if (!ref) return Fail(ref.error());
     out.push_back(boost::json::value(*ref));
   }

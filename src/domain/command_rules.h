@@ -2,10 +2,9 @@
 // built. case_commands.cc predates this file and keeps its own copies of the first few.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/clock.h"
 #include "core/result.h"

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
-#include <utility>
-
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
+#include <limits>
+#include <utility>
 
 #include "core/time_format.h"
 #include "domain/case_state.h"
@@ -208,11 +207,11 @@ class Reader {
 };
 
 // Assigns *out from a Result or returns its error from the enclosing function.
-#define REDRESS_READ(out, expr)          \
-  do {                                   \
-    auto read_value_ = (expr);           \
+#define REDRESS_READ(out, expr)                         \
+  do {                                                  \
+    auto read_value_ = (expr);                          \
     if (!read_value_) return Fail(read_value_.error()); \
-    (out) = std::move(*read_value_);     \
+    (out) = std::move(*read_value_);                    \
   } while (false)
 
 Result<Promise> ReadPromise(const Reader& r) {
@@ -319,7 +318,8 @@ int64_t CaseCommitments::BrokenPromiseCount() const {
 boost::json::object ToJson(const CaseCommitments& c) {
   boost::json::array spans;
   for (const StatusSpan& s : c.status_spans) {
-    spans.push_back(boost::json::object{{"status", CaseStatusName(s.status)}, {"since", Time(s.since)}});
+    spans.push_back(
+        boost::json::object{{"status", CaseStatusName(s.status)}, {"since", Time(s.since)}});
   }
   boost::json::array keys;
   for (const std::string& k : c.breached_keys) keys.push_back(boost::json::value(k));
@@ -334,23 +334,24 @@ boost::json::object ToJson(const CaseCommitments& c) {
                                           {"to_level", c.last_escalation->to_level},
                                           {"at", Time(c.last_escalation->at)}};
   }
-  return {{"v", 1},
-          {"level_entered_at", Time(c.level_entered_at)},
-          {"responded_at", OptionalTime(c.responded_at)},
-          {"last_update_at", OptionalTime(c.last_update_at)},
-          {"updates_at_level", c.updates_at_level},
-          {"contacts_at_level", c.contacts_at_level},
-          {"status_spans", std::move(spans)},
-          {"breached_keys", std::move(keys)},
-          {"escalations", c.escalations},
-          {"last_escalation", std::move(last_escalation)},
-          {"breaches", c.breaches},
-          {"promises", std::move(promises)},
-          {"latest_decision", c.latest_decision ? boost::json::value(DecisionJson(*c.latest_decision))
-                                                : boost::json::value(nullptr)},
-          {"decisions", c.decisions},
-          {"appeals", c.appeals},
-          {"credits", std::move(credits)}};
+  return {
+      {"v", 1},
+      {"level_entered_at", Time(c.level_entered_at)},
+      {"responded_at", OptionalTime(c.responded_at)},
+      {"last_update_at", OptionalTime(c.last_update_at)},
+      {"updates_at_level", c.updates_at_level},
+      {"contacts_at_level", c.contacts_at_level},
+      {"status_spans", std::move(spans)},
+      {"breached_keys", std::move(keys)},
+      {"escalations", c.escalations},
+      {"last_escalation", std::move(last_escalation)},
+      {"breaches", c.breaches},
+      {"promises", std::move(promises)},
+      {"latest_decision", c.latest_decision ? boost::json::value(DecisionJson(*c.latest_decision))
+                                            : boost::json::value(nullptr)},
+      {"decisions", c.decisions},
+      {"appeals", c.appeals},
+      {"credits", std::move(credits)}};
 }
 
 Result<CaseCommitments> CommitmentsFromJson(const boost::json::object& json) {

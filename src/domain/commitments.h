@@ -9,13 +9,12 @@
 // listings filter on.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/clock.h"
 #include "core/result.h"

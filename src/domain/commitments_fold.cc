@@ -15,9 +15,9 @@ tl::unexpected<Error> Problem(std::string message) {
 }
 
 // Assigns the value of a Result expression or returns its error.
-#define REDRESS_DATA(out, expr)                         \
-  auto out##_read = (expr);                             \
-  if (!out##_read) return Fail(out##_read.error());     \
+#define REDRESS_DATA(out, expr)                     \
+  auto out##_read = (expr);                         \
+  if (!out##_read) return Fail(out##_read.error()); \
   auto out = std::move(*out##_read)
 
 std::string Show(const std::optional<int64_t>& id) {
@@ -56,8 +56,8 @@ Step ApplyEscalated(CaseState& s, const Event& e) {
   // A new level owes its own first response, cadence and resolution: its clocks restart.
   CaseCommitments& c = s.commitments;
   ++c.escalations;
-  c.last_escalation = EscalationRecord{std::string(trigger), static_cast<int>(from),
-                                       static_cast<int>(to), e.at};
+  c.last_escalation =
+      EscalationRecord{std::string(trigger), static_cast<int>(from), static_cast<int>(to), e.at};
   c.level_entered_at = e.at;
   c.responded_at.reset();
   c.last_update_at.reset();
@@ -107,8 +107,7 @@ Result<Promise*> OpenPromise(CaseState& s, const Event& e) {
   Promise* p = FindPromise(s.commitments, id);
   if (p == nullptr) return Problem("data.promise_id " + std::to_string(id) + " was never made");
   if (p->status != PromiseStatus::kOpen) {
-    return Problem("promise " + std::to_string(id) + " is already " +
-                   PromiseStatusName(p->status));
+    return Problem("promise " + std::to_string(id) + " is already " + PromiseStatusName(p->status));
   }
   return p;
 }
@@ -302,17 +301,28 @@ void NoteStaffUpdate(CaseCommitments& c, Timestamp at) {
 
 Result<void> ApplyCommitmentEvent(CaseState& s, const Event& e) {
   switch (e.type) {
-    case EventType::kEscalated: return ApplyEscalated(s, e);
-    case EventType::kPromiseMade: return ApplyPromiseMade(s, e);
-    case EventType::kPromiseKept: return ApplyPromiseKept(s, e);
-    case EventType::kPromiseBroken: return ApplyPromiseBroken(s, e);
-    case EventType::kDecisionMade: return ApplyDecisionMade(s, e);
-    case EventType::kDecisionAppealed: return ApplyDecisionAppealed(s, e);
-    case EventType::kCreditRequested: return ApplyCreditRequested(s, e);
-    case EventType::kCreditApproved: return ApplyCreditApproved(s, e);
-    case EventType::kCreditDenied: return ApplyCreditDenied(s, e);
-    case EventType::kSlaBreached: return ApplySlaBreached(s, e);
-    default: return Problem("not an escalation event");
+    case EventType::kEscalated:
+      return ApplyEscalated(s, e);
+    case EventType::kPromiseMade:
+      return ApplyPromiseMade(s, e);
+    case EventType::kPromiseKept:
+      return ApplyPromiseKept(s, e);
+    case EventType::kPromiseBroken:
+      return ApplyPromiseBroken(s, e);
+    case EventType::kDecisionMade:
+      return ApplyDecisionMade(s, e);
+    case EventType::kDecisionAppealed:
+      return ApplyDecisionAppealed(s, e);
+    case EventType::kCreditRequested:
+      return ApplyCreditRequested(s, e);
+    case EventType::kCreditApproved:
+      return ApplyCreditApproved(s, e);
+    case EventType::kCreditDenied:
+      return ApplyCreditDenied(s, e);
+    case EventType::kSlaBreached:
+      return ApplySlaBreached(s, e);
+    default:
+      return Problem("not an escalation event");
   }
 }
 

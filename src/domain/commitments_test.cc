@@ -1,13 +1,13 @@
 // The fold of escalation, promise, decision, credit and SLA events, and the JSON column.
 #include "domain/commitments.h"
 
-#include <chrono>
-#include <string>
-#include <vector>
+#include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
+#include <chrono>
+#include <string>
+#include <vector>
 
 #include "domain/case_commands.h"
 #include "domain/case_state.h"
@@ -97,8 +97,7 @@ TEST(Commitments, OpeningStartsTheFirstLevelClocks) {
 TEST(Commitments, RepliesAndStatusChangesAreTracked) {
   Case c;
   c.Do(AddMessage(c.state(), kPriya, "Looking into it", Channel::kEmail, kT0 + 1h));
-  c.Do(ChangeStatus(c.state(), kPriya, CaseStatus::kOnHold, "waiting for payments team",
-                    kT0 + 2h));
+  c.Do(ChangeStatus(c.state(), kPriya, CaseStatus::kOnHold, "waiting for payments team", kT0 + 2h));
   c.Do(AddMessage(c.state(), kAsha, "Any news?", Channel::kWeb, kT0 + 3h));
   const CaseCommitments& m = c.state().commitments;
   EXPECT_EQ(m.responded_at, kT0 + 1h);
@@ -261,8 +260,8 @@ TEST(Commitments, CreditWithinLimitIsGrantedAboveItIsRouted) {
   ExpectError(ApproveCredit(c.state(), kPriya, 2, l1, kT0 + 3h), ErrorCode::kPermissionDenied,
               "waits for level 2");
   CreditAuthority l2_small{2, 100000, 3, "L3"};
-  ExpectError(ApproveCredit(c.state(), kMeera, 2, l2_small, kT0 + 3h),
-              ErrorCode::kPermissionDenied, "above the approver's limit");
+  ExpectError(ApproveCredit(c.state(), kMeera, 2, l2_small, kT0 + 3h), ErrorCode::kPermissionDenied,
+              "above the approver's limit");
   CreditAuthority l2{2, 500000, 2, "L2 Escalations"};
   c.Do(ApproveCredit(c.state(), kMeera, 2, l2, kT0 + 3h));
   EXPECT_EQ(c.state().commitments.FindCredit(2)->status, CreditStatus::kApproved);
@@ -299,9 +298,10 @@ TEST(Commitments, FoldRejectsInconsistentPayloads) {
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("promise_id 5 was never made"), std::string::npos);
   e.type = EventType::kEscalated;
-  e.data = {{"trigger", "manual"}, {"from_level", 2},         {"to_level", 3},
-            {"to_level_name", "L3"}, {"owner_id", nullptr},  {"owner_name", ""},
-            {"previous_owner_id", nullptr}, {"reason", "x"}, {"evidence", boost::json::array()}};
+  e.data = {
+      {"trigger", "manual"},          {"from_level", 2},     {"to_level", 3},
+      {"to_level_name", "L3"},        {"owner_id", nullptr}, {"owner_name", ""},
+      {"previous_owner_id", nullptr}, {"reason", "x"},       {"evidence", boost::json::array()}};
   r = Apply(c.state(), e);
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("from_level is 2 but the case was at level 1"),

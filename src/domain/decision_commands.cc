@@ -58,10 +58,9 @@ Result<std::vector<EventDraft>> AppealDecision(const CaseState& state, const Pri
   if (!reason) return Fail(reason.error());
   auto evidence = CheckEvidence(input.evidence);
   if (!evidence) return Fail(evidence.error());
-  return std::vector<EventDraft>{MakeDraft(EventType::kDecisionAppealed, actor, now,
-                                           {{"decision_id", latest->id},
-                                            {"reason", *reason},
-                                            {"evidence", std::move(*evidence)}})};
+  return std::vector<EventDraft>{MakeDraft(
+      EventType::kDecisionAppealed, actor, now,
+      {{"decision_id", latest->id}, {"reason", *reason}, {"evidence", std::move(*evidence)}})};
 }
 
 }  // namespace redress::domain

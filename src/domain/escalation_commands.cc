@@ -1,9 +1,8 @@
 #include "domain/escalation_commands.h"
 
 #include <array>
-#include <utility>
-
 #include <boost/json/value.hpp>
+#include <utility>
 
 #include "core/time_format.h"
 #include "domain/command_rules.h"
@@ -120,7 +119,8 @@ Result<std::vector<EventDraft>> Escalate(const CaseState& state, const Principal
                            {"owner_name", owner_name},
                            {"reason", *reason},
                            {"evidence", std::move(*evidence)}};
-  data["owner_id"] = input.owner_id ? boost::json::value(*input.owner_id) : boost::json::value(nullptr);
+  data["owner_id"] =
+      input.owner_id ? boost::json::value(*input.owner_id) : boost::json::value(nullptr);
   data["previous_owner_id"] =
       state.owner_id ? boost::json::value(*state.owner_id) : boost::json::value(nullptr);
   return std::vector<EventDraft>{MakeDraft(EventType::kEscalated, actor, now, std::move(data))};

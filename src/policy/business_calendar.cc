@@ -1,10 +1,10 @@
 #include "policy/business_calendar.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
-
-#include <date/tz.h>
 
 namespace redress::policy {
 namespace {
@@ -35,7 +35,7 @@ std::string Clock(int minute) {
   return text;
 }
 
-const char* const kDayNames[7] = {"monday", "tuesday", "wednesday", "thursday",
+const char* const kDayNames[7] = {"monday", "tuesday",  "wednesday", "thursday",
                                   "friday", "saturday", "sunday"};
 
 }  // namespace
@@ -66,8 +66,8 @@ Result<BusinessCalendar> BusinessCalendar::Create(CalendarSpec spec) {
       if (i > 0 && intervals[i - 1].end_minute > iv.start_minute) {
         return Invalid(std::string(kDayNames[day]) + ": opening hours " +
                        Clock(intervals[i - 1].start_minute) + "-" +
-                       Clock(intervals[i - 1].end_minute) + " and " + Clock(iv.start_minute) +
-                       "-" + Clock(iv.end_minute) + " overlap");
+                       Clock(intervals[i - 1].end_minute) + " and " + Clock(iv.start_minute) + "-" +
+                       Clock(iv.end_minute) + " overlap");
       }
       any_hours = true;
     }
@@ -88,13 +88,12 @@ BusinessCalendar::BusinessCalendar(CalendarSpec spec, const date::time_zone* zon
     holiday_days_.push_back(std::chrono::sys_days(h).time_since_epoch().count());
   }
   std::sort(holiday_days_.begin(), holiday_days_.end());
-  holiday_days_.erase(std::unique(holiday_days_.begin(), holiday_days_.end()),
-                      holiday_days_.end());
+  holiday_days_.erase(std::unique(holiday_days_.begin(), holiday_days_.end()), holiday_days_.end());
   always_open_ = holiday_days_.empty();
   for (const auto& day : spec_.weekly) {
     // Sorted and non-overlapping, so "one interval covering the day" is the only way.
-    const bool whole = day.size() == 1 && day[0].start_minute == 0 &&
-                       day[0].end_minute == kMinutesPerDay;
+    const bool whole =
+        day.size() == 1 && day[0].start_minute == 0 && day[0].end_minute == kMinutesPerDay;
     always_open_ = always_open_ && whole;
   }
 }

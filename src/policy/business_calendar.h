@@ -79,7 +79,7 @@ class BusinessCalendar {
   void ForEachOpening(Timestamp from, Visit visit) const;
 
   CalendarSpec spec_;
-  const date::time_zone* zone_;  // owned by the tz database, lives for the whole process
+  const date::time_zone* zone_;        // owned by the tz database, lives for the whole process
   std::vector<int64_t> holiday_days_;  // days since 1970-01-01 (local dates), sorted
   bool always_open_ = false;
 };

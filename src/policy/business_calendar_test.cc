@@ -1,9 +1,9 @@
 #include "policy/business_calendar.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/time_format.h"
 
@@ -62,8 +62,7 @@ TEST(BusinessCalendar, FridayEveningStartContinuesOnMonday) {
   // After hours on Friday: the whole target lands on Monday.
   EXPECT_EQ(Show(berlin.AddBusinessTime(At("2026-11-27T19:30:00Z"), 4h)),
             "2026-11-30T12:00:00.000000Z");
-  EXPECT_EQ(berlin.BusinessTimeBetween(At("2026-11-27T15:00:00Z"), At("2026-11-30T11:00:00Z")),
-            4h);
+  EXPECT_EQ(berlin.BusinessTimeBetween(At("2026-11-27T15:00:00Z"), At("2026-11-30T11:00:00Z")), 4h);
 }
 
 TEST(BusinessCalendar, StartBeforeOpeningAndAcrossABreak) {
@@ -74,8 +73,7 @@ TEST(BusinessCalendar, StartBeforeOpeningAndAcrossABreak) {
   // Monday 12:30 + 1h: 30 min before lunch, 30 min after it.
   EXPECT_EQ(Show(berlin.AddBusinessTime(At("2026-11-30T11:30:00Z"), 1h)),
             "2026-11-30T13:30:00.000000Z");
-  EXPECT_EQ(berlin.BusinessTimeBetween(At("2026-11-30T11:30:00Z"), At("2026-11-30T13:30:00Z")),
-            1h);
+  EXPECT_EQ(berlin.BusinessTimeBetween(At("2026-11-30T11:30:00Z"), At("2026-11-30T13:30:00Z")), 1h);
   EXPECT_FALSE(berlin.IsOpen(At("2026-11-30T12:30:00Z")));  // 13:30 local: lunch
   EXPECT_TRUE(berlin.IsOpen(At("2026-11-30T13:00:00Z")));   // 14:00 local
   EXPECT_FALSE(berlin.IsOpen(At("2026-11-29T10:00:00Z")));  // Sunday
@@ -99,8 +97,8 @@ TEST(BusinessCalendar, BerlinSpringForwardWeekend) {
   // A 24x7 calendar (kept off the fast path by an unrelated holiday) counts the short day.
   const auto always = AllWeek("Europe/Berlin", {Day(2030, 1, 1)});
   EXPECT_FALSE(always.always_open());
-  EXPECT_EQ(always.BusinessTimeBetween(At("2026-03-28T23:00:00Z"),    // Sun 00:00 CET
-                                       At("2026-03-29T22:00:00Z")),   // Mon 00:00 CEST
+  EXPECT_EQ(always.BusinessTimeBetween(At("2026-03-28T23:00:00Z"),   // Sun 00:00 CET
+                                       At("2026-03-29T22:00:00Z")),  // Mon 00:00 CEST
             23h);
   EXPECT_EQ(Show(always.AddBusinessTime(At("2026-03-28T23:00:00Z"), 24h)),
             "2026-03-29T23:00:00.000000Z");
@@ -108,8 +106,8 @@ TEST(BusinessCalendar, BerlinSpringForwardWeekend) {
 
 TEST(BusinessCalendar, BerlinFallBackDayHas25Hours) {
   const auto always = AllWeek("Europe/Berlin", {Day(2030, 1, 1)});
-  EXPECT_EQ(always.BusinessTimeBetween(At("2026-10-24T22:00:00Z"),    // Sun 00:00 CEST
-                                       At("2026-10-25T23:00:00Z")),   // Mon 00:00 CET
+  EXPECT_EQ(always.BusinessTimeBetween(At("2026-10-24T22:00:00Z"),   // Sun 00:00 CEST
+                                       At("2026-10-25T23:00:00Z")),  // Mon 00:00 CET
             25h);
   // Office hours straddling the change: Friday 16:00 CEST + 2h -> Monday 10:00 CET.
   const auto berlin = Make("Europe/Berlin", {Hours(9, 0, 17, 0)});
@@ -163,8 +161,8 @@ TEST(BusinessCalendar, ZeroAndNegativeSpans) {
 
 // Adding and then measuring must agree, from every hour of a week with a DST change in it.
 TEST(BusinessCalendar, AddAndBetweenAreInverse) {
-  const auto ny = Make("America/New_York", {Hours(8, 0, 12, 0), Hours(13, 0, 17, 30)},
-                       {Day(2026, 3, 10)});
+  const auto ny =
+      Make("America/New_York", {Hours(8, 0, 12, 0), Hours(13, 0, 17, 30)}, {Day(2026, 3, 10)});
   const Timestamp start = At("2026-03-05T00:00:00Z");
   for (int hour = 0; hour < 24 * 8; ++hour) {
     const Timestamp from = start + std::chrono::hours(hour) + 17min;

@@ -1,7 +1,6 @@
 #include "policy/customer_view.h"
 
 #include <algorithm>
-
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
@@ -14,9 +13,12 @@ namespace {
 
 int StatusOrder(domain::PromiseStatus s) {
   switch (s) {
-    case domain::PromiseStatus::kOpen: return 0;
-    case domain::PromiseStatus::kBroken: return 1;
-    case domain::PromiseStatus::kKept: return 2;
+    case domain::PromiseStatus::kOpen:
+      return 0;
+    case domain::PromiseStatus::kBroken:
+      return 1;
+    case domain::PromiseStatus::kKept:
+      return 2;
   }
   return 3;
 }
@@ -39,8 +41,8 @@ boost::json::object RouteJson(const ExternalRoute& r) {
 
 }  // namespace
 
-CustomerEscalationView BuildCustomerView(const domain::CaseState& c,
-                                         const EscalationPolicy& policy, Timestamp now) {
+CustomerEscalationView BuildCustomerView(const domain::CaseState& c, const EscalationPolicy& policy,
+                                         Timestamp now) {
   CustomerEscalationView v;
   const Ladder& ladder = policy.LadderFor(c.category);
   const Level& level = policy.LevelFor(c);
@@ -60,8 +62,7 @@ CustomerEscalationView BuildCustomerView(const domain::CaseState& c,
   v.overdue = v.next_step_due && *v.next_step_due <= now;
 
   for (const domain::Promise& p : c.commitments.promises) {
-    v.promises.push_back(PromiseView{p.id, p.what, p.due_at, p.made_by_name, p.status,
-                                     p.settled_at,
+    v.promises.push_back(PromiseView{p.id, p.what, p.due_at, p.made_by_name, p.status, p.settled_at,
                                      p.status == domain::PromiseStatus::kOpen && p.due_at <= now});
   }
   std::stable_sort(v.promises.begin(), v.promises.end(),
@@ -74,8 +75,8 @@ CustomerEscalationView BuildCustomerView(const domain::CaseState& c,
 
   bool cannot_resolve = false;
   if (const auto& d = c.commitments.latest_decision) {
-    DecisionView dv{d->outcome, d->reason, d->next_step, d->decided_by_name, d->at, d->appealed,
-                    nullptr};
+    DecisionView dv{d->outcome, d->reason,   d->next_step, d->decided_by_name,
+                    d->at,      d->appealed, nullptr};
     if (d->outcome == domain::DecisionOutcome::kCannotResolve) {
       cannot_resolve = true;
       dv.external_route = policy.FindExternalRoute(d->external_route);
@@ -130,13 +131,12 @@ boost::json::object ToJson(const CustomerEscalationView& v) {
           {"waiting_for_customer", v.waiting_for_customer},
           {"promises", std::move(promises)},
           {"decision", std::move(decision)},
-          {"ladder",
-           boost::json::object{
-               {"next_level", v.next_level ? boost::json::value(LevelJson(*v.next_level))
-                                           : boost::json::value(nullptr)},
-               {"may_escalate_now", v.may_escalate_now},
-               {"may_escalate_from", Time(v.may_escalate_from)},
-               {"note", v.escalation_note}}},
+          {"ladder", boost::json::object{{"next_level", v.next_level ? boost::json::value(
+                                                                           LevelJson(*v.next_level))
+                                                                     : boost::json::value(nullptr)},
+                                         {"may_escalate_now", v.may_escalate_now},
+                                         {"may_escalate_from", Time(v.may_escalate_from)},
+                                         {"note", v.escalation_note}}},
           {"external_routes", std::move(routes)},
           {"escalations", v.escalations}};
 }

@@ -7,12 +7,11 @@
 // limits, no internal notes.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/clock.h"
 #include "domain/case_state.h"
@@ -65,8 +64,8 @@ struct CustomerEscalationView {
   int64_t escalations = 0;
 };
 
-CustomerEscalationView BuildCustomerView(const domain::CaseState& c,
-                                         const EscalationPolicy& policy, Timestamp now);
+CustomerEscalationView BuildCustomerView(const domain::CaseState& c, const EscalationPolicy& policy,
+                                         Timestamp now);
 
 /// The JSON the API returns under "escalation" in the customer's case view.
 boost::json::object ToJson(const CustomerEscalationView& view);

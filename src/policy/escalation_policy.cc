@@ -18,9 +18,12 @@ constexpr std::array<std::pair<ExternalRouteKind, const char*>, 4> kRouteKinds{{
 
 std::chrono::minutes SlaTargets::For(domain::SlaClockKind clock) const {
   switch (clock) {
-    case domain::SlaClockKind::kFirstResponse: return first_response;
-    case domain::SlaClockKind::kNextUpdate: return next_update;
-    case domain::SlaClockKind::kResolution: return resolution;
+    case domain::SlaClockKind::kFirstResponse:
+      return first_response;
+    case domain::SlaClockKind::kNextUpdate:
+      return next_update;
+    case domain::SlaClockKind::kResolution:
+      return resolution;
   }
   return first_response;
 }
@@ -55,7 +58,8 @@ const Ladder& EscalationPolicy::LadderFor(std::string_view category) const {
 }
 
 const Level& EscalationPolicy::LevelAt(const Ladder& ladder, int rank) const {
-  const size_t index = static_cast<size_t>(std::clamp(rank, 1, static_cast<int>(ladder.levels.size())));
+  const size_t index =
+      static_cast<size_t>(std::clamp(rank, 1, static_cast<int>(ladder.levels.size())));
   return *ladder.levels[index - 1];
 }
 

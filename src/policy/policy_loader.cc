@@ -1,13 +1,13 @@
 #include "policy/policy_loader.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <utility>
-
-#include <toml++/toml.h>
 
 namespace redress::policy {
 
@@ -32,8 +32,8 @@ class PolicyBuilder {
   tl::unexpected<Error> Bad(const toml::source_region& where, std::string_view path,
                             const std::string& problem) const {
     return Fail(ErrorCode::kInvalidArgument,
-                source_ + ":" + std::to_string(where.begin.line) + ": " + std::string(path) +
-                    ": " + problem,
+                source_ + ":" + std::to_string(where.begin.line) + ": " + std::string(path) + ": " +
+                    problem,
                 std::string(path));
   }
   tl::unexpected<Error> Bad(const toml::node& node, std::string_view path,
@@ -45,8 +45,8 @@ class PolicyBuilder {
                 std::initializer_list<std::string_view> allowed) const;
   Result<const toml::table*> Table(const toml::table& parent, std::string_view key,
                                    std::string_view path, bool required) const;
-  Result<std::string> String(const toml::table& parent, std::string_view key,
-                             std::string_view path, bool required) const;
+  Result<std::string> String(const toml::table& parent, std::string_view key, std::string_view path,
+                             bool required) const;
   Result<std::chrono::minutes> Duration(const toml::node& node, std::string_view path) const;
 
   Step Calendars(const toml::table& root);
@@ -111,8 +111,7 @@ std::optional<std::chrono::year_month_day> ParseDate(std::string_view s) {
       p2 != s.data() + 7 || p3 != s.data() + 10) {
     return std::nullopt;
   }
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
-                                  std::chrono::day{d}};
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
   if (!ymd.ok()) return std::nullopt;
   return ymd;
 }
@@ -266,8 +265,7 @@ PolicyBuilder::Step PolicyBuilder::Calendar(const std::string& id, const toml::t
       if (const auto* d = item.as_date()) {
         const toml::date& v = d->get();
         std::chrono::year_month_day candidate{std::chrono::year{v.year},
-                                              std::chrono::month{v.month},
-                                              std::chrono::day{v.day}};
+                                              std::chrono::month{v.month}, std::chrono::day{v.day}};
         if (candidate.ok()) ymd = candidate;
       } else if (const auto* s = item.as_string()) {
         ymd = ParseDate(s->get());
@@ -303,8 +301,7 @@ PolicyBuilder::Step PolicyBuilder::LevelSla(Level& level, const toml::table& sla
   if (auto ok = OnlyKeys(sla, path, {"default", "low", "normal", "high", "urgent"}); !ok) {
     return ok;
   }
-  static constexpr std::string_view kClockKeys[3] = {"first_response", "next_update",
-                                                     "resolution"};
+  static constexpr std::string_view kClockKeys[3] = {"first_response", "next_update", "resolution"};
   // default first, then per priority; a key missing everywhere is an error.
   std::array<std::optional<std::chrono::minutes>, 3> defaults;
   if (const toml::node* node = sla.get("default")) {
@@ -358,8 +355,8 @@ PolicyBuilder::Step PolicyBuilder::Levels(const toml::table& root) {
     const std::string path = Join("levels", key.str());
     const toml::table* t = node.as_table();
     if (t == nullptr) return Bad(node, path, "must be a table");
-    if (auto ok = OnlyKeys(*t, path,
-                           {"name", "calendar", "contact", "members", "credit_limit", "sla"});
+    if (auto ok =
+            OnlyKeys(*t, path, {"name", "calendar", "contact", "members", "credit_limit", "sla"});
         !ok) {
       return ok;
     }
@@ -478,9 +475,9 @@ PolicyBuilder::Step PolicyBuilder::Ladders(const toml::table& root) {
     auto id = String(*t, "id", path, true);
     if (!id) return Fail(id.error());
     ladder.id = *id;
-    auto strings = [&](std::string_view key, bool required) -> Result<std::vector<
-                                                                std::pair<std::string,
-                                                                          const toml::node*>>> {
+    auto strings =
+        [&](std::string_view key,
+            bool required) -> Result<std::vector<std::pair<std::string, const toml::node*>>> {
       std::vector<std::pair<std::string, const toml::node*>> out;
       const toml::node* n = t->get(key);
       const std::string kp = Join(path, key);
@@ -514,9 +511,9 @@ PolicyBuilder::Step PolicyBuilder::Ladders(const toml::table& root) {
     for (const auto& [level_id, where] : *levels) {
       const Level* level = FindLevel(level_id);
       if (level == nullptr) {
-        return Bad(*where, Join(path, "levels"),
-                   "unknown level " + Quote(level_id) + "; define it under [levels." + level_id +
-                       "]");
+        return Bad(
+            *where, Join(path, "levels"),
+            "unknown level " + Quote(level_id) + "; define it under [levels." + level_id + "]");
       }
       if (std::find(ladder.levels.begin(), ladder.levels.end(), level) != ladder.levels.end()) {
         return Bad(*where, Join(path, "levels"),
@@ -536,16 +533,15 @@ PolicyBuilder::Step PolicyBuilder::Ladders(const toml::table& root) {
       }
       ladder.external.push_back(route);
     }
-    if (has_default && ladder.categories.end() != std::find(ladder.categories.begin(),
-                                                            ladder.categories.end(), "*")) {
+    if (has_default && ladder.categories.end() !=
+                           std::find(ladder.categories.begin(), ladder.categories.end(), "*")) {
       policy_->default_ladder_ = policy_->ladders_.size();
     }
     longest_ladder_ = std::max(longest_ladder_, ladder.levels.size());
     policy_->ladders_.push_back(std::move(ladder));
   }
   if (!has_default) {
-    return Bad(*node, "ladders",
-               "no ladder covers every category; give one categories = [\"*\"]");
+    return Bad(*node, "ladders", "no ladder covers every category; give one categories = [\"*\"]");
   }
   return {};
 }
@@ -635,8 +631,9 @@ PolicyBuilder::Step PolicyBuilder::Triggers(const toml::table& root) {
   auto rank = [&](const toml::node& n, const std::string& path) -> Result<int> {
     if (!n.is_integer() || n.as_integer()->get() < 2 ||
         n.as_integer()->get() > static_cast<int64_t>(longest_ladder_)) {
-      return Bad(n, path, "must be a level rank from 2 to " + std::to_string(longest_ladder_) +
-                              " (the longest ladder)");
+      return Bad(n, path,
+                 "must be a level rank from 2 to " + std::to_string(longest_ladder_) +
+                     " (the longest ladder)");
     }
     return static_cast<int>(n.as_integer()->get());
   };
@@ -645,7 +642,8 @@ PolicyBuilder::Step PolicyBuilder::Triggers(const toml::table& root) {
     if (n == nullptr) return {};
     const toml::array* a = n->as_array();
     const std::string path = Join("triggers", key);
-    if (a == nullptr) return Bad(*n, path, "must be an array of tables ([[triggers." + std::string(key) + "]])");
+    if (a == nullptr)
+      return Bad(*n, path, "must be an array of tables ([[triggers." + std::string(key) + "]])");
     for (size_t i = 0; i < a->size(); ++i) {
       const toml::table* rt = a->get(i)->as_table();
       if (rt == nullptr) return Bad(*a->get(i), Index(path, i), "must be a table");
@@ -658,7 +656,8 @@ PolicyBuilder::Step PolicyBuilder::Triggers(const toml::table& root) {
     auto phrase = String(rt, "phrase", path, true);
     if (!phrase) return Fail(phrase.error());
     KeywordRule rule;
-    for (char ch : *phrase) rule.phrase += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+    for (char ch : *phrase)
+      rule.phrase += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
     if (const toml::node* to = rt.get("to_level")) {
       auto r = rank(*to, Join(path, "to_level"));
       if (!r) return Fail(r.error());
@@ -682,9 +681,8 @@ PolicyBuilder::Step PolicyBuilder::Triggers(const toml::table& root) {
 }
 
 Result<std::shared_ptr<const EscalationPolicy>> PolicyBuilder::Build(const toml::table& root) {
-  if (auto ok = OnlyKeys(root, "",
-                         {"version", "calendars", "levels", "external", "ladders", "pause",
-                          "triggers"});
+  if (auto ok = OnlyKeys(
+          root, "", {"version", "calendars", "levels", "external", "ladders", "pause", "triggers"});
       !ok) {
     return Fail(ok.error());
   }
@@ -706,9 +704,9 @@ Result<std::shared_ptr<const EscalationPolicy>> LoadEscalationPolicy(std::string
   try {
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
-    return Fail(ErrorCode::kInvalidArgument,
-                source_name + ":" + std::to_string(e.source().begin.line) + ": " +
-                    std::string(e.description()));
+    return Fail(ErrorCode::kInvalidArgument, source_name + ":" +
+                                                 std::to_string(e.source().begin.line) + ": " +
+                                                 std::string(e.description()));
   }
   return PolicyBuilder(std::move(source_name)).Build(root);
 }

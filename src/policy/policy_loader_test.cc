@@ -1,8 +1,8 @@
 #include "policy/policy_loader.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace redress::policy {
 namespace {
@@ -124,9 +124,8 @@ TEST(PolicyLoader, UnknownLevelInALadderNamesTheLine) {
 }
 
 TEST(PolicyLoader, ALevelTwiceInALadderIsACycle) {
-  ExpectRejected(
-      Replace(Minimal(), R"(levels = ["l1", "l2"])", R"(levels = ["l1", "l2", "l1"])"),
-      "esc.toml:29: ladders[0].levels: level \"l1\" appears twice");
+  ExpectRejected(Replace(Minimal(), R"(levels = ["l1", "l2"])", R"(levels = ["l1", "l2", "l1"])"),
+                 "esc.toml:29: ladders[0].levels: level \"l1\" appears twice");
 }
 
 TEST(PolicyLoader, NegativeAndZeroDurationsAreRejected) {
@@ -169,16 +168,15 @@ TEST(PolicyLoader, BadHolidaysAndHours) {
 TEST(PolicyLoader, StructuralMistakes) {
   ExpectRejected(Replace(Minimal(), R"(categories = ["*"])", R"(categories = ["returns"])"),
                  "no ladder covers every category");
-  ExpectRejected(Replace(Minimal(), "next_update = \"8h\"\nresolution = \"24h\"",
-                         "resolution = \"24h\""),
-                 "levels.l1.sla.low.next_update: is missing");
+  ExpectRejected(
+      Replace(Minimal(), "next_update = \"8h\"\nresolution = \"24h\"", "resolution = \"24h\""),
+      "levels.l1.sla.low.next_update: is missing");
   ExpectRejected(Replace(Minimal(), "version = 1", "version = 1\nescalation = true"),
                  "esc.toml:2: escalation: unknown key");
-  ExpectRejected(Replace(Minimal(), "credit_limit = { EUR = 5000 }",
-                         "credit_limit = { euro = 5000 }"),
-                 "levels.l1.credit_limit.euro: must be an ISO 4217 currency code");
-  ExpectRejected(Replace(Minimal(), "credit_limit = { EUR = 5000 }",
-                         "credit_limit = { EUR = -1 }"),
+  ExpectRejected(
+      Replace(Minimal(), "credit_limit = { EUR = 5000 }", "credit_limit = { euro = 5000 }"),
+      "levels.l1.credit_limit.euro: must be an ISO 4217 currency code");
+  ExpectRejected(Replace(Minimal(), "credit_limit = { EUR = 5000 }", "credit_limit = { EUR = -1 }"),
                  "must be a whole, non-negative number of minor units");
   ExpectRejected(Replace(Minimal(), "{ id = 7, name = \"Priya\" }",
                          "{ id = 7, name = \"Priya\" }, { id = 7, name = \"Again\" }"),

@@ -2,10 +2,10 @@
 // service and the scheduler will have: every appended event goes through EvaluateEvent,
 // an escalation is routed round robin and appended in the same step, and a scheduler tick
 // fires each due deadline once (RecordSlaBreach / BreakPromise) on a fake clock.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "domain/credit_commands.h"
 #include "domain/decision_commands.h"
@@ -31,9 +31,9 @@ class Desk {
   Desk(std::shared_ptr<const EscalationPolicy> policy, Timestamp opened,
        std::string category = "returns", std::string body = "Return rejected",
        CaseContext context = {})
-      : policy_(std::move(policy)), context_(std::move(context)), case_(opened, category,
-                                                                        domain::Priority::kNormal,
-                                                                        std::move(body)) {
+      : policy_(std::move(policy)),
+        context_(std::move(context)),
+        case_(opened, category, domain::Priority::kNormal, std::move(body)) {
     AfterAppend(0);
   }
 
@@ -140,10 +140,9 @@ TEST(SeedStories, CashbackPromisePastItsDueTimeIsBrokenAndEscalates) {
                              Channel::kEmail, kMonday9 + 1h));
   // Monday 10:00: the promise, in writing, for Wednesday 09:00 (it also counts as the
   // update the case owed; the next one would be due Wednesday 10:00).
-  desk.Do(domain::MakePromise(desk.state(), kPriya,
-                              {"Cashback of 150.00 INR credited to your Pay balance",
-                               kMonday9 + 48h},
-                              kMonday9 + 1h));
+  desk.Do(domain::MakePromise(
+      desk.state(), kPriya, {"Cashback of 150.00 INR credited to your Pay balance", kMonday9 + 48h},
+      kMonday9 + 1h));
   EXPECT_EQ(desk.Tick(kMonday9 + 47h), 0);
   EXPECT_EQ(desk.state().commitments.promises[0].status, domain::PromiseStatus::kOpen);
   EXPECT_EQ(desk.Tick(kMonday9 + 48h), 1);
@@ -168,8 +167,8 @@ TEST(SeedStories, CashbackPromisePastItsDueTimeIsBrokenAndEscalates) {
 // Same story with nothing but the promise pending: the broken promise is the trigger.
 TEST(SeedStories, BrokenPromiseAloneEscalatesOneLevel) {
   Desk desk(OfficePolicy(), kMonday9, "payments", "Cashback not credited");
-  desk.Do(domain::AddMessage(desk.state(), kPriya, "Will be credited", Channel::kEmail,
-                             kMonday9 + 1h));
+  desk.Do(
+      domain::AddMessage(desk.state(), kPriya, "Will be credited", Channel::kEmail, kMonday9 + 1h));
   desk.Do(domain::MakePromise(desk.state(), kPriya, {"Cashback credited", kMonday9 + 3h},
                               kMonday9 + 2h));
   EXPECT_EQ(desk.Tick(kMonday9 + 3h), 1);
@@ -184,7 +183,7 @@ TEST(SeedStories, BrokenPromiseAloneEscalatesOneLevel) {
 TEST(SeedStories, EscalatedCaseThatMissesItsDailyUpdateBreaches) {
   Desk desk(OfficePolicy(), kMonday9, "returns", "Pickup delayed again");
   domain::EscalateInput in{EscalationTrigger::kManual, 2, "L2 Escalations", 21, "Meera",
-                           "pickup delayed twice", {}};
+                           "pickup delayed twice",     {}};
   desk.Do(domain::Escalate(desk.state(), kPriya, in, kMonday9));
   desk.Do(domain::AddMessage(desk.state(), kMeera, "Pickup booked for tomorrow", Channel::kEmail,
                              kMonday9 + 1h));
@@ -211,11 +210,11 @@ TEST(SeedStories, EscalatedCaseThatMissesItsDailyUpdateBreaches) {
 // appeal of a denial goes up a level.
 TEST(SeedStories, CustomerEscalatesWithAPhotoAndAppealsADenial) {
   Desk desk(OfficePolicy(), kMonday9, "returns", "Small item arrived broken");
-  desk.Do(domain::MakeDecision(desk.state(), kPriya,
-                               {domain::DecisionOutcome::kDenied,
-                                "No return policy for small items",
-                                "You may escalate to L2 Escalations", ""},
-                               kMonday9 + 30min));
+  desk.Do(
+      domain::MakeDecision(desk.state(), kPriya,
+                           {domain::DecisionOutcome::kDenied, "No return policy for small items",
+                            "You may escalate to L2 Escalations", ""},
+                           kMonday9 + 30min));
   auto decision = DecideCustomerRequest(desk.state(), desk.policy(), "The item is broken: photo",
                                         kMonday9 + 1h);
   ASSERT_TRUE(decision.has_value()) << decision.error().message;
@@ -231,8 +230,8 @@ TEST(SeedStories, CustomerEscalatesWithAPhotoAndAppealsADenial) {
                                {domain::DecisionOutcome::kDenied, "Quality issues are excluded",
                                 "Appeal to the grievance officer", ""},
                                kMonday9 + 2h));
-  desk.Do(domain::AppealDecision(desk.state(), kAsha, {"The photos show a defect", {}},
-                                 kMonday9 + 3h));
+  desk.Do(
+      domain::AppealDecision(desk.state(), kAsha, {"The photos show a defect", {}}, kMonday9 + 3h));
   EXPECT_EQ(desk.state().level, 3);
   EXPECT_EQ(desk.OfType(EventType::kEscalated).back()->data.at("trigger").as_string(), "appeal");
 }
@@ -245,10 +244,9 @@ TEST(SeedStories, CreditAboveTheLimitGoesToTheNextLevel) {
                                 CreditAuthorityFor(desk.policy(), s, kPriya.level, 3000, "EUR"),
                                 kMonday9 + 1h));
   EXPECT_EQ(desk.events().back().type, EventType::kCreditApproved);
-  desk.Do(domain::RequestCredit(desk.state(), kPriya, {10000, "EUR", "USD 100 gift card"},
-                                CreditAuthorityFor(desk.policy(), desk.state(), kPriya.level,
-                                                   10000, "EUR"),
-                                kMonday9 + 2h));
+  desk.Do(domain::RequestCredit(
+      desk.state(), kPriya, {10000, "EUR", "USD 100 gift card"},
+      CreditAuthorityFor(desk.policy(), desk.state(), kPriya.level, 10000, "EUR"), kMonday9 + 2h));
   const domain::Event& requested = desk.events().back();
   ASSERT_EQ(requested.type, EventType::kCreditRequested);
   EXPECT_EQ(requested.data.at("approver_level").as_int64(), 2);
@@ -275,15 +273,14 @@ TEST(SeedStories, PublicPostEscalatesAtOnce) {
   (*draft)[0].data["public"] = true;
   desk.Do(draft);
   ASSERT_EQ(desk.OfType(EventType::kEscalated).size(), 1u);
-  EXPECT_EQ(desk.OfType(EventType::kEscalated)[0]->data.at("trigger").as_string(),
-            "social_media");
+  EXPECT_EQ(desk.OfType(EventType::kEscalated)[0]->data.at("trigger").as_string(), "social_media");
 }
 
 TEST(CustomerView, ShowsLevelOwnerDueTimePromisesAndTheLadder) {
   Desk desk(OfficePolicy(), kMonday9, "payments", "Cashback");
   desk.Do(domain::AddMessage(desk.state(), kPriya, "Checking", Channel::kEmail, kMonday9 + 1h));
-  desk.Do(domain::MakePromise(desk.state(), kPriya, {"Call you back", kMonday9 + 5h},
-                              kMonday9 + 1h));
+  desk.Do(
+      domain::MakePromise(desk.state(), kPriya, {"Call you back", kMonday9 + 5h}, kMonday9 + 1h));
   desk.Do(domain::MakePromise(desk.state(), kPriya, {"Cashback credited", kMonday9 + 48h},
                               kMonday9 + 1h));
   desk.Do(domain::KeepPromise(desk.state(), kPriya, 1, "called", kMonday9 + 2h));
@@ -305,8 +302,7 @@ TEST(CustomerView, ShowsLevelOwnerDueTimePromisesAndTheLadder) {
 
   const boost::json::object json = ToJson(v);
   EXPECT_EQ(json.at("level").at("name").as_string(), "L1 Customer care");
-  EXPECT_EQ(json.at("ladder").at("may_escalate_from").as_string(),
-            "2026-11-30T12:00:00.000000Z");
+  EXPECT_EQ(json.at("ladder").at("may_escalate_from").as_string(), "2026-11-30T12:00:00.000000Z");
   EXPECT_EQ(json.at("promises").as_array().size(), 2u);
   EXPECT_FALSE(json.contains("members"));
 }
@@ -314,9 +310,8 @@ TEST(CustomerView, ShowsLevelOwnerDueTimePromisesAndTheLadder) {
 TEST(CustomerView, CannotResolveShowsTheExternalRoute) {
   Desk desk(OfficePolicy(), kMonday9, "payments", "Bank charge");
   desk.Do(domain::MakeDecision(desk.state(), kPriya,
-                               {domain::DecisionOutcome::kCannotResolve,
-                                "The bank holds the money", "Complain to the ombudsman",
-                                "ombudsman"},
+                               {domain::DecisionOutcome::kCannotResolve, "The bank holds the money",
+                                "Complain to the ombudsman", "ombudsman"},
                                kMonday9 + 1h));
   const CustomerEscalationView v = BuildCustomerView(desk.state(), desk.policy(), kMonday9 + 1h);
   ASSERT_TRUE(v.decision.has_value());

@@ -57,20 +57,28 @@ ClockRun Run(const domain::CaseState& c, const EscalationPolicy& policy,
 
 const char* DeadlineKindName(DeadlineKind k) {
   switch (k) {
-    case DeadlineKind::kFirstResponse: return "first_response";
-    case DeadlineKind::kNextUpdate: return "next_update";
-    case DeadlineKind::kResolution: return "resolution";
-    case DeadlineKind::kPromise: return "promise";
+    case DeadlineKind::kFirstResponse:
+      return "first_response";
+    case DeadlineKind::kNextUpdate:
+      return "next_update";
+    case DeadlineKind::kResolution:
+      return "resolution";
+    case DeadlineKind::kPromise:
+      return "promise";
   }
   return "unknown";
 }
 
 std::optional<SlaClockKind> ClockOf(DeadlineKind k) {
   switch (k) {
-    case DeadlineKind::kFirstResponse: return SlaClockKind::kFirstResponse;
-    case DeadlineKind::kNextUpdate: return SlaClockKind::kNextUpdate;
-    case DeadlineKind::kResolution: return SlaClockKind::kResolution;
-    case DeadlineKind::kPromise: return std::nullopt;
+    case DeadlineKind::kFirstResponse:
+      return SlaClockKind::kFirstResponse;
+    case DeadlineKind::kNextUpdate:
+      return SlaClockKind::kNextUpdate;
+    case DeadlineKind::kResolution:
+      return SlaClockKind::kResolution;
+    case DeadlineKind::kPromise:
+      return std::nullopt;
   }
   return std::nullopt;
 }

@@ -1,9 +1,9 @@
 #include "policy/sla_clock.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "domain/escalation_commands.h"
 #include "domain/promise_commands.h"
@@ -79,8 +79,7 @@ TEST(SlaClock, PendingPausesAndResumesWithTheSameKey) {
   const Timestamp monday9 = At("2026-11-30T08:00:00Z");
   TestCase c(monday9);
   // One hour in, the agent asks the customer for a photo (pending pauses every clock).
-  c.Do(domain::ChangeStatus(c.state(), kPriya, CaseStatus::kPending, "need a photo",
-                            monday9 + 1h));
+  c.Do(domain::ChangeStatus(c.state(), kPriya, CaseStatus::kPending, "need a photo", monday9 + 1h));
   SlaSnapshot s = ComputeSla(c.state(), *policy, monday9 + 3h);
   EXPECT_TRUE(s.waiting_for_customer);
   const Deadline* first = Find(s, DeadlineKind::kFirstResponse);
@@ -102,10 +101,8 @@ TEST(SlaClock, OnHoldPausesOnlyResolution) {
   auto policy = OfficePolicy();
   const Timestamp monday9 = At("2026-11-30T08:00:00Z");
   TestCase c(monday9);
-  c.Do(domain::AddMessage(c.state(), kPriya, "Asked the warehouse", Channel::kEmail,
-                          monday9 + 1h));
-  c.Do(domain::ChangeStatus(c.state(), kPriya, CaseStatus::kOnHold, "warehouse",
-                            monday9 + 1h));
+  c.Do(domain::AddMessage(c.state(), kPriya, "Asked the warehouse", Channel::kEmail, monday9 + 1h));
+  c.Do(domain::ChangeStatus(c.state(), kPriya, CaseStatus::kOnHold, "warehouse", monday9 + 1h));
   const SlaSnapshot s = ComputeSla(c.state(), *policy, monday9 + 30h);
   EXPECT_FALSE(Find(s, DeadlineKind::kResolution)->due_at.has_value());
   const Deadline* update = Find(s, DeadlineKind::kNextUpdate);
@@ -119,8 +116,13 @@ TEST(SlaClock, EscalationRestartsTheClocksWithTheNewLevelsTargets) {
   const Timestamp monday9 = At("2026-11-30T08:00:00Z");
   TestCase c(monday9);
   c.Do(domain::AddMessage(c.state(), kPriya, "Rejected", Channel::kEmail, monday9 + 1h));
-  domain::EscalateInput in{domain::EscalationTrigger::kRepeatContact, 2, "L2 Escalations", 21,
-                           "Meera", "third contact", {}};
+  domain::EscalateInput in{domain::EscalationTrigger::kRepeatContact,
+                           2,
+                           "L2 Escalations",
+                           21,
+                           "Meera",
+                           "third contact",
+                           {}};
   c.Do(domain::Escalate(c.state(), kSystem, in, monday9 + 2h));
   const SlaSnapshot s = ComputeSla(c.state(), *policy, monday9 + 2h);
   const Deadline* first = Find(s, DeadlineKind::kFirstResponse);
@@ -141,13 +143,12 @@ TEST(SlaClock, RecordedBreachIsNoLongerPendingButStillShown) {
   const Deadline first = *Find(s, DeadlineKind::kFirstResponse);
   EXPECT_TRUE(first.breached);
   EXPECT_TRUE(first.Pending());
-  c.Do(domain::RecordSlaBreach(c.state(), kSystem,
-                               {domain::SlaClockKind::kFirstResponse, first.key, *first.due_at},
-                               late));
+  c.Do(domain::RecordSlaBreach(
+      c.state(), kSystem, {domain::SlaClockKind::kFirstResponse, first.key, *first.due_at}, late));
   s = ComputeSla(c.state(), *policy, late);
   EXPECT_TRUE(Find(s, DeadlineKind::kFirstResponse)->recorded);
   EXPECT_FALSE(Find(s, DeadlineKind::kFirstResponse)->Pending());
-  EXPECT_EQ(s.next_step_due, first.due_at);                 // overdue, and said so
+  EXPECT_EQ(s.next_step_due, first.due_at);                           // overdue, and said so
   EXPECT_EQ(s.next_due, Find(s, DeadlineKind::kResolution)->due_at);  // scheduler moves on
   // A second firing of the same deadline is refused, so it is recorded exactly once.
   auto again = domain::RecordSlaBreach(
@@ -180,8 +181,7 @@ TEST(SlaClock, OpenPromisesAreDeadlines) {
   auto policy = OfficePolicy();
   const Timestamp monday9 = At("2026-11-30T08:00:00Z");
   TestCase c(monday9);
-  c.Do(domain::MakePromise(c.state(), kPriya, {"Cashback credited", monday9 + 48h},
-                           monday9 + 1h));
+  c.Do(domain::MakePromise(c.state(), kPriya, {"Cashback credited", monday9 + 48h}, monday9 + 1h));
   SlaSnapshot s = ComputeSla(c.state(), *policy, monday9 + 1h);
   const Deadline* promise = Find(s, DeadlineKind::kPromise);
   ASSERT_NE(promise, nullptr);
@@ -210,8 +210,12 @@ TEST(SlaClock, NeverAPendingStateWithoutADueTime) {
       now += std::chrono::minutes(1 + random() % 600);
       const domain::CaseState& s = c.state();
       switch (random() % 6) {
-        case 0: c.Do(domain::AddMessage(s, kAsha, "hello?", Channel::kWeb, now)); break;
-        case 1: c.Do(domain::AddMessage(s, kPriya, "update", Channel::kEmail, now)); break;
+        case 0:
+          c.Do(domain::AddMessage(s, kAsha, "hello?", Channel::kWeb, now));
+          break;
+        case 1:
+          c.Do(domain::AddMessage(s, kPriya, "update", Channel::kEmail, now));
+          break;
         case 2:
           if (s.status != CaseStatus::kPending) {
             c.Do(domain::ChangeStatus(s, kPriya, CaseStatus::kPending, "", now));
@@ -229,8 +233,13 @@ TEST(SlaClock, NeverAPendingStateWithoutADueTime) {
           break;
         case 5:
           if (s.level < 3) {
-            domain::EscalateInput in{domain::EscalationTrigger::kManual, s.level + 1, "next",
-                                     std::nullopt, "", "test", {}};
+            domain::EscalateInput in{domain::EscalationTrigger::kManual,
+                                     s.level + 1,
+                                     "next",
+                                     std::nullopt,
+                                     "",
+                                     "test",
+                                     {}};
             c.Do(domain::Escalate(s, kMeera, in, now));
           }
           break;

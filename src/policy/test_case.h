@@ -2,11 +2,11 @@
 // the real fold (as app/case_service does, minus the store), and a small policy.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/time_format.h"
 #include "domain/case_commands.h"

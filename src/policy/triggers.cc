@@ -32,8 +32,8 @@ class Candidates {
     const int target = to_level == 0 ? c_.level + 1 : to_level;
     if (target <= c_.level || target > static_cast<int>(ladder_.levels.size())) return;
     if (best_ && best_->to_level >= target) return;
-    best_ = EscalationDecision{trigger, target, &policy_.LevelAt(ladder_, target),
-                               std::move(reason)};
+    best_ =
+        EscalationDecision{trigger, target, &policy_.LevelAt(ladder_, target), std::move(reason)};
   }
 
   std::optional<EscalationDecision> Best() const { return best_; }
@@ -85,8 +85,9 @@ std::optional<EscalationDecision> EvaluateEvent(const domain::CaseState& after,
                   "Customers of the " + rule.tier + " tier are served from this level");
         }
       }
-      Keywords(out, policy, std::string(Text(event.data, "subject")) + "\n" +
-                                std::string(Text(event.data, "body")));
+      Keywords(
+          out, policy,
+          std::string(Text(event.data, "subject")) + "\n" + std::string(Text(event.data, "body")));
       SocialPost(out, policy, event);
       break;
     case EventType::kMessageReceived: {
@@ -103,12 +104,12 @@ std::optional<EscalationDecision> EvaluateEvent(const domain::CaseState& after,
     case EventType::kPromiseBroken:
       if (settings.broken_promise) {
         const boost::json::value* id = event.data.if_contains("promise_id");
-        const domain::Promise* p =
-            id != nullptr && id->is_int64() ? after.commitments.FindPromise(id->get_int64())
-                                            : nullptr;
+        const domain::Promise* p = id != nullptr && id->is_int64()
+                                       ? after.commitments.FindPromise(id->get_int64())
+                                       : nullptr;
         out.Add(EscalationTrigger::kBrokenPromise, 0,
-                p != nullptr ? "The promise \"" + p->what + "\" due " +
-                                   FormatTimestamp(p->due_at) + " was not kept"
+                p != nullptr ? "The promise \"" + p->what + "\" due " + FormatTimestamp(p->due_at) +
+                                   " was not kept"
                              : std::string("A promise made to you was not kept"));
       }
       break;
@@ -124,7 +125,8 @@ std::optional<EscalationDecision> EvaluateEvent(const domain::CaseState& after,
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return out.Best();
 }
@@ -168,11 +170,10 @@ Result<EscalationDecision> DecideCustomerRequest(const domain::CaseState& c,
                                                  const std::string& reason, Timestamp now) {
   const CustomerEscalationWindow w = CustomerEscalation(c, policy, now);
   if (!w.allowed_now) {
-    return Fail(ErrorCode::kConflict, "case " + std::to_string(c.id) + " cannot be escalated yet: " +
-                                          w.why_not);
+    return Fail(ErrorCode::kConflict,
+                "case " + std::to_string(c.id) + " cannot be escalated yet: " + w.why_not);
   }
-  return EscalationDecision{EscalationTrigger::kCustomerRequest, c.level + 1, w.next_level,
-                            reason};
+  return EscalationDecision{EscalationTrigger::kCustomerRequest, c.level + 1, w.next_level, reason};
 }
 
 Result<EscalationDecision> DecideManual(const domain::CaseState& c, const EscalationPolicy& policy,
@@ -180,10 +181,10 @@ Result<EscalationDecision> DecideManual(const domain::CaseState& c, const Escala
   const Ladder& ladder = policy.LadderFor(c.category);
   const int target = to_level == 0 ? c.level + 1 : to_level;
   if (target <= c.level || target > static_cast<int>(ladder.levels.size())) {
-    return Fail(ErrorCode::kConflict,
-                "case " + std::to_string(c.id) + " is at level " + std::to_string(c.level) +
-                    " of " + std::to_string(ladder.levels.size()) + "; it cannot go to level " +
-                    std::to_string(target));
+    return Fail(ErrorCode::kConflict, "case " + std::to_string(c.id) + " is at level " +
+                                          std::to_string(c.level) + " of " +
+                                          std::to_string(ladder.levels.size()) +
+                                          "; it cannot go to level " + std::to_string(target));
   }
   return EscalationDecision{EscalationTrigger::kManual, target, &policy.LevelAt(ladder, target),
                             reason};

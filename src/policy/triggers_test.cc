@@ -1,8 +1,8 @@
 #include "policy/triggers.h"
 
-#include <chrono>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "domain/decision_commands.h"
 #include "domain/escalation_commands.h"
@@ -57,8 +57,8 @@ TEST(Triggers, RepeatContactCountsPerLevelAndCanBeOff) {
   EXPECT_EQ(d->to_level, 3);
 
   auto off = LoadEscalationPolicy(
-      std::string(OfficePolicyText()).replace(OfficePolicyText().find("repeat_contact = 3"), 18,
-                                              "repeat_contact = 0"));
+      std::string(OfficePolicyText())
+          .replace(OfficePolicyText().find("repeat_contact = 3"), 18, "repeat_contact = 0"));
   ASSERT_TRUE(off.has_value()) << off.error().message;
   EXPECT_FALSE(Last(c, **off));
 }
@@ -100,8 +100,8 @@ TEST(Triggers, KeywordsValueTierAndPublicPosts) {
 TEST(Triggers, BrokenPromiseAppealAndBreach) {
   auto policy = OfficePolicy();
   TestCase c(kMonday9);
-  c.Do(domain::MakePromise(c.state(), kPriya, {"Cashback credited", kMonday9 + 24h},
-                           kMonday9 + 1h));
+  c.Do(
+      domain::MakePromise(c.state(), kPriya, {"Cashback credited", kMonday9 + 24h}, kMonday9 + 1h));
   EXPECT_FALSE(Last(c, *policy));
   c.Do(domain::BreakPromise(c.state(), kSystem, 1, "", kMonday9 + 25h));
   auto d = Last(c, *policy);
@@ -109,20 +109,20 @@ TEST(Triggers, BrokenPromiseAppealAndBreach) {
   EXPECT_EQ(d->trigger, EscalationTrigger::kBrokenPromise);
   EXPECT_NE(d->reason.find("\"Cashback credited\""), std::string::npos);
 
-  c.Do(domain::MakeDecision(c.state(), kPriya,
-                            {domain::DecisionOutcome::kDenied, "Not a fashion item",
-                             "Appeal to L2 Escalations", ""},
-                            kMonday9 + 26h));
+  c.Do(domain::MakeDecision(
+      c.state(), kPriya,
+      {domain::DecisionOutcome::kDenied, "Not a fashion item", "Appeal to L2 Escalations", ""},
+      kMonday9 + 26h));
   c.Do(domain::AppealDecision(c.state(), kAsha, {"It was, see screenshot", {"att:9"}},
                               kMonday9 + 27h));
   d = Last(c, *policy);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->trigger, EscalationTrigger::kAppeal);
 
-  c.Do(domain::RecordSlaBreach(c.state(), kSystem,
-                               {domain::SlaClockKind::kResolution, "case:42:resolution:e0",
-                                kMonday9 + 28h},
-                               kMonday9 + 28h));
+  c.Do(domain::RecordSlaBreach(
+      c.state(), kSystem,
+      {domain::SlaClockKind::kResolution, "case:42:resolution:e0", kMonday9 + 28h},
+      kMonday9 + 28h));
   d = Last(c, *policy);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->trigger, EscalationTrigger::kSlaBreach);
@@ -134,9 +134,8 @@ TEST(Triggers, NothingAboveTheTop) {
   TestCase c(kMonday9);
   domain::EscalateInput in{EscalationTrigger::kManual, 3, "L3", std::nullopt, "", "x", {}};
   c.Do(domain::Escalate(c.state(), kPriya, in, kMonday9 + 1h));
-  c.Do(domain::MakeDecision(c.state(), kIyer,
-                            {domain::DecisionOutcome::kDenied, "No", "Ombudsman", ""},
-                            kMonday9 + 2h));
+  c.Do(domain::MakeDecision(
+      c.state(), kIyer, {domain::DecisionOutcome::kDenied, "No", "Ombudsman", ""}, kMonday9 + 2h));
   c.Do(domain::AppealDecision(c.state(), kAsha, {"unfair", {}}, kMonday9 + 3h));
   EXPECT_FALSE(Last(c, *policy));
   auto manual = DecideManual(c.state(), *policy, "up");
