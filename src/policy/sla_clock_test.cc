@@ -199,6 +199,45 @@ TEST(SlaClock, ClosedCaseHasNoDeadlines) {
   EXPECT_TRUE(ComputeSla(c.state(), *policy, kFriday16 + 2h).deadlines.empty());
 }
 
+// Deadlines are recomputed, never stored: refolding the log (a restart) or reading the
+// commitments back from their JSON column gives the same keys and due times, breaches
+// already on record included.
+TEST(SlaClock, DeadlinesSurviveARestart) {
+  auto policy = OfficePolicy();
+  const Timestamp monday9 = At("2026-11-30T08:00:00Z");
+  TestCase c(monday9);
+  c.Do(domain::AddMessage(c.state(), kPriya, "Looking", Channel::kEmail, monday9 + 1h));
+  c.Do(domain::ChangeStatus(c.state(), kPriya, CaseStatus::kPending, "photo?", monday9 + 2h));
+  c.Do(domain::AddMessage(c.state(), kAsha, "Photo", Channel::kWeb, monday9 + 4h));
+  c.Do(domain::MakePromise(c.state(), kPriya, {"Pickup booked", monday9 + 30h}, monday9 + 5h));
+  const Timestamp later = monday9 + 60h;
+  const SlaSnapshot before = ComputeSla(c.state(), *policy, later);
+  const Deadline& overdue = before.deadlines[0];
+  ASSERT_TRUE(overdue.breached);
+  c.Do(domain::RecordSlaBreach(c.state(), kSystem,
+                               {*ClockOf(overdue.kind), overdue.key, *overdue.due_at}, later));
+  const SlaSnapshot live = ComputeSla(c.state(), *policy, later);
+
+  auto refolded = domain::Fold(c.events());
+  ASSERT_TRUE(refolded.has_value()) << refolded.error().message;
+  domain::CaseState from_column = c.state();
+  auto column = domain::CommitmentsFromJson(domain::ToJson(c.state().commitments));
+  ASSERT_TRUE(column.has_value());
+  from_column.commitments = *column;
+  for (const domain::CaseState* s : {&*refolded, &from_column}) {
+    const SlaSnapshot again = ComputeSla(*s, *policy, later);
+    ASSERT_EQ(again.deadlines.size(), live.deadlines.size());
+    for (size_t i = 0; i < live.deadlines.size(); ++i) {
+      EXPECT_EQ(again.deadlines[i].key, live.deadlines[i].key);
+      EXPECT_EQ(again.deadlines[i].due_at, live.deadlines[i].due_at);
+      EXPECT_EQ(again.deadlines[i].recorded, live.deadlines[i].recorded);
+      EXPECT_EQ(again.deadlines[i].paused, live.deadlines[i].paused);
+    }
+    EXPECT_EQ(again.next_due, live.next_due);
+  }
+  EXPECT_TRUE(live.deadlines[0].recorded);
+}
+
 // Whatever happens to a case, while the company owes the next step it has a date.
 TEST(SlaClock, NeverAPendingStateWithoutADueTime) {
   auto policy = OfficePolicy();
