@@ -49,7 +49,7 @@ struct EscalateInput {
 
 /// One `escalated` event (public). Who may escalate:
 ///  - the customer, on their own case, with trigger customer_request or appeal (whether the
-///    policy allows it yet is policy::CanCustomerEscalate's question, asked before this);
+///    policy allows it yet is policy::DecideCustomerRequest's question, asked before this);
 ///  - staff, with trigger manual, social_media or value_tier;
 ///  - the system, with any trigger but manual and customer_request.
 /// to_level must be above the case's level (kConflict otherwise). A reason is required
