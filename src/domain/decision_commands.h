@@ -21,7 +21,8 @@ struct DecisionInput {
   std::string reason;     // required: why
   std::string next_step;  // required: what the customer can do now
   /// Required for cannot_resolve and forbidden otherwise: the id of an external route of
-  /// the policy ("consumer_court"); the caller checks it exists (EscalationPolicy::FindExternalRoute).
+  /// the policy ("consumer_court"); the caller checks it exists
+  /// (EscalationPolicy::FindExternalRoute).
   std::string external_route;
 };
 
