@@ -13,6 +13,7 @@ find_package(spdlog REQUIRED CONFIG)                          # spdlog::spdlog
 find_package(CLI11 REQUIRED CONFIG)                           # CLI11::CLI11
 find_package(tomlplusplus REQUIRED CONFIG)                    # tomlplusplus::tomlplusplus
 find_package(tl-expected REQUIRED CONFIG)                     # tl::expected
+find_package(date REQUIRED CONFIG)                            # date::date-tz (IANA time zones)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # PkgConfig::SODIUM
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)    # PkgConfig::GMIME (MIME parsing)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0) # PkgConfig::LIBXML2 (HTML parser)

@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Business calendars: IANA time zones (Howard Hinnant's date/tz over the system tzdata)
+  libhowardhinnant-date-dev tzdata
   wrk sqlite3 curl python3
   # PostgreSQL backend and its throwaway test clusters (pg_virtualenv)
   postgresql postgresql-common

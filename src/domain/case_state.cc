@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "domain/commitments_fold.h"
 #include "domain/event_data.h"
 
 namespace redress::domain {
@@ -57,6 +58,9 @@ Step ApplyCaseOpened(CaseState& s, const Event& e) {
   // The opening message is the customer's first contact, whoever typed it in.
   s.customer_messages = 1;
   s.last_customer_message_at = e.at;
+  s.commitments.level_entered_at = e.at;
+  s.commitments.contacts_at_level = 1;
+  s.commitments.status_spans = {StatusSpan{CaseStatus::kNew, e.at}};
   return {};
 }
 
@@ -118,6 +122,7 @@ Step ApplyType(CaseState& s, const Event& e) {
     case EventType::kMessageReceived: {
       if (auto body = DataString(e.data, "body"); !body) return Fail(body.error());
       ++s.customer_messages;
+      ++s.commitments.contacts_at_level;
       s.last_customer_message_at = e.at;
       return {};
     }
@@ -125,6 +130,7 @@ Step ApplyType(CaseState& s, const Event& e) {
       if (auto body = DataString(e.data, "body"); !body) return Fail(body.error());
       ++s.staff_replies;
       if (!s.first_response_at) s.first_response_at = e.at;
+      NoteStaffUpdate(s.commitments, e.at);
       return {};
     }
     case EventType::kInternalNote: {
@@ -135,11 +141,25 @@ Step ApplyType(CaseState& s, const Event& e) {
     case EventType::kAssigned: return ApplyAssigned(s, e);
     case EventType::kStatusChanged: {
       if (auto reason = DataString(e.data, "reason"); !reason) return Fail(reason.error());
-      return ApplyChange(s.status, e, ParseCaseStatus, CaseStatusName, "status");
+      auto changed = ApplyChange(s.status, e, ParseCaseStatus, CaseStatusName, "status");
+      if (changed) s.commitments.status_spans.push_back(StatusSpan{s.status, e.at});
+      return changed;
     }
     case EventType::kPriorityChanged:
       return ApplyChange(s.priority, e, ParsePriority, PriorityName, "priority");
     case EventType::kCategoryChanged: return ApplyCategoryChanged(s, e);
+    case EventType::kEscalated:
+    case EventType::kPromiseMade:
+    case EventType::kPromiseKept:
+    case EventType::kPromiseBroken:
+    case EventType::kDecisionMade:
+    case EventType::kDecisionAppealed:
+    case EventType::kCreditRequested:
+    case EventType::kCreditApproved:
+    case EventType::kCreditDenied:
+    case EventType::kSlaBreached: return ApplyCommitmentEvent(s, e);
+    case EventType::kThreadTokenMismatch:
+    case EventType::kChannelLinked: return {};  // reserved: only the chain head moves
   }
   // Only reachable for a type added to the enum but not yet to this switch (-Wswitch
   // flags that at compile time): such reserved types move the chain head and nothing else.

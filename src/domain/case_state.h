@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "domain/commitments.h"
 #include "domain/event.h"
 
 namespace redress::domain {
@@ -45,6 +46,9 @@ struct CaseState {
   int64_t staff_replies = 0;
   int64_t internal_notes = 0;
   int64_t transfers = 0;  // owner changes from one owner to another (not the first assignment)
+  // Escalation, promises, decisions, credit and SLA bookkeeping (commitments.h); one JSON
+  // column in the stores.
+  CaseCommitments commitments;
   // Chain head, so the next append knows where it continues.
   int64_t last_seq = 0;
   std::string head_hash;

@@ -24,7 +24,7 @@ const char* NameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enu
 }
 
 // These names are part of the hash-chain format: never rename, only add.
-constexpr std::array<std::pair<EventType, const char*>, 8> kEventTypes{{
+constexpr std::array<std::pair<EventType, const char*>, 20> kEventTypes{{
     {EventType::kCaseOpened, "case_opened"},
     {EventType::kMessageReceived, "message_received"},
     {EventType::kReplySent, "reply_sent"},
@@ -33,6 +33,18 @@ constexpr std::array<std::pair<EventType, const char*>, 8> kEventTypes{{
     {EventType::kStatusChanged, "status_changed"},
     {EventType::kPriorityChanged, "priority_changed"},
     {EventType::kCategoryChanged, "category_changed"},
+    {EventType::kEscalated, "escalated"},
+    {EventType::kPromiseMade, "promise_made"},
+    {EventType::kPromiseKept, "promise_kept"},
+    {EventType::kPromiseBroken, "promise_broken"},
+    {EventType::kDecisionMade, "decision_made"},
+    {EventType::kDecisionAppealed, "decision_appealed"},
+    {EventType::kCreditRequested, "credit_requested"},
+    {EventType::kCreditApproved, "credit_approved"},
+    {EventType::kCreditDenied, "credit_denied"},
+    {EventType::kSlaBreached, "sla_breached"},
+    {EventType::kThreadTokenMismatch, "thread_token_mismatch"},
+    {EventType::kChannelLinked, "channel_linked"},
 }};
 
 constexpr std::array<std::pair<Visibility, const char*>, 2> kVisibilities{{

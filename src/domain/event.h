@@ -26,9 +26,26 @@ enum class EventType {
   kStatusChanged,     // "status_changed": from, to, reason
   kPriorityChanged,   // "priority_changed": from, to
   kCategoryChanged,   // "category_changed": from, to
-  // Reserved for later issues; the fold ignores them until then:
-  // escalated, promise_made, promise_kept, promise_broken, decision_made, channel_linked,
-  // redacted, thread_token_mismatch, ...
+  // Escalation, promises, decisions, credit and SLA (docs/escalation.md has every payload).
+  // All of them are public: the customer sees who escalated, what was promised and decided,
+  // and when a clock was missed. Internal reasoning goes into a separate internal_note.
+  kEscalated,         // "escalated": trigger, from_level, to_level, to_level_name, owner_id,
+                      //   owner_name, previous_owner_id, reason, evidence[]
+  kPromiseMade,       // "promise_made": promise_id, what, due_at, made_by_id, made_by_name
+  kPromiseKept,       // "promise_kept": promise_id, note
+  kPromiseBroken,     // "promise_broken": promise_id, automatic, reason
+  kDecisionMade,      // "decision_made": decision_id, outcome, reason, next_step, external_route
+  kDecisionAppealed,  // "decision_appealed": decision_id, reason, evidence[]
+  kCreditRequested,   // "credit_requested": credit_id, amount_minor, currency, reason,
+                      //   requested_by_level, limit_minor, approver_level, approver_level_name
+  kCreditApproved,    // "credit_approved": credit_id, amount_minor, currency, reason,
+                      //   approved_by_level
+  kCreditDenied,      // "credit_denied": credit_id, reason
+  kSlaBreached,       // "sla_breached": clock, key, due_at, level
+  // Reserved for the email and channel work; the fold only moves the chain head:
+  kThreadTokenMismatch,  // "thread_token_mismatch"
+  kChannelLinked,        // "channel_linked"
+  // Still reserved by name only: redacted, ...
 };
 
 const char* EventTypeName(EventType type);

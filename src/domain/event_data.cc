@@ -6,6 +6,8 @@
 #include <boost/json/kind.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/time_format.h"
+
 namespace redress::domain {
 namespace {
 
@@ -58,6 +60,36 @@ Result<std::optional<int64_t>> DataOptionalInt(const boost::json::object& data,
   auto i = AsInt(key, **v);
   if (!i) return Fail(i.error());
   return std::optional<int64_t>(*i);
+}
+
+Result<bool> DataBool(const boost::json::object& data, std::string_view key) {
+  auto v = Find(data, key);
+  if (!v) return Fail(v.error());
+  if ((*v)->is_bool()) return (*v)->get_bool();
+  return WrongKind(key, "a boolean", **v);
+}
+
+Result<Timestamp> DataTimestamp(const boost::json::object& data, std::string_view key) {
+  auto text = DataString(data, key);
+  if (!text) return Fail(text.error());
+  auto t = ParseTimestamp(*text);
+  if (!t) return Corrupt(key, "is not a timestamp: " + t.error().message);
+  return *t;
+}
+
+Result<std::vector<std::string_view>> DataStringArray(const boost::json::object& data,
+                                                      std::string_view key) {
+  auto v = Find(data, key);
+  if (!v) return Fail(v.error());
+  const boost::json::array* array = (*v)->if_array();
+  if (array == nullptr) return WrongKind(key, "an array", **v);
+  std::vector<std::string_view> out;
+  for (const boost::json::value& item : *array) {
+    const boost::json::string* s = item.if_string();
+    if (s == nullptr) return Corrupt(key, "must hold only strings");
+    out.emplace_back(*s);
+  }
+  return out;
 }
 
 }  // namespace redress::domain

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.h"
 #include "core/result.h"
 
 namespace redress::domain {
@@ -23,5 +25,15 @@ Result<int64_t> DataInt(const boost::json::object& data, std::string_view key);
 /// explicitly rather than by omission.
 Result<std::optional<int64_t>> DataOptionalInt(const boost::json::object& data,
                                                std::string_view key);
+
+/// The boolean at `key`.
+Result<bool> DataBool(const boost::json::object& data, std::string_view key);
+
+/// The RFC 3339 timestamp string at `key` (core/time_format.h), parsed.
+Result<Timestamp> DataTimestamp(const boost::json::object& data, std::string_view key);
+
+/// The array of strings at `key` (evidence references); the views point into `data`.
+Result<std::vector<std::string_view>> DataStringArray(const boost::json::object& data,
+                                                      std::string_view key);
 
 }  // namespace redress::domain

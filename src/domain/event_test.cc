@@ -16,12 +16,24 @@ TEST(EventType, StableNamesRoundTrip) {
       {EventType::kStatusChanged, "status_changed"},
       {EventType::kPriorityChanged, "priority_changed"},
       {EventType::kCategoryChanged, "category_changed"},
+      {EventType::kEscalated, "escalated"},
+      {EventType::kPromiseMade, "promise_made"},
+      {EventType::kPromiseKept, "promise_kept"},
+      {EventType::kPromiseBroken, "promise_broken"},
+      {EventType::kDecisionMade, "decision_made"},
+      {EventType::kDecisionAppealed, "decision_appealed"},
+      {EventType::kCreditRequested, "credit_requested"},
+      {EventType::kCreditApproved, "credit_approved"},
+      {EventType::kCreditDenied, "credit_denied"},
+      {EventType::kSlaBreached, "sla_breached"},
+      {EventType::kThreadTokenMismatch, "thread_token_mismatch"},
+      {EventType::kChannelLinked, "channel_linked"},
   };
   for (const auto& [type, name] : expected) {
     EXPECT_STREQ(EventTypeName(type), name);
     EXPECT_EQ(ParseEventType(name), type);
   }
-  EXPECT_EQ(ParseEventType("escalated"), std::nullopt);
+  EXPECT_EQ(ParseEventType("redacted"), std::nullopt);  // reserved by name, not yet a type
   EXPECT_EQ(ParseEventType("Case_Opened"), std::nullopt);
 }
 
