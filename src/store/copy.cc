@@ -33,8 +33,9 @@ constexpr std::array<Table, 10> kTables{{
     {"cases",
      "id, customer_id, subject, status, priority, category, level, owner_id, owner_name, "
      "channel, opened_at, updated_at, first_response_at, last_customer_message_at, "
-     "customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash",
-     20, "id"},
+     "customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash, "
+     "commitments",
+     21, "id"},
     {"events",
      "case_id, seq, type, at, actor_kind, actor_id, actor_name, channel, visibility, data, "
      "prev_hash, hash",

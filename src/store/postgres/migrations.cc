@@ -6,14 +6,16 @@
 #include "store/postgres/schema_v1.h"
 #include "store/postgres/schema_v2.h"
 #include "store/postgres/schema_v3.h"
+#include "store/postgres/schema_v4.h"
 
 namespace redress::store::postgres {
 namespace {
 
-constexpr std::array<Migration, 3> kMigrations{{
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "work queue", kSchemaV2},
     {3, "full-text search", kSchemaV3},
+    {4, "case commitments", kSchemaV4},
 }};
 
 // Any fixed number: it names the one lock every migrating node queues on.

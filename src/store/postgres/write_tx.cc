@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/time_format.h"
+#include "domain/commitments.h"
 #include "store/append_check.h"
 #include "store/postgres/queries.h"
 #include "store/search_text.h"
@@ -96,9 +97,10 @@ Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
   auto ran = conn_.Query(
       "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
       " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
-      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash)"
+      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"
+      " commitments)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-      " $19, $20)"
+      " $19, $20, $21)"
       " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id,"
       " subject = excluded.subject, status = excluded.status, priority = excluded.priority,"
       " category = excluded.category, level = excluded.level, owner_id = excluded.owner_id,"
@@ -109,7 +111,7 @@ Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
       " customer_messages = excluded.customer_messages,"
       " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
       " transfers = excluded.transfers, last_seq = excluded.last_seq,"
-      " head_hash = excluded.head_hash",
+      " head_hash = excluded.head_hash, commitments = excluded.commitments",
       Params()
           .Int64(c.id)
           .Int64(c.customer_id)
@@ -130,7 +132,8 @@ Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
           .Int64(c.internal_notes)
           .Int64(c.transfers)
           .Int64(c.last_seq)
-          .Text(c.head_hash));
+          .Text(c.head_hash)
+          .Text(boost::json::serialize(domain::ToJson(c.commitments))));
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }

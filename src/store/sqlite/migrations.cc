@@ -6,14 +6,16 @@
 #include "store/sqlite/schema_v1.h"
 #include "store/sqlite/schema_v2.h"
 #include "store/sqlite/schema_v3.h"
+#include "store/sqlite/schema_v4.h"
 
 namespace redress::store::sqlite {
 namespace {
 
-constexpr std::array<Migration, 3> kMigrations{{
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "work queue", kSchemaV2},
     {3, "full-text search", kSchemaV3},
+    {4, "case commitments", kSchemaV4},
 }};
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/time_format.h"
+#include "domain/commitments.h"
 #include "domain/principal.h"
 
 namespace redress::store::sqlite {
@@ -14,7 +15,8 @@ namespace {
 #define REDRESS_CASE_COLUMNS                                                            \
   "id, customer_id, subject, status, priority, category, level, owner_id, owner_name, " \
   "channel, opened_at, updated_at, first_response_at, last_customer_message_at, "       \
-  "customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash"
+  "customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash, " \
+  "commitments"
 #define REDRESS_EVENT_COLUMNS                                                             \
   "case_id, seq, type, at, actor_kind, actor_id, actor_name, channel, visibility, data, " \
   "prev_hash, hash"
@@ -42,6 +44,22 @@ std::optional<Timestamp> OptionalTime(const Statement& s, int column) {
   std::optional<int64_t> micros = s.ColumnOptionalInt64(column);
   if (!micros) return std::nullopt;
   return TimestampFromMicros(*micros);
+}
+
+// The commitments column: JSON of domain::CaseCommitments, or '' in rows from before
+// schema 4 (schema_v4.h), read as empty commitments.
+Result<domain::CaseCommitments> ReadCommitments(const std::string& text, const std::string& row) {
+  if (text.empty()) return domain::CaseCommitments{};
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) {
+    return Fail(ErrorCode::kCorruption, row + ": commitments column is not a JSON object");
+  }
+  auto commitments = domain::CommitmentsFromJson(parsed.as_object());
+  if (!commitments) {
+    return Fail(ErrorCode::kCorruption, row + ": " + commitments.error().message);
+  }
+  return commitments;
 }
 
 Result<domain::CaseState> ReadCase(const Statement& s) {
@@ -73,6 +91,9 @@ Result<domain::CaseState> ReadCase(const Statement& s) {
   c.transfers = s.ColumnInt64(17);
   c.last_seq = s.ColumnInt64(18);
   c.head_hash = s.ColumnText(19);
+  auto commitments = ReadCommitments(s.ColumnText(20), row);
+  if (!commitments) return Fail(commitments.error());
+  c.commitments = std::move(*commitments);
   return c;
 }
 

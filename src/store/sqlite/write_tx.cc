@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/time_format.h"
+#include "domain/commitments.h"
 #include "eventlog/hash_chain.h"
 #include "store/append_check.h"
 #include "store/search_text.h"
@@ -102,9 +103,10 @@ Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
   auto statement = db_.Prepare(
       "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
       " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
-      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash)"
+      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"
+      " commitments)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-      " ?19, ?20)"
+      " ?19, ?20, ?21)"
       " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id,"
       " subject = excluded.subject, status = excluded.status, priority = excluded.priority,"
       " category = excluded.category, level = excluded.level, owner_id = excluded.owner_id,"
@@ -115,7 +117,7 @@ Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
       " customer_messages = excluded.customer_messages,"
       " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
       " transfers = excluded.transfers, last_seq = excluded.last_seq,"
-      " head_hash = excluded.head_hash");
+      " head_hash = excluded.head_hash, commitments = excluded.commitments");
   if (!statement) return Fail(statement.error());
   Statement& s = **statement;
   s.BindInt64(1, c.id);
@@ -138,6 +140,7 @@ Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
   s.BindInt64(18, c.transfers);
   s.BindInt64(19, c.last_seq);
   s.BindText(20, c.head_hash);
+  s.BindText(21, boost::json::serialize(domain::ToJson(c.commitments)));
   if (auto ran = s.Run(); !ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }
