@@ -13,7 +13,7 @@
 namespace redress::app {
 
 struct Config {
-  std::string db = "var/redress.db";       // [database] url: SQLite path (postgres:// later)
+  std::string db = "var/redress.db";       // [database] url: SQLite path or postgres:// URL
   std::string listen = "127.0.0.1:8080";   // [server] listen: host:port (port 0 = any free)
   int threads = 2;                         // [server] threads: I/O threads, 1..64
   int64_t body_limit_bytes = 1 << 20;      // [server] body_limit_bytes: 1 KiB..64 MiB

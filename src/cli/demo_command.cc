@@ -23,7 +23,7 @@ void PrintLogins(const std::vector<app::DemoLogin>& logins) {
 
 void AddDemoCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("demo", "Load the demo dataset into an empty database");
-  cmd->add_option("--db", global.db, "SQLite database file");
+  cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   auto logins_only = std::make_shared<bool>(false);
   cmd->add_flag("--logins-only", *logins_only,
                 "Only print the demo logins; touch no database");

@@ -149,7 +149,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
 void AddServeCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGINT or SIGTERM");
   auto options = std::make_shared<ServeOptions>();
-  cmd->add_option("--db", global.db, "SQLite database file");
+  cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   cmd->add_option("--listen", options->listen, "host:port to listen on (port 0 = any free)");
   cmd->add_option("--threads", options->threads, "I/O threads");
   cmd->add_option("--port-file", options->port_file,

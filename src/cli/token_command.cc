@@ -25,7 +25,7 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* create = token_cmd->add_subcommand(
       "create", "Create a Bearer token for a staff user or a customer; prints it once");
   auto options = std::make_shared<TokenOptions>();
-  create->add_option("--db", global.db, "SQLite database file");
+  create->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   auto* email = create->add_option("--email", options->email, "Staff user's email");
   auto* customer = create->add_option("--customer", options->customer_id, "Customer id");
   email->excludes(customer);

@@ -55,7 +55,7 @@ void AddUserCommand(CLI::App& app, GlobalOptions& global) {
   user_cmd->require_subcommand(1);
   CLI::App* add = user_cmd->add_subcommand("add", "Add a staff user; prints the new user id");
   auto options = std::make_shared<UserAddOptions>();
-  add->add_option("--db", global.db, "SQLite database file");
+  add->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   add->add_option("--email", options->email, "Login email")->required();
   add->add_option("--role", options->role, "agent, supervisor or admin")->required();
   add->add_option("--level", options->level, "Escalation level, 1 = front line");

@@ -9,7 +9,7 @@ namespace redress::cli {
 void AddVerifyCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand(
       "verify", "Recheck every case's hash chain and projection; report the first broken link");
-  cmd->add_option("--db", global.db, "SQLite database file");
+  cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   cmd->callback([&global] {
     auto config = ResolveConfig(global);
     if (!config) {
