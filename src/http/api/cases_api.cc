@@ -131,6 +131,25 @@ Result<store::CaseQuery> ReadCaseQuery(const RequestContext& ctx) {
   return query;
 }
 
+// Staff only: a customer's search would have to be filtered to their own cases after the
+// ranking, which pages cannot do honestly; customers list their cases instead.
+boost::asio::awaitable<Response> SearchCases(RequestContext& ctx) {
+  auto text = ctx.query.find("q");
+  if (text == ctx.query.end() || text->second.empty()) {
+    co_return MakeProblem(ctx, Error{ErrorCode::kInvalidArgument,
+                                     "query parameter 'q' is required: the words to search for",
+                                     "q"});
+  }
+  auto limit = QueryLimit(ctx, 20, 200);
+  if (!limit) co_return MakeProblem(ctx, limit.error());
+  auto found = ctx.services.store.SearchCases(text->second, *limit);
+  if (!found) co_return MakeProblem(ctx, found.error());
+  json::array items;
+  items.reserve(found->size());
+  for (const auto& state : *found) items.emplace_back(CaseView(state, ctx.who()));
+  co_return MakeReply(ctx, Reply{status::ok, json::object{{"items", std::move(items)}}, {}});
+}
+
 boost::asio::awaitable<Response> ListCases(RequestContext& ctx) {
   auto query = ReadCaseQuery(ctx);
   if (!query) co_return MakeProblem(ctx, query.error());
@@ -197,6 +216,7 @@ boost::asio::awaitable<Response> ListEvents(RequestContext& ctx) {
 void RegisterCaseRoutes(Router& router) {
   router.Add(verb::post, "/api/v1/cases", Access::kAuthenticated, CreateCase);
   router.Add(verb::get, "/api/v1/cases", Access::kAuthenticated, ListCases);
+  router.Add(verb::get, "/api/v1/cases/search", Access::kStaff, SearchCases);
   router.Add(verb::get, "/api/v1/cases/{id}", Access::kAuthenticated, GetCase);
   router.Add(verb::get, "/api/v1/cases/{id}/events", Access::kAuthenticated, ListEvents);
 }
