@@ -34,4 +34,13 @@ std::vector<std::string> SearchWords(const std::string& text) {
   return words;
 }
 
+Result<std::vector<std::string>> CheckedSearchWords(const std::string& text, int limit) {
+  std::vector<std::string> words = SearchWords(text);
+  if (words.empty()) return Fail(ErrorCode::kInvalidArgument, "the search has no words", "q");
+  if (limit < 1 || limit > 200) {
+    return Fail(ErrorCode::kInvalidArgument, "limit must be 1 to 200", "limit");
+  }
+  return words;
+}
+
 }  // namespace redress::store

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/result.h"
 #include "domain/case_state.h"
 #include "domain/event.h"
 
@@ -24,5 +25,9 @@ std::vector<std::string> SearchTexts(bool is_new, const domain::CaseState& after
 /// The words of a search: runs of letters and digits (any non-ASCII byte counts as a
 /// letter, so UTF-8 words stay whole), lowercased where ASCII. Empty when there are none.
 std::vector<std::string> SearchWords(const std::string& text);
+
+/// SearchWords(text), checked as Store::SearchCases promises: kInvalidArgument (field "q")
+/// when there are no words, (field "limit") when limit is not 1..200.
+Result<std::vector<std::string>> CheckedSearchWords(const std::string& text, int limit);
 
 }  // namespace redress::store

@@ -242,13 +242,9 @@ Result<std::optional<domain::Session>> PostgresStore::FindSession(const std::str
 
 Result<std::vector<domain::CaseState>> PostgresStore::SearchCases(const std::string& text,
                                                                   int limit) {
-  const std::vector<std::string> words = SearchWords(text);
-  if (words.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "the search has no words", "q");
-  }
-  if (limit < 1 || limit > 200) {
-    return Fail(ErrorCode::kInvalidArgument, "limit must be 1 to 200", "limit");
-  }
+  auto checked = CheckedSearchWords(text, limit);
+  if (!checked) return Fail(checked.error());
+  const std::vector<std::string>& words = *checked;
   return WithReader([&](Connection& c) -> Result<std::vector<domain::CaseState>> {
     auto ids = SearchCaseIds(c, words, limit);
     if (!ids) return Fail(ids.error());

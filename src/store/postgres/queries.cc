@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "core/time_format.h"
-#include "domain/commitments.h"
 #include "domain/principal.h"
+#include "store/commitments_column.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -43,22 +43,6 @@ std::optional<Timestamp> OptionalTime(const Rows& rows, int r, int column) {
   return TimestampFromMicros(*micros);
 }
 
-// The commitments column: JSON of domain::CaseCommitments, or '' in rows from before
-// schema 4 (schema_v4.h), read as empty commitments.
-Result<domain::CaseCommitments> ReadCommitments(const std::string& text, const std::string& row) {
-  if (text.empty()) return domain::CaseCommitments{};
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(text, ec);
-  if (ec || !parsed.is_object()) {
-    return Fail(ErrorCode::kCorruption, row + ": commitments column is not a JSON object");
-  }
-  auto commitments = domain::CommitmentsFromJson(parsed.as_object());
-  if (!commitments) {
-    return Fail(ErrorCode::kCorruption, row + ": " + commitments.error().message);
-  }
-  return commitments;
-}
-
 Result<domain::CaseState> ReadCase(const Rows& s, int r) {
   domain::CaseState c;
   c.id = s.Int64(r, 0);
@@ -88,7 +72,7 @@ Result<domain::CaseState> ReadCase(const Rows& s, int r) {
   c.transfers = s.Int64(r, 17);
   c.last_seq = s.Int64(r, 18);
   c.head_hash = s.Text(r, 19);
-  auto commitments = ReadCommitments(s.Text(r, 20), row);
+  auto commitments = DecodeCommitmentsColumn(s.Text(r, 20), row);
   if (!commitments) return Fail(commitments.error());
   c.commitments = std::move(*commitments);
   return c;

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "core/time_format.h"
-#include "domain/commitments.h"
 #include "store/append_check.h"
+#include "store/commitments_column.h"
 #include "store/postgres/queries.h"
 #include "store/search_text.h"
 
@@ -133,7 +133,7 @@ Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
           .Int64(c.transfers)
           .Int64(c.last_seq)
           .Text(c.head_hash)
-          .Text(boost::json::serialize(domain::ToJson(c.commitments))));
+          .Text(EncodeCommitmentsColumn(c.commitments)));
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }

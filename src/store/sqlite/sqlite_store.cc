@@ -374,13 +374,9 @@ Result<std::optional<domain::Session>> SqliteStore::FindSession(const std::strin
 
 Result<std::vector<domain::CaseState>> SqliteStore::SearchCases(const std::string& text,
                                                                 int limit) {
-  const std::vector<std::string> words = SearchWords(text);
-  if (words.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "the search has no words", "q");
-  }
-  if (limit < 1 || limit > 200) {
-    return Fail(ErrorCode::kInvalidArgument, "limit must be 1 to 200", "limit");
-  }
+  auto checked = CheckedSearchWords(text, limit);
+  if (!checked) return Fail(checked.error());
+  const std::vector<std::string>& words = *checked;
   return WithReader([&](Database& db) -> Result<std::vector<domain::CaseState>> {
     auto ids = SearchCaseIds(db, words, limit);
     if (!ids) return Fail(ids.error());

@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "core/time_format.h"
-#include "domain/commitments.h"
 #include "eventlog/hash_chain.h"
 #include "store/append_check.h"
+#include "store/commitments_column.h"
 #include "store/search_text.h"
 #include "store/sqlite/queries.h"
 
@@ -140,7 +140,7 @@ Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
   s.BindInt64(18, c.transfers);
   s.BindInt64(19, c.last_seq);
   s.BindText(20, c.head_hash);
-  s.BindText(21, boost::json::serialize(domain::ToJson(c.commitments)));
+  s.BindText(21, EncodeCommitmentsColumn(c.commitments));
   if (auto ran = s.Run(); !ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }

@@ -22,8 +22,9 @@ std::optional<uint32_t> ParseUidValidity(std::string_view responses);
 Result<std::vector<uint32_t>> ParseSearchUids(std::string_view responses);
 
 /// `folder` as an IMAP quoted string ("INBOX" → "\"INBOX\"", backslash and quote escaped).
-/// kInvalidArgument for an empty name, control characters, or non-ASCII characters (which
-/// would need modified UTF-7, RFC 3501 5.1.3, not implemented).
+/// kInvalidArgument for an empty name, control characters, or non-ASCII characters: such
+/// names travel in modified UTF-7 (RFC 3501 5.1.3), which Redress does not encode, so a
+/// mailbox configured with one is refused at start with this message rather than misnamed.
 Result<std::string> QuoteFolderName(std::string_view folder);
 
 }  // namespace redress::email::transport
