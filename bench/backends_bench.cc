@@ -100,6 +100,7 @@ Figures Measure(const std::string& url, double seconds) {
     return figures;
   }
   const domain::Principal agent = user.AsPrincipal();
+  const app::CaseService cases(store);
   std::atomic<int64_t> counter{0};
   std::atomic<int64_t> last_id{0};
 
@@ -110,7 +111,7 @@ Figures Measure(const std::string& url, double seconds) {
       input.subject = "Parcel not delivered " + std::to_string(counter.fetch_add(1));
       input.body = "The tracking page says delivered but nothing arrived.";
       input.channel = domain::Channel::kApi;
-      auto change = app::OpenCase(tx, store, agent, input, clock.Now());
+      auto change = cases.Open(tx, agent, input, clock.Now());
       if (!change) return Fail(change.error());
       last_id.store(change->state.id);
       return {};
@@ -133,10 +134,13 @@ Figures Measure(const std::string& url, double seconds) {
   const int64_t hot = max_id;
   auto append_note = [&](int t) -> Result<void> {
     return store.Write([&](store::WriteTx& tx) -> Result<void> {
-      auto change = app::ApplyToCase(tx, agent, hot, [&](const domain::CaseState& state) {
-        return domain::AddNote(state, agent, "note from thread " + std::to_string(t),
-                               clock.Now());
-      });
+      auto change = cases.Apply(
+          tx, agent, hot,
+          [&](const domain::CaseState& state) {
+            return domain::AddNote(state, agent, "note from thread " + std::to_string(t),
+                                   clock.Now());
+          },
+          clock.Now());
       if (!change) return Fail(change.error());
       return {};
     });

@@ -8,7 +8,6 @@
 // The database lives in a fresh directory under $TMPDIR (default /tmp) and is removed at
 // exit. Put TMPDIR on the disk you want to measure: fsync cost is most of a write.
 #include <benchmark/benchmark.h>
-
 #include <stdlib.h>
 
 #include <atomic>
@@ -57,8 +56,8 @@ domain::OpenCaseInput NextCaseInput() {
   domain::OpenCaseInput input;
   input.customer_id = world->customer_id;
   input.subject = "Parcel not delivered (bench n" + std::to_string(n) + ")";
-  input.body = "The tracking page says delivered but nothing arrived. Order " +
-               std::to_string(n) + ".";
+  input.body =
+      "The tracking page says delivered but nothing arrived. Order " + std::to_string(n) + ".";
   input.channel = domain::Channel::kApi;
   input.category = "delivery";
   return input;
@@ -66,8 +65,8 @@ domain::OpenCaseInput NextCaseInput() {
 
 // One open-case transaction: exactly what POST /api/v1/cases asks of the store.
 Result<int64_t> OpenOneCase(store::WriteTx& tx) {
-  auto change = app::OpenCase(tx, *world->store, world->agent, NextCaseInput(),
-                              world->clock.Now());
+  auto change =
+      app::CaseService(*world->store).Open(tx, world->agent, NextCaseInput(), world->clock.Now());
   if (!change) return Fail(change.error());
   return change->state.id;
 }
@@ -124,8 +123,8 @@ BENCHMARK(BM_GetCase)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kM
 
 Result<void> Prepare(World& w) {
   const char* tmp = getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                        "/redress-store-bench.XXXXXX";
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/redress-store-bench.XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
     return Fail(ErrorCode::kUnavailable, "cannot create a directory like " + pattern);
   }

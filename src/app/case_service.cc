@@ -9,6 +9,10 @@
 namespace redress::app {
 namespace {
 
+// Reactions answer events with events (a breach escalates, the escalation is evaluated
+// again); a policy that kept answering would be a bug, not a case history.
+constexpr int kMaxReactionRounds = 8;
+
 Result<CaseChange> SealAndAppend(store::WriteTx& tx, const std::optional<domain::CaseState>& before,
                                  int64_t case_id, std::vector<domain::EventDraft> drafts) {
   const int64_t head_seq = before ? before->last_seq : 0;
@@ -30,13 +34,45 @@ Result<CaseChange> SealAndAppend(store::WriteTx& tx, const std::optional<domain:
 
 }  // namespace
 
-Result<CaseChange> OpenCase(store::WriteTx& tx, store::Store& reads, const domain::Principal& actor,
-                            const domain::OpenCaseInput& input, Timestamp now) {
+Result<void> CaseService::Append(store::WriteTx& tx, CaseChange& change,
+                                 std::vector<domain::EventDraft> drafts) {
+  if (drafts.empty()) return {};
+  auto more = SealAndAppend(tx, change.state, change.state.id, std::move(drafts));
+  if (!more) return Fail(more.error());
+  change.state = std::move(more->state);
+  for (auto& event : more->events) change.events.push_back(std::move(event));
+  return {};
+}
+
+Result<CaseChange> CaseService::React(store::WriteTx& tx, CaseChange change, Timestamp now) const {
+  size_t first_new = 0;
+  for (int round = 0; first_new < change.events.size(); ++round) {
+    if (round == kMaxReactionRounds) {
+      return Fail(ErrorCode::kInternal, "case " + std::to_string(change.state.id) +
+                                            ": reactions did not settle after " +
+                                            std::to_string(kMaxReactionRounds) + " rounds");
+    }
+    const size_t end = change.events.size();
+    for (CaseReactor* reactor : reactors_) {
+      if (auto reacted = reactor->OnEvents(tx, change, first_new, now); !reacted) {
+        return Fail(reacted.error());
+      }
+    }
+    first_new = end;
+  }
+  for (CaseReactor* reactor : reactors_) {
+    if (auto settled = reactor->OnSettled(tx, change, now); !settled) return Fail(settled.error());
+  }
+  return change;
+}
+
+Result<CaseChange> CaseService::Open(store::WriteTx& tx, const domain::Principal& actor,
+                                     const domain::OpenCaseInput& input, Timestamp now) const {
   auto draft = domain::OpenCase(actor, input, now);
   if (!draft) return Fail(draft.error());
   // A customer opening a case for themselves exists by definition (they authenticated).
   if (!actor.IsCustomer()) {
-    auto customer = reads.GetCustomer(input.customer_id);
+    auto customer = reads_.GetCustomer(input.customer_id);
     if (!customer) {
       if (customer.error().code == ErrorCode::kNotFound) {
         return Fail(ErrorCode::kInvalidArgument,
@@ -50,11 +86,14 @@ Result<CaseChange> OpenCase(store::WriteTx& tx, store::Store& reads, const domai
   if (!case_id) return Fail(case_id.error());
   std::vector<domain::EventDraft> drafts;
   drafts.push_back(std::move(*draft));
-  return SealAndAppend(tx, std::nullopt, *case_id, std::move(drafts));
+  auto change = SealAndAppend(tx, std::nullopt, *case_id, std::move(drafts));
+  if (!change) return Fail(change.error());
+  return React(tx, std::move(*change), now);
 }
 
-Result<CaseChange> ApplyToCase(store::WriteTx& tx, const domain::Principal& actor, int64_t case_id,
-                               const Decision& decide) {
+Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principal& actor,
+                                      int64_t case_id, const Decision& decide,
+                                      Timestamp now) const {
   auto before = tx.LoadCaseForUpdate(case_id);
   if (!before) return Fail(before.error());
   if (!domain::CanReadCase(actor, *before)) {
@@ -62,15 +101,16 @@ Result<CaseChange> ApplyToCase(store::WriteTx& tx, const domain::Principal& acto
   }
   auto drafts = decide(*before);
   if (!drafts) return Fail(drafts.error());
-  return SealAndAppend(tx, std::optional<domain::CaseState>(std::move(*before)), case_id,
-                       std::move(*drafts));
+  auto change = SealAndAppend(tx, std::optional<domain::CaseState>(std::move(*before)), case_id,
+                              std::move(*drafts));
+  if (!change) return Fail(change.error());
+  return React(tx, std::move(*change), now);
 }
 
-Result<CaseChange> AssignCase(store::WriteTx& tx, store::Store& reads,
-                              const domain::Principal& actor, int64_t case_id, int64_t owner_id,
-                              const std::string& reason, const std::string& handoff_note,
-                              Timestamp now) {
-  auto owner = reads.GetUser(owner_id);
+Result<CaseChange> CaseService::Assign(store::WriteTx& tx, const domain::Principal& actor,
+                                       int64_t case_id, int64_t owner_id, const std::string& reason,
+                                       const std::string& handoff_note, Timestamp now) const {
+  auto owner = reads_.GetUser(owner_id);
   if (!owner) {
     if (owner.error().code == ErrorCode::kNotFound) {
       return Fail(ErrorCode::kInvalidArgument,
@@ -84,16 +124,17 @@ Result<CaseChange> AssignCase(store::WriteTx& tx, store::Store& reads,
                 "owner_id");
   }
   domain::AssignInput input{owner->id, owner->display_name, reason, handoff_note};
-  return ApplyToCase(tx, actor, case_id, [&](const domain::CaseState& state) {
-    return domain::Assign(state, actor, input, now);
-  });
+  return Apply(
+      tx, actor, case_id,
+      [&](const domain::CaseState& state) { return domain::Assign(state, actor, input, now); },
+      now);
 }
 
-Result<CaseChange> OpenCaseNow(store::Store& store, const domain::Principal& actor,
-                               const domain::OpenCaseInput& input, Timestamp now) {
+Result<CaseChange> CaseService::OpenNow(store::Store& store, const domain::Principal& actor,
+                                        const domain::OpenCaseInput& input, Timestamp now) const {
   std::optional<CaseChange> change;
   auto written = store.Write([&](store::WriteTx& tx) -> Result<void> {
-    auto result = OpenCase(tx, store, actor, input, now);
+    auto result = Open(tx, actor, input, now);
     if (!result) return Fail(result.error());
     change = std::move(*result);
     return {};
@@ -102,11 +143,12 @@ Result<CaseChange> OpenCaseNow(store::Store& store, const domain::Principal& act
   return std::move(*change);
 }
 
-Result<CaseChange> ApplyToCaseNow(store::Store& store, const domain::Principal& actor,
-                                  int64_t case_id, const Decision& decide) {
+Result<CaseChange> CaseService::ApplyNow(store::Store& store, const domain::Principal& actor,
+                                         int64_t case_id, const Decision& decide,
+                                         Timestamp now) const {
   std::optional<CaseChange> change;
   auto written = store.Write([&](store::WriteTx& tx) -> Result<void> {
-    auto result = ApplyToCase(tx, actor, case_id, decide);
+    auto result = Apply(tx, actor, case_id, decide, now);
     if (!result) return Fail(result.error());
     change = std::move(*result);
     return {};

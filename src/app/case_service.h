@@ -1,11 +1,14 @@
 // The write path of a case, in one place: load the projection, let the domain decide the
-// events, seal them onto the hash chain, append them and the new projection. Every channel
-// (HTTP now; mail, chat and phone later) and the CLI go through these functions, so a
-// message is a case event the same way whatever door it came in by.
+// events, seal them onto the hash chain, append them and the new projection, then let the
+// reactors respond in the same transaction. Every channel (HTTP, mail; chat and phone
+// later), the scheduler and the CLI go through CaseService, so a message is a case event
+// the same way whatever door it came in by, and escalation triggers, SLA timers and the
+// outbound mail queue see every event whoever appended it.
 //
-// The functions run inside a store transaction (they take a WriteTx&) so a caller can
+// The methods run inside a store transaction (they take a WriteTx&) so a caller can
 // combine them with other work in the same commit, e.g. the HTTP layer stores the
-// idempotent response of a POST in the transaction that made the case.
+// idempotent response of a POST in the transaction that made the case, and a job handler
+// completes its job in the transaction that recorded the breach.
 #pragma once
 
 #include <cstdint>
@@ -23,37 +26,80 @@
 
 namespace redress::app {
 
-/// What a command did: the case after it and the events it appended.
+/// What a command did: the case after it and the events it appended (with those its
+/// reactors appended in response, in order).
 struct CaseChange {
   domain::CaseState state;
   std::vector<domain::Event> events;
 };
 
 /// Decides the events for a command given the case's current state.
-using Decision =
-    std::function<Result<std::vector<domain::EventDraft>>(const domain::CaseState&)>;
+using Decision = std::function<Result<std::vector<domain::EventDraft>>(const domain::CaseState&)>;
 
-/// Opens a case for `input.customer_id`. The customer must exist (kInvalidArgument naming
-/// customer_id otherwise, since the caller chose the id).
-Result<CaseChange> OpenCase(store::WriteTx& tx, store::Store& reads, const domain::Principal& actor,
-                            const domain::OpenCaseInput& input, Timestamp now);
+/// Responds to appended events inside the same write. An error rolls the whole write back
+/// (the command fails), so a reaction is never half recorded.
+class CaseReactor {
+ public:
+  virtual ~CaseReactor() = default;
 
-/// Runs `decide` against case `case_id` and appends what it returns. A case the actor may
-/// not read is kNotFound, exactly like a case that does not exist.
-Result<CaseChange> ApplyToCase(store::WriteTx& tx, const domain::Principal& actor, int64_t case_id,
-                               const Decision& decide);
+  /// Sees `change.events[first_new..]`, the events not yet shown to this reactor. May
+  /// append more events to the case with CaseService::Append (an escalation); those are
+  /// shown to every reactor in the next round.
+  virtual Result<void> OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
+                                Timestamp now) {
+    (void)tx, (void)change, (void)first_new, (void)now;
+    return {};
+  }
 
-/// Assignment needs the new owner's user record (name, active); this resolves it and
-/// applies domain::Assign. Unknown or inactive owner is kInvalidArgument on "owner_id".
-Result<CaseChange> AssignCase(store::WriteTx& tx, store::Store& reads,
-                              const domain::Principal& actor, int64_t case_id, int64_t owner_id,
-                              const std::string& reason, const std::string& handoff_note,
-                              Timestamp now);
+  /// Runs once when no reactor appended anything more: the case's final state of this
+  /// write. For work derived from the state (SLA timers), not for appending.
+  virtual Result<void> OnSettled(store::WriteTx& tx, const CaseChange& change, Timestamp now) {
+    (void)tx, (void)change, (void)now;
+    return {};
+  }
+};
 
-/// Blocking convenience for the CLI and the demo loader: one command, one transaction.
-Result<CaseChange> OpenCaseNow(store::Store& store, const domain::Principal& actor,
-                               const domain::OpenCaseInput& input, Timestamp now);
-Result<CaseChange> ApplyToCaseNow(store::Store& store, const domain::Principal& actor,
-                                  int64_t case_id, const Decision& decide);
+class CaseService {
+ public:
+  explicit CaseService(store::Store& reads) : reads_(reads) {}
+  CaseService(const CaseService&) = delete;
+  CaseService& operator=(const CaseService&) = delete;
+
+  /// Adds a reactor, run in the order added. Only while wiring, before the first write.
+  void AddReactor(CaseReactor& reactor) { reactors_.push_back(&reactor); }
+
+  /// Opens a case for `input.customer_id`. The customer must exist (kInvalidArgument
+  /// naming customer_id otherwise, since the caller chose the id).
+  Result<CaseChange> Open(store::WriteTx& tx, const domain::Principal& actor,
+                          const domain::OpenCaseInput& input, Timestamp now) const;
+
+  /// Runs `decide` against case `case_id` and appends what it returns. A case the actor
+  /// may not read is kNotFound, exactly like a case that does not exist.
+  Result<CaseChange> Apply(store::WriteTx& tx, const domain::Principal& actor, int64_t case_id,
+                           const Decision& decide, Timestamp now) const;
+
+  /// Assignment needs the new owner's user record (name, active); this resolves it and
+  /// applies domain::Assign. Unknown or inactive owner is kInvalidArgument on "owner_id".
+  Result<CaseChange> Assign(store::WriteTx& tx, const domain::Principal& actor, int64_t case_id,
+                            int64_t owner_id, const std::string& reason,
+                            const std::string& handoff_note, Timestamp now) const;
+
+  /// Blocking convenience for the CLI and the demo loader: one command, one transaction.
+  Result<CaseChange> OpenNow(store::Store& store, const domain::Principal& actor,
+                             const domain::OpenCaseInput& input, Timestamp now) const;
+  Result<CaseChange> ApplyNow(store::Store& store, const domain::Principal& actor, int64_t case_id,
+                              const Decision& decide, Timestamp now) const;
+
+  /// For reactors: seals `drafts` onto the head of `change.state`, appends them in `tx`
+  /// and extends `change` with them.
+  static Result<void> Append(store::WriteTx& tx, CaseChange& change,
+                             std::vector<domain::EventDraft> drafts);
+
+ private:
+  Result<CaseChange> React(store::WriteTx& tx, CaseChange change, Timestamp now) const;
+
+  store::Store& reads_;
+  std::vector<CaseReactor*> reactors_;
+};
 
 }  // namespace redress::app

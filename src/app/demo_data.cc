@@ -44,14 +44,18 @@ struct CustomerSeed {
 const CustomerSeed kCustomers[] = {
     {"Asha Rao", {"asha.rao@example.com"}, {"+919812345678"}, {{"x", "asha_r"}}},
     {"Seeta Hariharan", {"seeta@example.net"}, {"+14155550142"}, {}},
-    {"Daniel Kim", {"daniel.kim@example.org", "dk@work.example.org"}, {}, {{"instagram", "dan.kim"}}},
+    {"Daniel Kim",
+     {"daniel.kim@example.org", "dk@work.example.org"},
+     {},
+     {{"instagram", "dan.kim"}}},
     {"Meera Joshi", {"meera.joshi@example.in"}, {"+919900112233"}, {}},
 };
 // Collects what the loader did, and moves a synthetic clock forward so the demo timeline
 // reads like days of real work rather than one instant.
 class Loader {
  public:
-  Loader(store::Store& store, Timestamp start) : store_(store), now_(start) {}
+  Loader(store::Store& store, const CaseService& cases, Timestamp start)
+      : store_(store), cases_(cases), now_(start) {}
 
   Timestamp Tick(std::chrono::microseconds step) { return now_ += step; }
 
@@ -92,14 +96,15 @@ class Loader {
                        const char* body, d::Channel channel, d::Priority priority,
                        const char* category) {
     d::OpenCaseInput input{customer_id, subject, body, channel, priority, category};
-    auto change = OpenCaseNow(store_, who, input, Tick(hours(3)));
+    const Timestamp at = Tick(hours(3));
+    auto change = cases_.OpenNow(store_, who, input, at);
     if (!change) return Fail(change.error());
     Count(*change);
     return change->state.id;
   }
 
   Result<void> Do(const d::Principal& who, int64_t case_id, const Decision& decide) {
-    auto change = ApplyToCaseNow(store_, who, case_id, decide);
+    auto change = cases_.ApplyNow(store_, who, case_id, decide, now_);
     if (!change) return Fail(change.error());
     Count(*change);
     return {};
@@ -108,9 +113,8 @@ class Loader {
   Result<void> Message(const d::Principal& who, int64_t case_id, const std::string& body,
                        d::Channel channel) {
     const Timestamp at = Tick(minutes(95));
-    return Do(who, case_id, [&](const d::CaseState& s) {
-      return d::AddMessage(s, who, body, channel, at);
-    });
+    return Do(who, case_id,
+              [&](const d::CaseState& s) { return d::AddMessage(s, who, body, channel, at); });
   }
 
   Result<void> Note(const d::Principal& who, int64_t case_id, const std::string& body) {
@@ -122,8 +126,7 @@ class Loader {
                       const std::string& reason, const std::string& handoff) {
     const Timestamp at = Tick(minutes(10));
     d::AssignInput input{owner.id, owner.display_name, reason, handoff};
-    return Do(who, case_id,
-              [&](const d::CaseState& s) { return d::Assign(s, who, input, at); });
+    return Do(who, case_id, [&](const d::CaseState& s) { return d::Assign(s, who, input, at); });
   }
 
   Result<void> Status(const d::Principal& who, int64_t case_id, d::CaseStatus to,
@@ -142,6 +145,7 @@ class Loader {
   }
 
   store::Store& store_;
+  const CaseService& cases_;
   Timestamp now_;
   DemoSummary summary_;
 };
@@ -150,11 +154,11 @@ d::Principal AsCustomer(const d::Customer& c) {
   return d::Principal{d::Role::kCustomer, c.id, c.name, 0};
 }
 
-#define DEMO_TRY(expr)                                 \
-  do {                                                 \
-    if (auto demo_result_ = (expr); !demo_result_) {   \
-      return Fail(demo_result_.error());               \
-    }                                                  \
+#define DEMO_TRY(expr)                               \
+  do {                                               \
+    if (auto demo_result_ = (expr); !demo_result_) { \
+      return Fail(demo_result_.error());             \
+    }                                                \
   } while (false)
 
 }  // namespace
@@ -170,7 +174,7 @@ std::vector<DemoLogin> DemoLogins() {
   return logins;
 }
 
-Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
+Result<DemoSummary> LoadDemoData(store::Store& store, const CaseService& cases, Clock& clock) {
   auto existing = store.ListUsers();
   if (!existing) return Fail(existing.error());
   if (!existing->empty()) {
@@ -178,7 +182,7 @@ Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
                 "the database already has users; demo data is only loaded into an empty one");
   }
 
-  Loader load(store, clock.Now() - hours(24 * 6));
+  Loader load(store, cases, clock.Now() - hours(24 * 6));
   std::vector<d::User> staff;
   for (const StaffSeed& seed : kStaff) {
     auto user = load.AddStaff(seed);
@@ -189,7 +193,6 @@ Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
   const d::User& tom = staff[1];
   const d::User& mei = staff[2];
   const d::User& omar = staff[3];
-
 
   std::vector<d::Customer> customers;
   for (const CustomerSeed& seed : kCustomers) {
@@ -213,8 +216,8 @@ Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock) {
   DEMO_TRY(load.Message(priya.AsPrincipal(), *returns,
                         "Sorry for the trouble, Asha. I have raised a new return request.",
                         d::Channel::kEmail));
-  DEMO_TRY(load.Message(asha, *returns,
-                        "The second request was rejected again, same message.", d::Channel::kWeb));
+  DEMO_TRY(load.Message(asha, *returns, "The second request was rejected again, same message.",
+                        d::Channel::kWeb));
   DEMO_TRY(load.Note(priya.AsPrincipal(), *returns,
                      "Warehouse system rejects returns for items marked 'non-returnable' by the "
                      "seller. This item is wrongly flagged. Needs L2 to override."));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/case_service.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -33,6 +34,8 @@ std::vector<DemoLogin> DemoLogins();
 
 /// Loads the demo data. kConflict if the database already has users (the demo is only for
 /// an empty installation).
-Result<DemoSummary> LoadDemoData(store::Store& store, Clock& clock);
+/// Loads through `cases`, so the demo cases get the same reactions (escalations, SLA
+/// timers) as cases made through the API.
+Result<DemoSummary> LoadDemoData(store::Store& store, const CaseService& cases, Clock& clock);
 
 }  // namespace redress::app

@@ -4,6 +4,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "app/case_service.h"
 #include "app/config.h"
 #include "app/metrics.h"
 #include "app/test_clock.h"
@@ -17,6 +18,8 @@ struct Services {
   Clock& clock;
   const Config& config;
   Metrics& metrics;
+  /// Every write to a case goes through here (it runs the reactors: triggers, SLA timers).
+  const CaseService& cases;
   /// For CPU-heavy work that must not stall an I/O thread (argon2id takes tens of
   /// milliseconds by design): handlers co_spawn it here and await the result.
   boost::asio::thread_pool& cpu;

@@ -14,8 +14,7 @@ void PrintLogins(const std::vector<app::DemoLogin>& logins) {
   std::printf("Demo logins (password for all: %s):\n",
               logins.empty() ? "" : logins.front().password.c_str());
   for (const auto& login : logins) {
-    std::printf("  %-10s %-26s %s\n", login.role.c_str(), login.email.c_str(),
-                login.name.c_str());
+    std::printf("  %-10s %-26s %s\n", login.role.c_str(), login.email.c_str(), login.name.c_str());
   }
 }
 
@@ -25,8 +24,7 @@ void AddDemoCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("demo", "Load the demo dataset into an empty database");
   cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   auto logins_only = std::make_shared<bool>(false);
-  cmd->add_flag("--logins-only", *logins_only,
-                "Only print the demo logins; touch no database");
+  cmd->add_flag("--logins-only", *logins_only, "Only print the demo logins; touch no database");
   cmd->callback([&global, logins_only] {
     if (*logins_only) {
       PrintLogins(app::DemoLogins());
@@ -44,7 +42,8 @@ void AddDemoCommand(CLI::App& app, GlobalOptions& global) {
       return;
     }
     SystemClock clock;
-    auto summary = app::LoadDemoData(**store, clock);
+    const app::CaseService cases(**store);
+    auto summary = app::LoadDemoData(**store, cases, clock);
     if (!summary) {
       PrintError(summary.error());
       global.exit_code = 1;

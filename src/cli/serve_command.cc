@@ -77,7 +77,8 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   Clock& clock = test_clock ? static_cast<Clock&>(*test_clock) : system_clock;
   app::Metrics metrics;
   boost::asio::thread_pool cpu_pool(2);
-  app::Services services{**store, clock, config, metrics, cpu_pool};
+  app::CaseService cases(**store);
+  app::Services services{**store, clock, config, metrics, cases, cpu_pool};
   if (test_clock) services.test_clock = &*test_clock;
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);

@@ -233,7 +233,10 @@ class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { app::InitLogging("error", "text"); }
 
-  ServerTest() : clock_(), services_{store_, clock_, config_, metrics_, cpu_} { AddRoutes(); }
+  ServerTest()
+      : clock_(), cases_(store_), services_{store_, clock_, config_, metrics_, cases_, cpu_} {
+    AddRoutes();
+  }
 
   void AddRoutes() {
     using Ctx = RequestContext;
@@ -303,6 +306,7 @@ class ServerTest : public ::testing::Test {
   app::Metrics metrics_;
   NullStore store_;
   asio::thread_pool cpu_{1};
+  app::CaseService cases_;
   app::Services services_;
   Router router_;
   FakeAuthenticator authenticator_;

@@ -24,16 +24,15 @@ Reply ChangeReply(const app::CaseChange& change, const domain::Principal& who, s
   for (const auto& event : change.events) {
     if (domain::CanSeeEvent(who, event)) events.emplace_back(EventView(event));
   }
-  return Reply{code, json::object{{"case", CaseView(change.state, who)}, {"events", std::move(events)}},
-               {}};
+  return Reply{
+      code, json::object{{"case", CaseView(change.state, who)}, {"events", std::move(events)}}, {}};
 }
 
 /// Reads the body with `read` (which sees the parsed object), then applies the decision
 /// built from what it read. `Input` is whatever `read` extracts.
 template <class Input>
 boost::asio::awaitable<Response> CaseAction(
-    RequestContext& ctx, status code,
-    std::function<Result<Input>(const json::object&)> read,
+    RequestContext& ctx, status code, std::function<Result<Input>(const json::object&)> read,
     std::function<Result<app::CaseChange>(store::WriteTx&, int64_t, const Input&, Timestamp)>
         apply) {
   auto id = PathId(ctx, "id");
@@ -58,6 +57,7 @@ struct MessageInput {
 
 boost::asio::awaitable<Response> PostMessage(RequestContext& ctx) {
   const domain::Principal& who = ctx.who();
+  const app::CaseService& cases = ctx.services.cases;
   co_return co_await CaseAction<MessageInput>(
       ctx, status::created,
       [](const json::object& body) -> Result<MessageInput> {
@@ -82,24 +82,30 @@ boost::asio::awaitable<Response> PostMessage(RequestContext& ctx) {
         return input;
       },
       [&](store::WriteTx& tx, int64_t id, const MessageInput& input, Timestamp now) {
-        return app::ApplyToCase(tx, who, id, [&](const domain::CaseState& state) {
-          return domain::AddMessage(state, who, input.body, input.channel, now);
-        });
+        return cases.Apply(
+            tx, who, id,
+            [&](const domain::CaseState& state) {
+              return domain::AddMessage(state, who, input.body, input.channel, now);
+            },
+            now);
       });
 }
 
 boost::asio::awaitable<Response> PostNote(RequestContext& ctx) {
   const domain::Principal& who = ctx.who();
+  const app::CaseService& cases = ctx.services.cases;
   co_return co_await CaseAction<std::string>(
       ctx, status::created,
       [](const json::object& body) -> Result<std::string> {
-        if (auto unknown = RejectUnknownFields(body, {"body"}); !unknown) return Fail(unknown.error());
+        if (auto unknown = RejectUnknownFields(body, {"body"}); !unknown)
+          return Fail(unknown.error());
         return RequireString(body, "body");
       },
       [&](store::WriteTx& tx, int64_t id, const std::string& text, Timestamp now) {
-        return app::ApplyToCase(tx, who, id, [&](const domain::CaseState& state) {
-          return domain::AddNote(state, who, text, now);
-        });
+        return cases.Apply(
+            tx, who, id,
+            [&](const domain::CaseState& state) { return domain::AddNote(state, who, text, now); },
+            now);
       });
 }
 
@@ -111,7 +117,7 @@ struct AssignBody {
 
 boost::asio::awaitable<Response> PostAssign(RequestContext& ctx) {
   const domain::Principal& who = ctx.who();
-  store::Store& reads = ctx.services.store;
+  const app::CaseService& cases = ctx.services.cases;
   co_return co_await CaseAction<AssignBody>(
       ctx, status::ok,
       [](const json::object& body) -> Result<AssignBody> {
@@ -132,8 +138,7 @@ boost::asio::awaitable<Response> PostAssign(RequestContext& ctx) {
         return input;
       },
       [&](store::WriteTx& tx, int64_t id, const AssignBody& input, Timestamp now) {
-        return app::AssignCase(tx, reads, who, id, input.owner_id, input.reason,
-                               input.handoff_note, now);
+        return cases.Assign(tx, who, id, input.owner_id, input.reason, input.handoff_note, now);
       });
 }
 
@@ -144,6 +149,7 @@ struct StatusBody {
 
 boost::asio::awaitable<Response> PostStatus(RequestContext& ctx) {
   const domain::Principal& who = ctx.who();
+  const app::CaseService& cases = ctx.services.cases;
   co_return co_await CaseAction<StatusBody>(
       ctx, status::ok,
       [](const json::object& body) -> Result<StatusBody> {
@@ -163,14 +169,18 @@ boost::asio::awaitable<Response> PostStatus(RequestContext& ctx) {
         return StatusBody{*parsed, reason->value_or("")};
       },
       [&](store::WriteTx& tx, int64_t id, const StatusBody& input, Timestamp now) {
-        return app::ApplyToCase(tx, who, id, [&](const domain::CaseState& state) {
-          return domain::ChangeStatus(state, who, input.status, input.reason, now);
-        });
+        return cases.Apply(
+            tx, who, id,
+            [&](const domain::CaseState& state) {
+              return domain::ChangeStatus(state, who, input.status, input.reason, now);
+            },
+            now);
       });
 }
 
 boost::asio::awaitable<Response> PostPriority(RequestContext& ctx) {
   const domain::Principal& who = ctx.who();
+  const app::CaseService& cases = ctx.services.cases;
   co_return co_await CaseAction<domain::Priority>(
       ctx, status::ok,
       [](const json::object& body) -> Result<domain::Priority> {
@@ -187,14 +197,18 @@ boost::asio::awaitable<Response> PostPriority(RequestContext& ctx) {
         return *parsed;
       },
       [&](store::WriteTx& tx, int64_t id, const domain::Priority& to, Timestamp now) {
-        return app::ApplyToCase(tx, who, id, [&](const domain::CaseState& state) {
-          return domain::ChangePriority(state, who, to, now);
-        });
+        return cases.Apply(
+            tx, who, id,
+            [&](const domain::CaseState& state) {
+              return domain::ChangePriority(state, who, to, now);
+            },
+            now);
       });
 }
 
 boost::asio::awaitable<Response> PostCategory(RequestContext& ctx) {
   const domain::Principal& who = ctx.who();
+  const app::CaseService& cases = ctx.services.cases;
   co_return co_await CaseAction<std::string>(
       ctx, status::ok,
       [](const json::object& body) -> Result<std::string> {
@@ -204,9 +218,12 @@ boost::asio::awaitable<Response> PostCategory(RequestContext& ctx) {
         return RequireString(body, "category");
       },
       [&](store::WriteTx& tx, int64_t id, const std::string& to, Timestamp now) {
-        return app::ApplyToCase(tx, who, id, [&](const domain::CaseState& state) {
-          return domain::ChangeCategory(state, who, to, now);
-        });
+        return cases.Apply(
+            tx, who, id,
+            [&](const domain::CaseState& state) {
+              return domain::ChangeCategory(state, who, to, now);
+            },
+            now);
       });
 }
 

@@ -17,8 +17,7 @@ namespace json = boost::json;
 using boost::beast::http::status;
 using boost::beast::http::verb;
 
-Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body,
-                                           const domain::Principal& who) {
+Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body, const domain::Principal& who) {
   if (auto unknown = RejectUnknownFields(
           body, {"customer_id", "subject", "body", "channel", "priority", "category"});
       !unknown) {
@@ -29,8 +28,8 @@ Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body,
   if (!customer_id) return Fail(customer_id.error());
   if (who.IsCustomer()) {
     if (*customer_id && **customer_id != who.id) {
-      return Fail(ErrorCode::kPermissionDenied,
-                  "customers can only open cases for themselves", "customer_id");
+      return Fail(ErrorCode::kPermissionDenied, "customers can only open cases for themselves",
+                  "customer_id");
     }
     input.customer_id = who.id;
   } else {
@@ -80,7 +79,7 @@ boost::asio::awaitable<Response> CreateCase(RequestContext& ctx) {
   if (!input) co_return MakeProblem(ctx, input.error());
   const Timestamp now = ctx.services.clock.Now();
   co_return co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
-    auto change = app::OpenCase(tx, ctx.services.store, ctx.who(), *input, now);
+    auto change = ctx.services.cases.Open(tx, ctx.who(), *input, now);
     if (!change) return Fail(change.error());
     ctx.services.metrics.CasesOpened().Inc();
     ctx.services.metrics.EventsAppended().Inc(static_cast<int64_t>(change->events.size()));
@@ -136,9 +135,9 @@ Result<store::CaseQuery> ReadCaseQuery(const RequestContext& ctx) {
 boost::asio::awaitable<Response> SearchCases(RequestContext& ctx) {
   auto text = ctx.query.find("q");
   if (text == ctx.query.end() || text->second.empty()) {
-    co_return MakeProblem(ctx, Error{ErrorCode::kInvalidArgument,
-                                     "query parameter 'q' is required: the words to search for",
-                                     "q"});
+    co_return MakeProblem(ctx,
+                          Error{ErrorCode::kInvalidArgument,
+                                "query parameter 'q' is required: the words to search for", "q"});
   }
   auto limit = QueryLimit(ctx, 20, 200);
   if (!limit) co_return MakeProblem(ctx, limit.error());
@@ -160,9 +159,8 @@ boost::asio::awaitable<Response> ListCases(RequestContext& ctx) {
   for (const auto& state : page->cases) items.emplace_back(CaseView(state, ctx.who()));
   json::value next = nullptr;
   if (page->next_before_id) next = EncodeCursor(*page->next_before_id);
-  co_return MakeReply(ctx, Reply{status::ok,
-                                 json::object{{"items", std::move(items)}, {"next_cursor", next}},
-                                 {}});
+  co_return MakeReply(
+      ctx, Reply{status::ok, json::object{{"items", std::move(items)}, {"next_cursor", next}}, {}});
 }
 
 /// The case if the caller may read it; another customer's case is kNotFound.
@@ -206,9 +204,8 @@ boost::asio::awaitable<Response> ListEvents(RequestContext& ctx) {
   }
   json::value next = nullptr;
   if (page->next_after_seq) next = EncodeCursor(*page->next_after_seq);
-  co_return MakeReply(ctx, Reply{status::ok,
-                                 json::object{{"items", std::move(items)}, {"next_cursor", next}},
-                                 {}});
+  co_return MakeReply(
+      ctx, Reply{status::ok, json::object{{"items", std::move(items)}, {"next_cursor", next}}, {}});
 }
 
 }  // namespace
