@@ -227,7 +227,9 @@ Result<CaseState> Apply(CaseState state, const Event& event) {
   if (auto ok = ApplyType(state, event); !ok) return corrupt(ok.error().message);
   state.last_seq = event.seq;
   state.head_hash = event.hash;
-  state.updated_at = event.at;
+  // Internal events leave updated_at alone: customers see it, and it must not tell them
+  // when staff wrote a note about them.
+  if (event.visibility == Visibility::kPublic) state.updated_at = event.at;
   return state;
 }
 

@@ -39,7 +39,7 @@ struct CaseState {
   std::string owner_name;
   Channel channel = Channel::kApi;  // channel the case was opened on
   Timestamp opened_at{};
-  Timestamp updated_at{};
+  Timestamp updated_at{};  // the latest public event (internal notes do not move it)
   std::optional<Timestamp> first_response_at;      // first public staff reply
   std::optional<Timestamp> last_customer_message_at;
   int64_t customer_messages = 0;  // inbound contacts, including the opening message

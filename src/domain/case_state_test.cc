@@ -27,6 +27,7 @@ class Log {
     e.at = at;
     e.actor = Actor{ActorKind::kStaff, 7, "Priya"};
     e.channel = channel;
+    e.visibility = type == EventType::kInternalNote ? Visibility::kInternal : Visibility::kPublic;
     e.data = std::move(data);
     e.prev_hash = events_.empty() ? std::string(64, '0') : events_.back().hash;
     e.hash = "hash-" + std::to_string(e.seq);
@@ -131,7 +132,7 @@ TEST(Apply, MessagesRepliesAndNotesCount) {
   EXPECT_EQ(s.staff_replies, 2);
   EXPECT_EQ(s.first_response_at, kT0 + 10min);  // the first reply, not the latest
   EXPECT_EQ(s.internal_notes, 1);
-  EXPECT_EQ(s.updated_at, kT0 + 3h);
+  EXPECT_EQ(s.updated_at, kT0 + 2h);  // the note is internal: customers must not see it moved
   EXPECT_EQ(s.last_seq, 5);
   EXPECT_EQ(s.head_hash, "hash-5");
 }

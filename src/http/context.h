@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -31,6 +32,22 @@ enum class Access {
   kAdmin,          // admin only
 };
 
+/// The body of a streamed response (server-sent events), written piece by piece after the
+/// header. The session owns the connection; the stream only sees this interface.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  /// Sends `data` now (no buffering). False once the client is gone or the write timed
+  /// out: the stream should end.
+  virtual boost::asio::awaitable<bool> Write(std::string data) = 0;
+  /// `stop` runs (on the connection's thread) when the server begins shutting down, so a
+  /// stream waiting for something to send can end at once. Set it once, before waiting.
+  virtual void OnStop(std::function<void()> stop) = 0;
+};
+
+/// Runs until it returns (then the connection closes) or a Write fails.
+using StreamBody = std::function<boost::asio::awaitable<void>(StreamWriter&)>;
+
 struct RequestContext {
   const Request& request;
   std::string path;  // decoded path without the query
@@ -41,6 +58,9 @@ struct RequestContext {
   bool via_session_cookie = false;
   std::string request_id;
   app::Services& services;
+  /// Set by a handler whose response is a stream: the session then writes the response's
+  /// header only (no Content-Length, Connection: close) and runs this as its body.
+  StreamBody stream;
 
   /// The principal; only call on routes whose Access is not kAnyone.
   const domain::Principal& who() const { return *principal; }

@@ -96,13 +96,13 @@ Dispatcher::Dispatcher(app::Services& services, const Router& router, Authentica
                        std::shared_ptr<const StaticSite> site)
     : services_(services), router_(router), authenticator_(authenticator), site_(std::move(site)) {}
 
-asio::awaitable<Response> Dispatcher::Handle(const Request& request) const {
+asio::awaitable<Response> Dispatcher::Handle(const Request& request, StreamBody* stream) const {
   Exchange exchange;
   exchange.request_id = RequestIdFor(request);
   exchange.log_path = PathForLog(request.target());
   Response response;
   try {
-    response = co_await Answer(request, exchange);
+    response = co_await Answer(request, exchange, stream);
   } catch (const std::exception& e) {
     app::Log(app::LogLevel::kError, "handler threw",
              {{"request_id", exchange.request_id}, {"route", exchange.route}, {"what", e.what()}});
@@ -133,7 +133,8 @@ Response Dispatcher::Reject(const Request& partial, ProblemType type,
   return response;
 }
 
-asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& exchange) const {
+asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& exchange,
+                                             StreamBody* stream) const {
   const std::string& id = exchange.request_id;
 
   auto url = boost::urls::parse_origin_form(request.target());
@@ -217,8 +218,14 @@ asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& e
                          std::move(principal),
                          via_session_cookie,
                          id,
-                         services_};
-  co_return co_await (*match->handler)(context);
+                         services_,
+                         {}};
+  Response response = co_await (*match->handler)(context);
+  const bool success = response.result_int() < 300;
+  if (context.stream && stream && success && request.method() != http::verb::head) {
+    *stream = std::move(context.stream);
+  }
+  co_return response;
 }
 
 void Dispatcher::Finish(const Request& request, Response& response,

@@ -40,7 +40,10 @@ class Dispatcher {
              std::shared_ptr<const StaticSite> site = nullptr);
 
   /// Answers a complete request. Never throws for anything a client or a handler does.
-  boost::asio::awaitable<Response> Handle(const Request& request) const;
+  /// A handler that answers with a stream (server-sent events) leaves its body in
+  /// `*stream` when the response is a success; the session writes it after the header.
+  boost::asio::awaitable<Response> Handle(const Request& request,
+                                          StreamBody* stream = nullptr) const;
 
   /// Answers a request the session could not read whole (body over the limit, a malformed
   /// or oversized header), from the fields parsed so far. The response closes the
@@ -50,7 +53,8 @@ class Dispatcher {
  private:
   struct Exchange;
 
-  boost::asio::awaitable<Response> Answer(const Request& request, Exchange& exchange) const;
+  boost::asio::awaitable<Response> Answer(const Request& request, Exchange& exchange,
+                                          StreamBody* stream) const;
   void Finish(const Request& request, Response& response, const Exchange& exchange) const;
 
   app::Services& services_;

@@ -6,7 +6,10 @@
 #include <tuple>
 #include <utility>
 
+#include <functional>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -15,6 +18,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
@@ -72,15 +76,55 @@ class Connection {
 
   beast::tcp_stream stream;
   bool busy = false;  // between reading a request's header and writing its response
+  std::function<void()> on_drain;  // set while a streamed response runs
 
  private:
   ConnectionSet& set_;
 };
 
+namespace {
+
+/// Writes a streamed body straight to the connection, each piece with its own timeout.
+class ConnectionStreamWriter final : public StreamWriter {
+ public:
+  explicit ConnectionStreamWriter(Connection& connection) : connection_(connection) {}
+
+  asio::awaitable<bool> Write(std::string data) override {
+    connection_.stream.expires_after(kWriteTimeout);
+    auto [ec, n] = co_await asio::async_write(connection_.stream, asio::buffer(data), kAwait);
+    co_return !ec;
+  }
+
+  void OnStop(std::function<void()> stop) override { connection_.on_drain = std::move(stop); }
+
+ private:
+  Connection& connection_;
+};
+
+/// Writes the header of a streamed response: no length (the body runs until the
+/// connection closes), never kept alive, never cached or buffered by a proxy.
+asio::awaitable<bool> WriteStreamHeader(beast::tcp_stream& stream, const Response& response) {
+  http::response<http::empty_body> head{response.base()};
+  head.erase(http::field::content_length);
+  head.keep_alive(false);
+  head.set(http::field::cache_control, "no-store");
+  head.set("X-Accel-Buffering", "no");
+  http::response_serializer<http::empty_body> serializer{head};
+  stream.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await http::async_write_header(stream, serializer, kAwait);
+  co_return !ec;
+}
+
+}  // namespace
+
 void ConnectionSet::Drain() {
   draining_ = true;
   for (Connection* connection : live_) {
-    if (!connection->busy) connection->stream.cancel();
+    if (connection->on_drain) {
+      connection->on_drain();
+    } else if (!connection->busy) {
+      connection->stream.cancel();
+    }
   }
 }
 
@@ -108,8 +152,9 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const Dispatcher& disp
     if (!ec) std::tie(ec, transferred) = co_await http::async_read(stream, buffer, parser, kAwait);
 
     Response response;
+    StreamBody stream_body;
     if (!ec) {
-      response = co_await dispatcher.Handle(parser.get());
+      response = co_await dispatcher.Handle(parser.get(), &stream_body);
     } else if (ec == http::error::body_limit) {
       response = dispatcher.Reject(
           parser.get(), ProblemType::kPayloadTooLarge,
@@ -126,6 +171,14 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const Dispatcher& disp
       break;  // closed by the client, timed out, or cancelled by Drain
     }
 
+    if (stream_body) {
+      if (!connections.draining() && co_await WriteStreamHeader(stream, response)) {
+        ConnectionStreamWriter writer(connection);
+        co_await stream_body(writer);
+        connection.on_drain = nullptr;
+      }
+      break;
+    }
     if (connections.draining()) response.keep_alive(false);
     stream.expires_after(kWriteTimeout);
     std::tie(ec, transferred) = co_await http::async_write(stream, response, kAwait);

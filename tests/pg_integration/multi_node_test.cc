@@ -16,6 +16,7 @@
 #include "pg_integration/node_process.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/test_database.h"
+#include "support/event_stream.h"
 #include "support/http_client.h"
 #include "support/test_server.h"
 
@@ -166,6 +167,27 @@ TEST_F(MultiNodeTest, KilledNodeLosesNothingAcknowledgedAndRetriesApplyOnce) {
   EXPECT_TRUE(nodes_[0]->Stop());
   EXPECT_TRUE(nodes_[1]->Stop());
   CheckLogs();
+}
+
+}  // namespace
+}  // namespace redress::testing
+
+namespace redress::testing {
+namespace {
+
+// Issue 3, item 4: an agent connected to node A sees a change made through node B (the
+// change feed is PostgreSQL's LISTEN/NOTIFY), and a node stops cleanly with a stream open.
+TEST_F(MultiNodeTest, ChangeMadeOnOneNodeReachesAStreamOnAnother) {
+  EventStream stream(nodes_[0]->port(), agent_.token);
+  ASSERT_TRUE(stream.ReadUntil("retry: 2000")) << nodes_[0]->LogTail();
+  HttpClient other("127.0.0.1", nodes_[1]->port());
+  HttpResponse posted = other.Post("/api/v1/cases/" + std::to_string(cases_[1]) + "/notes",
+                                   json::object{{"body", "written on node 1"}},
+                                   Bearer(agent_.token));
+  ASSERT_EQ(posted.status, 201) << posted.Describe();
+  EXPECT_TRUE(stream.ReadUntil(EventStream::CaseEvent(cases_[1])))
+      << "node 0's stream never heard of the note written on node 1";
+  for (auto& node : nodes_) EXPECT_TRUE(node->Stop());  // SIGTERM ends the open stream
 }
 
 }  // namespace

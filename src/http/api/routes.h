@@ -12,6 +12,8 @@ void RegisterCustomerRoutes(Router& router);
 void RegisterCaseRoutes(Router& router);        // cases and their events
 void RegisterCaseActionRoutes(Router& router);  // messages, notes, assign, status, ...
 void RegisterUserRoutes(Router& router);
+void RegisterChangeRoutes(Router& router);      // live updates (server-sent events)
+void RegisterRecordRoutes(Router& router);      // a case's record, as a download
 /// Only for `serve --test-clock`: the handlers need services.test_clock.
 void RegisterTestClockRoutes(Router& router);
 
@@ -22,6 +24,8 @@ inline void RegisterAllRoutes(Router& router) {
   RegisterCaseRoutes(router);
   RegisterCaseActionRoutes(router);
   RegisterUserRoutes(router);
+  RegisterChangeRoutes(router);
+  RegisterRecordRoutes(router);
 }
 
 }  // namespace redress::http::api
