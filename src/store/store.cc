@@ -27,3 +27,15 @@ Result<std::unique_ptr<Subscription>> Store::SubscribeChanges(CaseChanged) {
 }
 
 }  // namespace redress::store
+
+namespace redress::store {
+
+Result<std::optional<Setting>> Store::GetSetting(const std::string&) {
+  return Fail(ErrorCode::kInternal, "this store does not support settings");
+}
+
+Result<int64_t> Store::CountCases(const CaseQuery&) {
+  return Fail(ErrorCode::kInternal, "this store does not support counting cases");
+}
+
+}  // namespace redress::store

@@ -36,9 +36,28 @@ struct CaseQuery {
   bool unowned = false;  // only cases without an owner (ignored if owner_id is set)
   std::optional<int> level;
   std::optional<int64_t> customer_id;
+  /// Only cases that still need work: not solved and not closed.
+  bool active_only = false;
+  /// Only cases whose next step is due at or before this time (cases.next_due_at, written
+  /// by the escalation reactor; overdue ones included): the breaching-soon queue.
+  std::optional<Timestamp> due_by;
+  /// Order by the next due time, soonest first (cases without one last), then by id;
+  /// pages by `offset` instead of the id cursor.
+  bool sort_due = false;
+  int offset = 0;  // sort_due only: cases to skip
   /// Cursor: return cases with id < before_id (newest first). Absent = from the newest.
+  /// Ignored when sort_due is set.
   std::optional<int64_t> before_id;
   int limit = 50;  // 1..200, validated by the caller
+};
+
+/// A named, versioned value shared by every node (the running escalation policy). The
+/// version grows by one with every PutSetting, so a node notices a change by polling it.
+struct Setting {
+  std::string key;
+  std::string value;
+  int64_t version = 0;
+  Timestamp updated_at{};
 };
 
 struct CasePage {
@@ -163,6 +182,18 @@ class WriteTx {
   /// if `owner` no longer holds it.
   virtual Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                                 const std::string& error) = 0;
+
+  // ---- escalation bookkeeping
+  /// Stores `value` under `key` and returns its new version (1 for a new key).
+  virtual Result<int64_t> PutSetting(const std::string& key, const std::string& value,
+                                     Timestamp now) = 0;
+  /// The round-robin position of an escalation level ("l2"): the member index to start
+  /// from next time; 0 for a level never routed to.
+  virtual Result<int64_t> LoadRoutingCursor(const std::string& level_id) = 0;
+  virtual Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) = 0;
+  /// The time the case's next step is due (none: nothing is due, e.g. solved), for the
+  /// breaching-soon queue and sort-by-due. kNotFound if the case does not exist.
+  virtual Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) = 0;
 };
 
 /// Called with the id of a case that changed (events appended) on any node, after the
@@ -228,6 +259,12 @@ class Store {
   /// listener reconnects is lost): use it to refresh, never as the record. The default
   /// (for test doubles) fails; both real backends implement it.
   virtual Result<std::unique_ptr<Subscription>> SubscribeChanges(CaseChanged callback);
+
+  /// A shared setting, or nullopt if it was never put. The default (for test doubles) fails.
+  virtual Result<std::optional<Setting>> GetSetting(const std::string& key);
+  /// How many cases match `query` (its filters; cursor, offset and limit ignored). The
+  /// default (for test doubles) fails.
+  virtual Result<int64_t> CountCases(const CaseQuery& query);
 
   virtual Result<StoreStats> Stats() = 0;
   /// True when the database answers a trivial query (readiness).

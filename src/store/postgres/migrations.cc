@@ -7,15 +7,17 @@
 #include "store/postgres/schema_v2.h"
 #include "store/postgres/schema_v3.h"
 #include "store/postgres/schema_v4.h"
+#include "store/postgres/schema_v5.h"
 
 namespace redress::store::postgres {
 namespace {
 
-constexpr std::array<Migration, 4> kMigrations{{
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "work queue", kSchemaV2},
     {3, "full-text search", kSchemaV3},
     {4, "case commitments", kSchemaV4},
+    {5, "escalation settings, routing cursors, next due times", kSchemaV5},
 }};
 
 // Any fixed number: it names the one lock every migrating node queues on.

@@ -268,6 +268,14 @@ Result<std::unique_ptr<Subscription>> PostgresStore::SubscribeChanges(CaseChange
   return changes_->Subscribe(std::move(callback));
 }
 
+Result<std::optional<Setting>> PostgresStore::GetSetting(const std::string& key) {
+  return WithReader([&](Connection& c) { return FindSetting(c, key); });
+}
+
+Result<int64_t> PostgresStore::CountCases(const CaseQuery& query) {
+  return WithReader([&](Connection& c) { return store::postgres::CountCases(c, query); });
+}
+
 Result<StoreStats> PostgresStore::Stats() {
   auto stats = WithReader([&](Connection& c) { return CountRows(c); });
   if (!stats) return stats;

@@ -79,6 +79,8 @@ class PostgresStore final : public Store {
   Result<std::vector<domain::CaseState>> SearchCases(const std::string& text, int limit) override;
   /// The first subscription opens the LISTEN connection (ChangeListener).
   Result<std::unique_ptr<Subscription>> SubscribeChanges(CaseChanged callback) override;
+  Result<std::optional<Setting>> GetSetting(const std::string& key) override;
+  Result<int64_t> CountCases(const CaseQuery& query) override;
   Result<StoreStats> Stats() override;
   Result<void> Ping() override;
 

@@ -3,9 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <string_view>
+#include <variant>
 
 #include "core/time_format.h"
 #include "domain/principal.h"
+#include "store/case_filter.h"
 #include "store/commitments_column.h"
 
 namespace redress::store::postgres {
@@ -157,40 +159,39 @@ Result<std::optional<domain::CaseState>> FindCase(Connection& conn, int64_t case
       ReadCase);
 }
 
+namespace {
+
+Params FilterParams(const CaseFilterSql& filter) {
+  Params params;
+  for (const auto& value : filter.params) {
+    if (const auto* number = std::get_if<int64_t>(&value)) {
+      params.Int64(*number);
+    } else {
+      params.Text(std::get<std::string>(value));
+    }
+  }
+  return params;
+}
+
+std::string Placeholder(int n) { return "$" + std::to_string(n); }
+
+}  // namespace
+
 Result<CasePage> QueryCases(Connection& conn, const CaseQuery& query) {
   if (query.limit < 1) {
     return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1", "limit");
   }
-  // Assembled from fixed fragments only, so the number of distinct texts (and prepared
-  // statements per connection) stays small; values are always parameters.
-  std::string sql = "SELECT " REDRESS_CASE_COLUMNS " FROM cases WHERE true";
-  Params params;
-  int next = 1;
-  auto placeholder = [&] { return "$" + std::to_string(next++); };
-  if (query.status) {
-    sql += " AND status = " + placeholder();
-    params.Text(domain::CaseStatusName(*query.status));
+  if (query.offset < 0) {
+    return Fail(ErrorCode::kInvalidArgument, "offset must not be negative", "offset");
   }
-  if (query.owner_id) {
-    sql += " AND owner_id = " + placeholder();
-    params.Int64(*query.owner_id);
-  } else if (query.unowned) {
-    sql += " AND owner_id IS NULL";
-  }
-  if (query.level) {
-    sql += " AND level = " + placeholder();
-    params.Int64(*query.level);
-  }
-  if (query.customer_id) {
-    sql += " AND customer_id = " + placeholder();
-    params.Int64(*query.customer_id);
-  }
-  if (query.before_id) {
-    sql += " AND id < " + placeholder();
-    params.Int64(*query.before_id);
-  }
-  sql += " ORDER BY id DESC LIMIT " + placeholder();
+  const CaseFilterSql filter = BuildCaseFilter(query, true, Placeholder);
+  const int limit_index = static_cast<int>(filter.params.size()) + 1;
+  const std::string sql = "SELECT " REDRESS_CASE_COLUMNS " FROM cases WHERE true" +
+                          filter.where + CaseOrderSql(query) + " LIMIT " +
+                          Placeholder(limit_index) + " OFFSET " + Placeholder(limit_index + 1);
+  Params params = FilterParams(filter);
   params.Int64(int64_t{query.limit} + 1);  // one more tells whether another page follows
+  params.Int64(query.sort_due ? query.offset : 0);
 
   auto rows = conn.Query(sql, params);
   if (!rows) return Fail(rows.error());
@@ -205,6 +206,23 @@ Result<CasePage> QueryCases(Connection& conn, const CaseQuery& query) {
     page.cases.push_back(std::move(*c));
   }
   return page;
+}
+
+Result<int64_t> CountCases(Connection& conn, const CaseQuery& query) {
+  const CaseFilterSql filter = BuildCaseFilter(query, false, Placeholder);
+  auto rows = conn.Query("SELECT count(*) FROM cases WHERE true" + filter.where,
+                         FilterParams(filter));
+  if (!rows) return Fail(rows.error());
+  return rows->Int64(0, 0);
+}
+
+Result<std::optional<Setting>> FindSetting(Connection& conn, const std::string& key) {
+  auto rows = conn.Query("SELECT value, version, updated_at FROM settings WHERE key = $1",
+                         Params().Text(key));
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<Setting>();
+  return std::optional<Setting>(Setting{key, rows->Text(0, 0), rows->Int64(0, 1),
+                                        TimestampFromMicros(rows->Int64(0, 2))});
 }
 
 Result<EventPage> QueryEvents(Connection& conn, const EventQuery& query) {

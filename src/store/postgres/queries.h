@@ -24,6 +24,8 @@ namespace redress::store::postgres {
 Result<std::optional<domain::CaseState>> FindCase(Connection& conn, int64_t case_id,
                                                   bool lock = false);
 Result<CasePage> QueryCases(Connection& conn, const CaseQuery& query);
+Result<int64_t> CountCases(Connection& conn, const CaseQuery& query);
+Result<std::optional<Setting>> FindSetting(Connection& conn, const std::string& key);
 Result<EventPage> QueryEvents(Connection& conn, const EventQuery& query);
 Result<std::vector<domain::Event>> QueryAllEvents(Connection& conn, int64_t case_id);
 Result<std::vector<int64_t>> QueryCaseIds(Connection& conn, int64_t after_id, int limit);

@@ -382,4 +382,44 @@ Result<void> PgWriteTx::RetryJob(int64_t job_id, const std::string& owner, Times
   return {};
 }
 
+Result<int64_t> PgWriteTx::PutSetting(const std::string& key, const std::string& value,
+                                      Timestamp now) {
+  auto rows = conn_.Query(
+      "INSERT INTO settings (key, value, version, updated_at) VALUES ($1, $2, 1, $3)"
+      " ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = settings.version + 1,"
+      " updated_at = excluded.updated_at RETURNING version",
+      Params().Text(key).Text(value).Int64(MicrosFromTimestamp(now)));
+  if (!rows) return While("storing setting " + key, rows.error());
+  return rows->Int64(0, 0);
+}
+
+Result<int64_t> PgWriteTx::LoadRoutingCursor(const std::string& level_id) {
+  // FOR UPDATE: two nodes routing into the same level at once take turns, so they pick
+  // different members.
+  auto rows = conn_.Query("SELECT cursor FROM routing_cursors WHERE level_id = $1 FOR UPDATE",
+                          Params().Text(level_id));
+  if (!rows) return While("reading the routing cursor of " + level_id, rows.error());
+  if (rows->empty()) return int64_t{0};
+  return rows->Int64(0, 0);
+}
+
+Result<void> PgWriteTx::SaveRoutingCursor(const std::string& level_id, int64_t cursor) {
+  auto rows = conn_.Query(
+      "INSERT INTO routing_cursors (level_id, cursor) VALUES ($1, $2)"
+      " ON CONFLICT (level_id) DO UPDATE SET cursor = excluded.cursor",
+      Params().Text(level_id).Int64(cursor));
+  if (!rows) return While("saving the routing cursor of " + level_id, rows.error());
+  return {};
+}
+
+Result<void> PgWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) {
+  auto rows = conn_.Query("UPDATE cases SET next_due_at = $2 WHERE id = $1",
+                          Params().Int64(case_id).OptionalInt64(OptionalMicros(due_at)));
+  if (!rows) return While("setting the next due time of " + CaseName(case_id), rows.error());
+  if (rows->Affected() == 0) {
+    return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
+  }
+  return {};
+}
+
 }  // namespace redress::store::postgres

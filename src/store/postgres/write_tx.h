@@ -44,6 +44,11 @@ class PgWriteTx final : public WriteTx {
   Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
+  Result<int64_t> PutSetting(const std::string& key, const std::string& value,
+                             Timestamp now) override;
+  Result<int64_t> LoadRoutingCursor(const std::string& level_id) override;
+  Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) override;
+  Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) override;
 
  private:
   Result<void> WriteProjection(const domain::CaseState& after);

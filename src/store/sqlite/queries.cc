@@ -3,9 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <string_view>
+#include <variant>
 
 #include "core/time_format.h"
 #include "domain/principal.h"
+#include "store/case_filter.h"
 #include "store/commitments_column.h"
 
 namespace redress::store::sqlite {
@@ -181,41 +183,42 @@ Result<std::optional<domain::CaseState>> FindCase(Database& db, int64_t case_id)
   return QueryOne<domain::CaseState>(*statement, ReadCase);
 }
 
+namespace {
+
+void BindFilter(Statement& s, const CaseFilterSql& filter) {
+  int index = 1;
+  for (const auto& value : filter.params) {
+    if (const auto* number = std::get_if<int64_t>(&value)) {
+      s.BindInt64(index++, *number);
+    } else {
+      s.BindText(index++, std::get<std::string>(value));
+    }
+  }
+}
+
+std::string Placeholder(int n) { return "?" + std::to_string(n); }
+
+}  // namespace
+
 Result<CasePage> QueryCases(Database& db, const CaseQuery& query) {
   if (query.limit < 1) {
     return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1", "limit");
   }
-  // The WHERE clause is assembled from fixed fragments only, so the number of distinct
-  // statement texts (and cached statements) stays small; values are always bound.
-  std::string sql = "SELECT " REDRESS_CASE_COLUMNS " FROM cases WHERE 1";
-  int next = 1;
-  const int status_index = query.status ? next++ : 0;
-  if (status_index) sql += " AND status = ?" + std::to_string(status_index);
-  const int owner_index = query.owner_id ? next++ : 0;
-  if (owner_index) {
-    sql += " AND owner_id = ?" + std::to_string(owner_index);
-  } else if (query.unowned) {
-    sql += " AND owner_id IS NULL";
+  if (query.offset < 0) {
+    return Fail(ErrorCode::kInvalidArgument, "offset must not be negative", "offset");
   }
-  const int level_index = query.level ? next++ : 0;
-  if (level_index) sql += " AND level = ?" + std::to_string(level_index);
-  const int customer_index = query.customer_id ? next++ : 0;
-  if (customer_index) sql += " AND customer_id = ?" + std::to_string(customer_index);
-  const int before_index = query.before_id ? next++ : 0;
-  if (before_index) sql += " AND id < ?" + std::to_string(before_index);
-  const int limit_index = next++;
-  sql += " ORDER BY id DESC LIMIT ?" + std::to_string(limit_index);
-
+  const CaseFilterSql filter = BuildCaseFilter(query, true, Placeholder);
+  const int limit_index = static_cast<int>(filter.params.size()) + 1;
+  std::string sql = "SELECT " REDRESS_CASE_COLUMNS " FROM cases WHERE 1" + filter.where +
+                    CaseOrderSql(query) + " LIMIT " + Placeholder(limit_index) + " OFFSET " +
+                    Placeholder(limit_index + 1);
   auto statement = db.Prepare(sql);
   if (!statement) return Fail(statement.error());
   Statement& s = **statement;
-  if (status_index) s.BindText(status_index, domain::CaseStatusName(*query.status));
-  if (owner_index) s.BindInt64(owner_index, *query.owner_id);
-  if (level_index) s.BindInt64(level_index, *query.level);
-  if (customer_index) s.BindInt64(customer_index, *query.customer_id);
-  if (before_index) s.BindInt64(before_index, *query.before_id);
+  BindFilter(s, filter);
   // One row more than asked tells whether another page follows without a COUNT.
   s.BindInt64(limit_index, int64_t{query.limit} + 1);
+  s.BindInt64(limit_index + 1, query.sort_due ? query.offset : 0);
 
   CasePage page;
   for (;;) {
@@ -231,6 +234,31 @@ Result<CasePage> QueryCases(Database& db, const CaseQuery& query) {
     page.cases.push_back(std::move(*c));
   }
   return page;
+}
+
+Result<int64_t> CountCases(Database& db, const CaseQuery& query) {
+  const CaseFilterSql filter = BuildCaseFilter(query, false, Placeholder);
+  auto statement = db.Prepare("SELECT count(*) FROM cases WHERE 1" + filter.where);
+  if (!statement) return Fail(statement.error());
+  BindFilter(**statement, filter);
+  auto row = (*statement)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(ErrorCode::kInternal, "no result row counting cases");
+  return (*statement)->ColumnInt64(0);
+}
+
+Result<std::optional<Setting>> FindSetting(Database& db, const std::string& key) {
+  auto statement =
+      db.Prepare("SELECT value, version, updated_at FROM settings WHERE key = ?1");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, key);
+  auto row = s.Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return std::optional<Setting>();
+  Setting setting{key, s.ColumnText(0), s.ColumnInt64(1), TimestampFromMicros(s.ColumnInt64(2))};
+  if (auto done = s.Run(); !done) return Fail(done.error());
+  return std::optional<Setting>(std::move(setting));
 }
 
 Result<EventPage> QueryEvents(Database& db, const EventQuery& query) {

@@ -23,6 +23,8 @@ namespace redress::store::sqlite {
 
 Result<std::optional<domain::CaseState>> FindCase(Database& db, int64_t case_id);
 Result<CasePage> QueryCases(Database& db, const CaseQuery& query);
+Result<int64_t> CountCases(Database& db, const CaseQuery& query);
+Result<std::optional<Setting>> FindSetting(Database& db, const std::string& key);
 Result<EventPage> QueryEvents(Database& db, const EventQuery& query);
 Result<std::vector<domain::Event>> QueryAllEvents(Database& db, int64_t case_id);
 Result<std::vector<int64_t>> QueryCaseIds(Database& db, int64_t after_id, int limit);

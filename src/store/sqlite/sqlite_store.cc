@@ -394,6 +394,14 @@ Result<std::unique_ptr<Subscription>> SqliteStore::SubscribeChanges(CaseChanged 
   return changes_->Subscribe(std::move(callback));
 }
 
+Result<std::optional<Setting>> SqliteStore::GetSetting(const std::string& key) {
+  return WithReader([&](Database& db) { return FindSetting(db, key); });
+}
+
+Result<int64_t> SqliteStore::CountCases(const CaseQuery& query) {
+  return WithReader([&](Database& db) { return store::sqlite::CountCases(db, query); });
+}
+
 Result<StoreStats> SqliteStore::Stats() {
   auto stats = WithReader([&](Database& db) { return CountRows(db); });
   if (!stats) return stats;

@@ -78,6 +78,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<domain::CaseState>> SearchCases(const std::string& text, int limit) override;
   Result<std::unique_ptr<Subscription>> SubscribeChanges(CaseChanged callback) override;
+  Result<std::optional<Setting>> GetSetting(const std::string& key) override;
+  Result<int64_t> CountCases(const CaseQuery& query) override;
   Result<StoreStats> Stats() override;
   Result<void> Ping() override;
 

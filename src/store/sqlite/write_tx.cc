@@ -415,4 +415,60 @@ Result<void> SqliteWriteTx::RetryJob(int64_t job_id, const std::string& owner, T
   return {};
 }
 
+Result<int64_t> SqliteWriteTx::PutSetting(const std::string& key, const std::string& value,
+                                          Timestamp now) {
+  auto statement = db_.Prepare(
+      "INSERT INTO settings (key, value, version, updated_at) VALUES (?1, ?2, 1, ?3)"
+      " ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = settings.version + 1,"
+      " updated_at = excluded.updated_at RETURNING version");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindText(1, key);
+  s.BindText(2, value);
+  s.BindInt64(3, MicrosFromTimestamp(now));
+  auto row = s.Step();
+  if (!row) return While("storing setting " + key, row.error());
+  if (!*row) return Fail(ErrorCode::kInternal, "storing setting " + key + " returned no version");
+  const int64_t version = s.ColumnInt64(0);
+  if (auto done = s.Run(); !done) return While("storing setting " + key, done.error());
+  return version;
+}
+
+Result<int64_t> SqliteWriteTx::LoadRoutingCursor(const std::string& level_id) {
+  auto statement = db_.Prepare("SELECT cursor FROM routing_cursors WHERE level_id = ?1");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, level_id);
+  auto row = (*statement)->Step();
+  if (!row) return While("reading the routing cursor of " + level_id, row.error());
+  if (!*row) return int64_t{0};
+  const int64_t cursor = (*statement)->ColumnInt64(0);
+  if (auto done = (*statement)->Run(); !done) return Fail(done.error());
+  return cursor;
+}
+
+Result<void> SqliteWriteTx::SaveRoutingCursor(const std::string& level_id, int64_t cursor) {
+  auto statement = db_.Prepare(
+      "INSERT INTO routing_cursors (level_id, cursor) VALUES (?1, ?2)"
+      " ON CONFLICT (level_id) DO UPDATE SET cursor = excluded.cursor");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, level_id);
+  (*statement)->BindInt64(2, cursor);
+  if (auto ran = (*statement)->Run(); !ran) {
+    return While("saving the routing cursor of " + level_id, ran.error());
+  }
+  return {};
+}
+
+Result<void> SqliteWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) {
+  auto statement = db_.Prepare("UPDATE cases SET next_due_at = ?2 WHERE id = ?1");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindInt64(1, case_id);
+  (*statement)->BindOptionalInt64(2, OptionalMicros(due_at));
+  if (auto ran = (*statement)->Run(); !ran) {
+    return While("setting the next due time of " + CaseName(case_id), ran.error());
+  }
+  if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
+  return {};
+}
+
 }  // namespace redress::store::sqlite
