@@ -28,7 +28,8 @@ run: build web
 	@if [ ! -f $(DB) ]; then rm -f $(DB).new $(DB).new-wal $(DB).new-shm && \
 	   ./$(RELEASE_DIR)/src/redress demo --db $(DB).new && mv $(DB).new $(DB); \
 	 else ./$(RELEASE_DIR)/src/redress demo --logins-only; fi
-	@./$(RELEASE_DIR)/src/redress serve --db $(DB) --listen $(LISTEN) --web-root web/dist
+	@./$(RELEASE_DIR)/src/redress serve --db $(DB) --listen $(LISTEN) --web-root web/dist \
+	   --escalation-policy etc/escalation.demo.toml
 
 build-test: deps
 	@cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDRESS_WERROR=ON >/dev/null

@@ -140,6 +140,9 @@ const std::vector<Field>& Fields() {
       {"web", "root", "REDRESS_WEB_ROOT", Kind::kString, 0, 0, nullptr, {},
        [](Config& c, const Value& v) { c.web_root = std::get<std::string>(v); },
        [](const Config& c) { return Value(c.web_root); }},
+      {"escalation", "policy_file", "REDRESS_ESCALATION_POLICY", Kind::kString, 0, 0, nullptr, {},
+       [](Config& c, const Value& v) { c.escalation_policy_file = std::get<std::string>(v); },
+       [](const Config& c) { return Value(c.escalation_policy_file); }},
   };
   return fields;
 }

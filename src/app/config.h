@@ -22,11 +22,15 @@ struct Config {
   std::string log_level = "info";          // [log] level: trace|debug|info|warn|error
   std::string log_format = "json";         // [log] format: json|text
   std::string web_root;                    // [web] root: built front end (web/dist); empty = API only
+  /// [escalation] policy_file: the escalation matrix (TOML, docs/escalation.md); empty = the
+  /// built-in one. A policy an admin stored through the API takes precedence over both.
+  std::string escalation_policy_file;
 };
 
 /// Environment as a map so that tests can pass their own (REDRESS_DB, REDRESS_LISTEN,
 /// REDRESS_THREADS, REDRESS_BODY_LIMIT_BYTES, REDRESS_SESSION_TTL_HOURS,
-/// REDRESS_SECURE_COOKIES, REDRESS_LOG_LEVEL, REDRESS_LOG_FORMAT, REDRESS_WEB_ROOT).
+/// REDRESS_SECURE_COOKIES, REDRESS_LOG_LEVEL, REDRESS_LOG_FORMAT, REDRESS_WEB_ROOT,
+/// REDRESS_ESCALATION_POLICY).
 using Environment = std::map<std::string, std::string>;
 
 /// The process environment's REDRESS_* variables. LoadConfig ignores REDRESS_* names it

@@ -7,6 +7,7 @@
 #include "app/case_service.h"
 #include "app/config.h"
 #include "app/metrics.h"
+#include "app/policy_holder.h"
 #include "app/test_clock.h"
 #include "core/clock.h"
 #include "store/store.h"
@@ -25,6 +26,9 @@ struct Services {
   boost::asio::thread_pool& cpu;
   /// The same object as `clock` when the server runs with --test-clock; null otherwise.
   TestClock* test_clock = nullptr;
+  /// The running escalation policy (case views, escalation routes, admin policy routes).
+  /// Set by `serve`; null in tools that serve no escalation routes.
+  PolicyHolder* policies = nullptr;
 };
 
 }  // namespace redress::app

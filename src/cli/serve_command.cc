@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "app/auth_service.h"
+#include "app/escalation_reactor.h"
 #include "app/log.h"
 #include "app/metrics.h"
 #include "app/open_store.h"
@@ -18,6 +19,7 @@
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "core/time_format.h"
+#include "engine/escalation_wiring.h"
 #include "http/api/credential_authenticator.h"
 #include "http/api/routes.h"
 #include "http/router.h"
@@ -33,6 +35,7 @@ struct ServeOptions {
   std::optional<std::string> web_root;
   bool test_clock = false;
   std::optional<std::string> test_clock_start;
+  std::optional<std::string> escalation_policy;
 };
 
 /// Writes the port atomically (temp file + rename) so a watcher never reads half a number.
@@ -80,6 +83,23 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   app::CaseService cases(**store);
   app::Services services{**store, clock, config, metrics, cases, cpu_pool};
   if (test_clock) services.test_clock = &*test_clock;
+
+  // ---- escalation: the running policy, the reactor on every case write, this node's job
+  // runner (SLA deadlines; other channels register their job kinds on `escalation.jobs()`
+  // before Start).
+  auto escalation = engine::EscalationWiring::Build(**store, clock, cases,
+                                                    config.escalation_policy_file);
+  if (!escalation) {
+    PrintError(escalation.error());
+    return 2;
+  }
+  services.policies = &(*escalation)->policies();
+  if (test_clock) {
+    // Acceptance tests: a reply to "move the clock" comes after every deadline it passed.
+    test_clock->OnMoved([&wiring = **escalation](Timestamp) { wiring.jobs().RunUntilIdle(); });
+  }
+  (*escalation)->Start();
+  // ---- end escalation
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);
   http::Router router;
@@ -139,6 +159,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   app::Log(app::LogLevel::kInfo, "stopping", {{"signal", signal_number}});
   server.Stop();
   server.Wait();
+  escalation->reset();  // stops the job runner and the policy poller before the store goes
   // Finish the writes still queued while the server's io_contexts exist: their completions
   // are posted there, and must not outlive them.
   store->reset();
@@ -157,6 +178,9 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global) {
                   "Write the bound port to this file once listening");
   cmd->add_option("--web-root", options->web_root,
                   "Serve the built web front end from this directory (e.g. web/dist)");
+  cmd->add_option("--escalation-policy", options->escalation_policy,
+                  "Escalation matrix (TOML, see docs/escalation.md); a policy an admin stored "
+                  "through the API takes precedence");
   cmd->add_flag("--test-clock", options->test_clock,
                 "For acceptance tests only: time stands still and admins move it through "
                 "/api/v1/test-clock");
@@ -172,6 +196,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global) {
     if (options->listen) config->listen = *options->listen;
     if (options->threads) config->threads = *options->threads;
     if (options->web_root) config->web_root = *options->web_root;
+    if (options->escalation_policy) config->escalation_policy_file = *options->escalation_policy;
     if (auto valid = app::ValidateConfig(*config); !valid) {
       PrintError(valid.error());
       global.exit_code = 2;

@@ -24,9 +24,23 @@ std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
 }
 
 PassReport JobRunner::RunDueJobs() {
+  std::lock_guard pass(pass_mu_);
   PassReport report;
   for (const auto& [kind, handler] : handlers_) RunKind(kind, handler, report);
   return report;
+}
+
+PassReport JobRunner::RunUntilIdle(int max_passes) {
+  PassReport total;
+  for (int i = 0; i < max_passes; ++i) {
+    const PassReport pass = RunDueJobs();
+    total.done += pass.done;
+    total.retried += pass.retried;
+    total.lost += pass.lost;
+    total.errors += pass.errors;
+    if (pass.done == 0) break;
+  }
+  return total;
 }
 
 void JobRunner::RunKind(const std::string& kind, const JobHandler& handler, PassReport& report) {

@@ -62,7 +62,14 @@ class JobRunner {
   void Register(std::string kind, JobHandler handler);
 
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
+  /// Passes never overlap: a caller waits for a pass in progress to finish first.
   PassReport RunDueJobs();
+
+  /// Passes until one finds nothing to do (a job's effect may schedule a job due at once:
+  /// a breach escalates, the new level owes an overdue promise), at most `max_passes`.
+  /// The test clock calls it after moving, so a reply to "advance time" comes after every
+  /// deadline up to the new time has fired.
+  PassReport RunUntilIdle(int max_passes = 16);
 
   /// Starts the polling thread. Call once.
   void Start();
@@ -84,6 +91,7 @@ class JobRunner {
   const JobRunnerOptions options_;
   std::map<std::string, JobHandler> handlers_;
 
+  std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers
   std::mutex mu_;
   std::condition_variable wake_;
   bool wake_requested_ = false;

@@ -8,6 +8,8 @@
 #include "domain/case_commands.h"
 #include "domain/permissions.h"
 #include "http/api/api_util.h"
+#include "http/api/case_action.h"
+#include "http/api/escalation_view.h"
 #include "http/api/routes.h"
 #include "http/api/views.h"
 #include "http/json_body.h"
@@ -18,37 +20,6 @@ namespace {
 namespace json = boost::json;
 using boost::beast::http::status;
 using boost::beast::http::verb;
-
-Reply ChangeReply(const app::CaseChange& change, const domain::Principal& who, status code) {
-  json::array events;
-  for (const auto& event : change.events) {
-    if (domain::CanSeeEvent(who, event)) events.emplace_back(EventView(event));
-  }
-  return Reply{
-      code, json::object{{"case", CaseView(change.state, who)}, {"events", std::move(events)}}, {}};
-}
-
-/// Reads the body with `read` (which sees the parsed object), then applies the decision
-/// built from what it read. `Input` is whatever `read` extracts.
-template <class Input>
-boost::asio::awaitable<Response> CaseAction(
-    RequestContext& ctx, status code, std::function<Result<Input>(const json::object&)> read,
-    std::function<Result<app::CaseChange>(store::WriteTx&, int64_t, const Input&, Timestamp)>
-        apply) {
-  auto id = PathId(ctx, "id");
-  if (!id) co_return MakeProblem(ctx, id.error());
-  auto body = BodyObject(ctx);
-  if (!body) co_return MakeProblem(ctx, body.error());
-  auto input = read(*body);
-  if (!input) co_return MakeProblem(ctx, input.error());
-  const Timestamp now = ctx.services.clock.Now();
-  co_return co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
-    auto change = apply(tx, *id, *input, now);
-    if (!change) return Fail(change.error());
-    ctx.services.metrics.EventsAppended().Inc(static_cast<int64_t>(change->events.size()));
-    return ChangeReply(*change, ctx.who(), code);
-  });
-}
 
 struct MessageInput {
   std::string body;

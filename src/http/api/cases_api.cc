@@ -1,11 +1,17 @@
 // Cases: open one, list them, read one and its event log.
 #include <boost/json/array.hpp>
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <string_view>
+#include <utility>
 
 #include "app/case_service.h"
 #include "app/services.h"
 #include "domain/case_commands.h"
 #include "domain/permissions.h"
 #include "http/api/api_util.h"
+#include "http/api/escalation_view.h"
 #include "http/api/routes.h"
 #include "http/api/views.h"
 #include "http/json_body.h"
@@ -88,6 +94,43 @@ boost::asio::awaitable<Response> CreateCase(RequestContext& ctx) {
   });
 }
 
+// Pages sorted by due time walk by offset; beyond this a client should filter instead.
+constexpr int64_t kMaxOffset = 100'000;
+
+/// What "breaching soon" means: the next step is due within this time, or overdue.
+constexpr std::chrono::hours kBreachingSoonWindow{4};
+
+enum class Queue { kMine, kMyLevel, kBreachingSoon, kUnassigned };
+constexpr std::array<std::pair<Queue, const char*>, 4> kQueues{{
+    {Queue::kMine, "mine"},
+    {Queue::kMyLevel, "my_level"},
+    {Queue::kBreachingSoon, "breaching_soon"},
+    {Queue::kUnassigned, "unassigned"},
+}};
+
+Result<Queue> ParseQueue(std::string_view name) {
+  for (const auto& [queue, queue_name] : kQueues) {
+    if (name == queue_name) return queue;
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "query parameter 'queue' must be one of mine, my_level, breaching_soon, unassigned",
+              "queue");
+}
+
+/// A queue is a filter over the cases still being worked on.
+void ApplyQueue(Queue queue, const domain::Principal& who, Timestamp now, store::CaseQuery& q) {
+  q.active_only = true;
+  switch (queue) {
+    case Queue::kMine: q.owner_id = who.id; break;
+    case Queue::kMyLevel: q.level = std::max(who.level, 1); break;
+    case Queue::kBreachingSoon: q.due_by = now + kBreachingSoonWindow; break;
+    case Queue::kUnassigned:
+      q.owner_id.reset();
+      q.unowned = true;
+      break;
+  }
+}
+
 Result<store::CaseQuery> ReadCaseQuery(const RequestContext& ctx) {
   store::CaseQuery query;
   if (auto it = ctx.query.find("status"); it != ctx.query.end()) {
@@ -119,6 +162,22 @@ Result<store::CaseQuery> ReadCaseQuery(const RequestContext& ctx) {
   auto customer = QueryInt(ctx, "customer");
   if (!customer) return Fail(customer.error());
   query.customer_id = *customer;
+  if (auto it = ctx.query.find("queue"); it != ctx.query.end()) {
+    if (!ctx.who().IsStaff()) {
+      return Fail(ErrorCode::kPermissionDenied, "queues are for staff", "queue");
+    }
+    auto queue = ParseQueue(it->second);
+    if (!queue) return Fail(queue.error());
+    ApplyQueue(*queue, ctx.who(), ctx.services.clock.Now(), query);
+  }
+  if (auto it = ctx.query.find("sort"); it != ctx.query.end()) {
+    if (it->second != "due" && it->second != "newest") {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "query parameter 'sort' must be 'due' (soonest next step first) or 'newest'",
+                  "sort");
+    }
+    query.sort_due = it->second == "due";
+  }
   // A customer sees only their own cases, whatever the filters say.
   if (ctx.who().IsCustomer()) query.customer_id = ctx.who().id;
   auto limit = QueryLimit(ctx, 50, 200);
@@ -126,7 +185,16 @@ Result<store::CaseQuery> ReadCaseQuery(const RequestContext& ctx) {
   query.limit = *limit;
   auto cursor = QueryCursor(ctx);
   if (!cursor) return Fail(cursor.error());
-  query.before_id = *cursor;
+  // Sorted by due time, the cursor is the position in the list (the offset); by id, the
+  // last id seen.
+  if (query.sort_due) {
+    if (*cursor && **cursor > kMaxOffset) {
+      return Fail(ErrorCode::kInvalidArgument, "cursor is out of range", "cursor");
+    }
+    query.offset = static_cast<int>(cursor->value_or(0));
+  } else {
+    query.before_id = *cursor;
+  }
   return query;
 }
 
@@ -158,9 +226,30 @@ boost::asio::awaitable<Response> ListCases(RequestContext& ctx) {
   items.reserve(page->cases.size());
   for (const auto& state : page->cases) items.emplace_back(CaseView(state, ctx.who()));
   json::value next = nullptr;
-  if (page->next_before_id) next = EncodeCursor(*page->next_before_id);
-  co_return MakeReply(
-      ctx, Reply{status::ok, json::object{{"items", std::move(items)}, {"next_cursor", next}}, {}});
+  if (page->next_before_id) {
+    next = EncodeCursor(query->sort_due ? query->offset + query->limit : *page->next_before_id);
+  }
+  auto total = ctx.services.store.CountCases(*query);
+  if (!total) co_return MakeProblem(ctx, total.error());
+  co_return MakeReply(ctx, Reply{status::ok,
+                                 json::object{{"items", std::move(items)},
+                                              {"next_cursor", next},
+                                              {"total", *total}},
+                                 {}});
+}
+
+// The size of each staff queue, for the console's sidebar.
+boost::asio::awaitable<Response> ListQueues(RequestContext& ctx) {
+  const Timestamp now = ctx.services.clock.Now();
+  json::array queues;
+  for (const auto& [queue, name] : kQueues) {
+    store::CaseQuery query;
+    ApplyQueue(queue, ctx.who(), now, query);
+    auto count = ctx.services.store.CountCases(query);
+    if (!count) co_return MakeProblem(ctx, count.error());
+    queues.emplace_back(json::object{{"id", name}, {"count", *count}});
+  }
+  co_return MakeReply(ctx, Reply{status::ok, json::object{{"queues", std::move(queues)}}, {}});
 }
 
 /// The case if the caller may read it; another customer's case is kNotFound.
@@ -178,7 +267,7 @@ boost::asio::awaitable<Response> GetCase(RequestContext& ctx) {
   if (!id) co_return MakeProblem(ctx, id.error());
   auto state = ReadableCase(ctx, *id);
   if (!state) co_return MakeProblem(ctx, state.error());
-  co_return MakeReply(ctx, Reply{status::ok, CaseView(*state, ctx.who()), {}});
+  co_return MakeReply(ctx, Reply{status::ok, FullCaseView(*state, ctx.who(), ctx.services), {}});
 }
 
 boost::asio::awaitable<Response> ListEvents(RequestContext& ctx) {
@@ -214,6 +303,7 @@ void RegisterCaseRoutes(Router& router) {
   router.Add(verb::post, "/api/v1/cases", Access::kAuthenticated, CreateCase);
   router.Add(verb::get, "/api/v1/cases", Access::kAuthenticated, ListCases);
   router.Add(verb::get, "/api/v1/cases/search", Access::kStaff, SearchCases);
+  router.Add(verb::get, "/api/v1/queues", Access::kStaff, ListQueues);
   router.Add(verb::get, "/api/v1/cases/{id}", Access::kAuthenticated, GetCase);
   router.Add(verb::get, "/api/v1/cases/{id}/events", Access::kAuthenticated, ListEvents);
 }

@@ -14,6 +14,8 @@ void RegisterCaseActionRoutes(Router& router);  // messages, notes, assign, stat
 void RegisterUserRoutes(Router& router);
 void RegisterChangeRoutes(Router& router);      // live updates (server-sent events)
 void RegisterRecordRoutes(Router& router);      // a case's record, as a download
+void RegisterEscalationRoutes(Router& router);  // escalate, promises, decisions, credits
+void RegisterPolicyRoutes(Router& router);      // the escalation policy (admin)
 /// Only for `serve --test-clock`: the handlers need services.test_clock.
 void RegisterTestClockRoutes(Router& router);
 
@@ -26,6 +28,8 @@ inline void RegisterAllRoutes(Router& router) {
   RegisterUserRoutes(router);
   RegisterChangeRoutes(router);
   RegisterRecordRoutes(router);
+  RegisterEscalationRoutes(router);
+  RegisterPolicyRoutes(router);
 }
 
 }  // namespace redress::http::api

@@ -1,0 +1,53 @@
+#include "app/escalation_reactor.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "app/escalation_routing.h"
+#include "core/time_format.h"
+#include "domain/escalation_commands.h"
+#include "policy/sla_clock.h"
+#include "policy/triggers.h"
+
+namespace redress::app {
+
+std::string SlaJobKey(int64_t case_id, Timestamp due_at) {
+  return "case:" + std::to_string(case_id) + "@" + std::to_string(MicrosFromTimestamp(due_at));
+}
+
+Result<void> ScheduleDeadlines(store::WriteTx& tx, const domain::CaseState& state,
+                               const policy::EscalationPolicy& policy, Timestamp now) {
+  const policy::SlaSnapshot sla = policy::ComputeSla(state, policy, now);
+  if (auto stored = tx.SetCaseNextDue(state.id, sla.next_step_due); !stored) return stored;
+  if (!sla.next_due) return {};
+  store::JobSpec job{kSlaDeadlineJobKind, SlaJobKey(state.id, *sla.next_due), *sla.next_due,
+                     boost::json::serialize(boost::json::object{{"case_id", state.id}})};
+  auto scheduled = tx.ScheduleJob(job);
+  if (!scheduled) return Fail(scheduled.error());
+  return {};
+}
+
+Result<void> EscalationReactor::OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
+                                         Timestamp now) {
+  if (change.state.status == domain::CaseStatus::kClosed) return {};
+  const auto policy = policies_.Get();
+  std::optional<policy::EscalationDecision> best;
+  for (size_t i = first_new; i < change.events.size(); ++i) {
+    auto decision = policy::EvaluateEvent(change.state, change.events[i], *policy);
+    if (decision && (!best || decision->to_level > best->to_level)) best = std::move(decision);
+  }
+  // An event evaluated against the state after a later one may call for a level the case
+  // has already reached (two breaches in one write): nothing to do then.
+  if (!best || best->to_level <= change.state.level) return {};
+  auto input = RouteEscalation(tx, reads_, *best);
+  if (!input) return Fail(input.error());
+  auto drafts = domain::Escalate(change.state, domain::Principal::System(), *input, now);
+  if (!drafts) return Fail(drafts.error());
+  return CaseService::Append(tx, change, std::move(*drafts));
+}
+
+Result<void> EscalationReactor::OnSettled(store::WriteTx& tx, const CaseChange& change,
+                                          Timestamp now) {
+  return ScheduleDeadlines(tx, change.state, *policies_.Get(), now);
+}
+
+}  // namespace redress::app
