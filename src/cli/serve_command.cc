@@ -98,8 +98,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
     // Acceptance tests: a reply to "move the clock" comes after every deadline it passed.
     test_clock->OnMoved([&wiring = **escalation](Timestamp) { wiring.jobs().RunUntilIdle(); });
   }
-  (*escalation)->Start();
-  // ---- end escalation
+  // ---- end escalation (started below, once the stop signals are blocked)
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);
   http::Router router;
@@ -117,6 +116,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  (*escalation)->Start();
 
   auto server_options = http::ServerOptionsFromConfig(config);
   if (!server_options) {

@@ -94,10 +94,8 @@ boost::asio::awaitable<Response> PutPolicy(RequestContext& ctx) {
                                          std::to_string(kMaxPolicyBytes) + " bytes",
                                      "source"});
   }
-  app::PolicyHolder& policies = *ctx.services.policies;
-  // Loading parses TOML and time zones and the store write blocks: not on an I/O thread.
-  auto replaced = co_await OnCpuPool<app::RunningPolicy>(
-      ctx, [&policies, text = std::move(*source)] { return policies.Replace(text); });
+  // Admin-only and rare: loading and the one store write run here, on the I/O thread.
+  auto replaced = ctx.services.policies->Replace(*source);
   if (!replaced) {
     if (replaced.error().code == ErrorCode::kInvalidArgument) {
       Error error = replaced.error();
