@@ -89,7 +89,7 @@ boost::asio::awaitable<Response> CreateCase(RequestContext& ctx) {
     if (!change) return Fail(change.error());
     ctx.services.metrics.CasesOpened().Inc();
     ctx.services.metrics.EventsAppended().Inc(static_cast<int64_t>(change->events.size()));
-    return Reply{status::created, CaseView(change->state, ctx.who()),
+    return Reply{status::created, FullCaseView(change->state, ctx.who(), ctx.services),
                  "/api/v1/cases/" + std::to_string(change->state.id)};
   });
 }
