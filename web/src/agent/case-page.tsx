@@ -12,6 +12,7 @@ import { mergeEvents } from '../lib/timeline';
 import { ErrorMessage, Loading, NotFound, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link, navigate } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
 import { AssignForm, PriorityForm, StatusForm } from './case-actions';
 import { Composer, type ComposerHandle } from './composer';
@@ -36,6 +37,8 @@ export function CasePage({ caseId }: { caseId: number }) {
   const composer = useRef<ComposerHandle>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [assignFocus, setAssignFocus] = useState(0);
+  const knownSeq = state.data?.events.reduce((max, e) => Math.max(max, e.seq), 0);
+  const live = useLiveRefetch({ kind: 'case', caseId, knownSeq }, state.reload);
   useTitle(state.data ? `#${state.data.kase.number} ${state.data.kase.subject}` : `Case ${caseId}`);
 
   useEffect(() => {
@@ -71,7 +74,10 @@ export function CasePage({ caseId }: { caseId: number }) {
   return (
     <article class="case-page" aria-labelledby="case-title">
       <header class="case-header">
-        <p class="breadcrumb"><Link href={paths.agentQueue('mine')}>← Queues</Link></p>
+        <div class="breadcrumb-row">
+          <p class="breadcrumb"><Link href={paths.agentQueue('mine')}>← Queues</Link></p>
+          <LiveIndicator state={live} />
+        </div>
         <h1 id="case-title"><span class="case-number">#{kase.number}</span> {kase.subject}</h1>
         <dl class="case-facts">
           <div><dt>Status</dt><dd><StatusBadge status={kase.status} /></dd></div>

@@ -6,6 +6,7 @@ import { moveSelection, shortcutFor } from '../lib/shortcuts';
 import { ErrorMessage, Loading, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link, navigate } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
 import { HelpDialog } from './help-dialog';
 import { countLabel, loadQueues } from './queue-data';
@@ -21,6 +22,7 @@ export function QueuePage({ queueId }: { queueId: string }) {
   const queue = QUEUES.find((q) => q.id === queueId) ?? QUEUES[0];
   useTitle(`${queue.title} — queue`);
   const queues = useAsync(() => loadQueues(api, me), [api, me.id]);
+  const live = useLiveRefetch({ kind: 'list' }, queues.reload);
   const [sortKey, setSortKey] = useState<SortKey>('updated');
   const [direction, setDirection] = useState<SortDirection>('desc');
   const [selected, setSelected] = useState(-1);
@@ -61,6 +63,7 @@ export function QueuePage({ queueId }: { queueId: string }) {
     <div class="queue-page">
       <div class="page-heading">
         <h1>Queues</h1>
+        <LiveIndicator state={live} />
         <button type="button" class="button secondary small" onClick={() => queues.reload()}>
           Refresh
         </button>

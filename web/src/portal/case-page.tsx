@@ -11,6 +11,7 @@ import { mergeEvents } from '../lib/timeline';
 import { ErrorMessage, Loading, NotFound, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
 import { PublicTimeline } from './public-timeline';
 
@@ -28,6 +29,7 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
     ]);
     return { kase, events: events.items };
   }, [api, caseId]);
+  const live = useLiveRefetch({ kind: 'case', caseId }, state.reload);
   useTitle(state.data ? `#${state.data.kase.number} ${state.data.kase.subject}` : 'Your case');
 
   if (state.error instanceof ApiError && state.error.isNotFound) {
@@ -43,7 +45,10 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
   return (
     <article class="case-page portal-case" aria-labelledby="case-title">
       <header class="case-header">
-        <p class="breadcrumb"><Link href={paths.portal()}>← My cases</Link></p>
+        <div class="breadcrumb-row">
+          <p class="breadcrumb"><Link href={paths.portal()}>← My cases</Link></p>
+          <LiveIndicator state={live} />
+        </div>
         <h1 id="case-title"><span class="case-number">#{kase.number}</span> {kase.subject}</h1>
         <dl class="case-facts">
           <div><dt>Status</dt><dd><StatusBadge status={kase.status} label={CUSTOMER_STATUS_LABELS[kase.status]} /></dd></div>
