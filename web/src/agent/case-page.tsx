@@ -9,7 +9,7 @@ import { channelLabel } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { shortcutFor } from '../lib/shortcuts';
 import { mergeEvents } from '../lib/timeline';
-import { ErrorMessage, Loading, NotFound, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
+import { ErrorMessage, Loading, NotFound, PriorityBadge, RecordDownload, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link, navigate } from '../ui/router';
 import { useSession } from '../ui/session';
 import { LiveIndicator, useLiveRefetch } from '../ui/live';
@@ -90,6 +90,9 @@ export function CasePage({ caseId }: { caseId: number }) {
           <div><dt>First response</dt><dd>{kase.first_response_at ? <Time iso={kase.first_response_at} /> : 'Not yet'}</dd></div>
           <div><dt>Transfers</dt><dd>{kase.counts.transfers}</dd></div>
         </dl>
+        <p class="record-line">
+          <RecordDownload href={api.recordUrl(kase.id)} caseNumber={kase.number} label="Download the record" />
+        </p>
       </header>
       <div class="case-columns">
         <div class="case-main">

@@ -8,7 +8,7 @@ import type { Case, CaseEvent } from '../api/types';
 import { CUSTOMER_STATUS_LABELS } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { mergeEvents } from '../lib/timeline';
-import { ErrorMessage, Loading, NotFound, StatusBadge, Time, useTitle } from '../ui/common';
+import { ErrorMessage, Loading, NotFound, RecordDownload, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link } from '../ui/router';
 import { useSession } from '../ui/session';
 import { LiveIndicator, useLiveRefetch } from '../ui/live';
@@ -57,6 +57,10 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
           <div><dt>Opened</dt><dd><Time iso={kase.opened_at} /></dd></div>
           <div><dt>Last update</dt><dd><Time iso={kase.updated_at} /></dd></div>
         </dl>
+        <p class="record-line">
+          <RecordDownload href={api.recordUrl(kase.id)} caseNumber={kase.number} label="Download my record" />
+          <span class="hint">Everything on this page, with the times and who handled it, as a file you can keep.</span>
+        </p>
       </header>
       <div class="portal-main">
         <PublicTimeline events={events} />
