@@ -1,6 +1,6 @@
 // The agent's case page: the whole story on one screen. Header facts, one timeline of
 // every event, the composer under it, and beside it the actions and the customer.
-// (The escalation ladder, promises and decisions slot in as further side panels.)
+// Beside it: the escalation ladder, promises, status/priority/owner, decision, credit.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors';
 import { collect } from '../api/pagination';
@@ -17,6 +17,9 @@ import { useAsync } from '../ui/use-async';
 import { AssignForm, PriorityForm, StatusForm } from './case-actions';
 import { Composer, type ComposerHandle } from './composer';
 import { CustomerPanel } from './customer-panel';
+import { CreditPanel, DecisionPanel } from './decision-credit';
+import { EscalationPanel } from './escalation-panel';
+import { PromisesPanel } from './promises-panel';
 import { HelpDialog } from './help-dialog';
 import { StaffTimeline } from './staff-timeline';
 
@@ -83,7 +86,7 @@ export function CasePage({ caseId }: { caseId: number }) {
           <div><dt>Status</dt><dd><StatusBadge status={kase.status} /></dd></div>
           <div><dt>Priority</dt><dd><PriorityBadge priority={kase.priority} /></dd></div>
           <div><dt>Owner</dt><dd>{kase.owner ? kase.owner.name : 'Unassigned'}</dd></div>
-          <div><dt>Level</dt><dd>{kase.level}</dd></div>
+          <div><dt>Level</dt><dd class="case-level">{kase.level_name ? `${kase.level} · ${kase.level_name}` : kase.level}</dd></div>
           <div><dt>Category</dt><dd>{kase.category || '—'}</dd></div>
           <div><dt>Channel</dt><dd>{channelLabel(kase.channel)}</dd></div>
           <div><dt>Opened</dt><dd><Time iso={kase.opened_at} /></dd></div>
@@ -102,12 +105,16 @@ export function CasePage({ caseId }: { caseId: number }) {
             <kbd>r</kbd> reply · <kbd>n</kbd> note · <kbd>a</kbd> assign · <kbd>?</kbd> all shortcuts
           </p>
         </div>
-        <aside class="case-side" aria-label="Case actions and customer">
+        <aside class="case-side" aria-label="Escalation, promises, actions and customer">
+          <EscalationPanel kase={kase} onChanged={applied} />
+          <PromisesPanel kase={kase} onChanged={applied} />
           <section class="panel" aria-label="Actions">
             <StatusForm kase={kase} onChanged={applied} />
             <PriorityForm kase={kase} onChanged={applied} />
             <AssignForm kase={kase} onChanged={applied} focusRequest={assignFocus} />
           </section>
+          <DecisionPanel kase={kase} onChanged={applied} />
+          <CreditPanel kase={kase} onChanged={applied} />
           <CustomerPanel kase={kase} />
         </aside>
       </div>

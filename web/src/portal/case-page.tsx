@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors';
 import { newIdempotencyKey } from '../api/idempotency';
 import { collect } from '../api/pagination';
-import type { Case, CaseEvent } from '../api/types';
+import type { Case, CaseEvent, CaseWithEvents } from '../api/types';
 import { CUSTOMER_STATUS_LABELS } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { mergeEvents } from '../lib/timeline';
@@ -13,6 +13,7 @@ import { Link } from '../ui/router';
 import { useSession } from '../ui/session';
 import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
+import { EscalationSummary } from './escalation-summary';
 import { PublicTimeline } from './public-timeline';
 
 interface Loaded {
@@ -42,6 +43,10 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
       : <Loading what="your case" />;
   }
   const { kase, events } = state.data;
+  const applied = (result: CaseWithEvents) => state.setData((previous) => ({
+    kase: result.case,
+    events: mergeEvents(previous?.events ?? [], result.events),
+  }));
   return (
     <article class="case-page portal-case" aria-labelledby="case-title">
       <header class="case-header">
@@ -63,13 +68,11 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
         </p>
       </header>
       <div class="portal-main">
+        <EscalationSummary kase={kase} onChanged={applied} />
         <PublicTimeline events={events} />
         {kase.status === 'closed'
           ? <p class="hint">This case is closed. Open a new case if you need more help.</p>
-          : <CustomerReply caseId={kase.id} onSent={(result) => state.setData((previous) => ({
-              kase: result.case,
-              events: mergeEvents(previous?.events ?? [], result.events),
-            }))} />}
+          : <CustomerReply caseId={kase.id} onSent={applied} />}
       </div>
     </article>
   );
