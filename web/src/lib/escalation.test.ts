@@ -140,7 +140,7 @@ describe('escalation events in the timeline', () => {
       'Priya kept the promise: Refund the cashback',
     ]);
     expect(entries.map((e) => e.kind)).toEqual(['escalation', 'promise', 'promise', 'escalation', 'decision', 'escalation',
-      'credit', 'credit', 'credit', 'escalation', 'channel', 'channel', 'promise']);
+      'credit', 'credit', 'credit', 'escalation', 'linking', 'linking', 'promise']);
     expect(entries[0].details).toEqual([
       { label: 'Reason', text: 'Third refusal' }, { label: 'Now handled by', text: 'Ravi' }, { label: 'Evidence', text: 'a photo (image/png)' }]);
     expect(entries[1].details).toEqual([{ label: 'Due by', text: '4 Dec 2026, 6:00 pm' }]);

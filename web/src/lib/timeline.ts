@@ -20,7 +20,7 @@ export type EntryKind =
   | 'promise'         // a promise made, kept or broken
   | 'decision'        // a decision with its reason and the customer's next step
   | 'credit'          // goodwill credit requested, approved or denied
-  | 'channel'         // email threading and channel linking
+  | 'linking'         // email threading and channel linking
   | 'other';          // an event type this version does not know
 
 export interface TimelineEntry {
@@ -79,8 +79,8 @@ const KINDS: Record<string, EntryKind> = {
   credit_requested: 'credit',
   credit_approved: 'credit',
   credit_denied: 'credit',
-  thread_token_mismatch: 'channel',
-  channel_linked: 'channel',
+  thread_token_mismatch: 'linking',
+  channel_linked: 'linking',
 };
 
 function kindOf(event: CaseEvent): EntryKind {

@@ -6,7 +6,7 @@ import { channelLabel } from '../lib/labels';
 import { buildTimeline, evidencePhotos, type TimelineEntry } from '../lib/timeline';
 import { Time } from '../ui/common';
 
-const PUBLIC_KINDS = new Set(['opened', 'customer', 'reply', 'change', 'escalation', 'promise', 'decision', 'credit', 'channel']);
+const PUBLIC_KINDS = new Set(['opened', 'customer', 'reply', 'change', 'escalation', 'promise', 'decision', 'credit', 'linking']);
 
 function isShown(entry: TimelineEntry): boolean {
   return !entry.internal && entry.event.visibility === 'public' && PUBLIC_KINDS.has(entry.kind);
