@@ -5,6 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from '../api/client';
 import { LiveFeed } from '../api/live';
 import type { Me } from '../api/types';
+import { EscalationPolicyPage } from '../admin/escalation-policy-page';
+import { UsersPage } from '../admin/users-page';
 import { CasePage as AgentCasePage } from '../agent/case-page';
 import { QueuePage } from '../agent/queue-page';
 import { queueById } from '../lib/queues';
@@ -31,6 +33,10 @@ function Page({ route, me }: { route: Route; me: Me }) {
       return staff && queueById(route.queue) ? <QueuePage queueId={route.queue} /> : notFound;
     case 'agent-case':
       return staff ? <AgentCasePage key={route.id} caseId={route.id} /> : notFound;
+    case 'admin-users':
+      return staff ? <UsersPage /> : notFound;
+    case 'admin-escalation':
+      return me.role === 'admin' ? <EscalationPolicyPage /> : notFound;
     case 'portal-cases':
       return staff ? notFound : <MyCasesPage />;
     case 'portal-new':
