@@ -5,6 +5,7 @@ import { ApiError } from '../api/errors';
 import { newIdempotencyKey } from '../api/idempotency';
 import { collect } from '../api/pagination';
 import type { Case, CaseEvent, CaseWithEvents } from '../api/types';
+import { escalationOf, levelName } from '../lib/escalation';
 import { CUSTOMER_STATUS_LABELS } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { mergeEvents } from '../lib/timeline';
@@ -43,6 +44,7 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
       : <Loading what="your case" />;
   }
   const { kase, events } = state.data;
+  const escalation = escalationOf(kase);
   const applied = (result: CaseWithEvents) => state.setData((previous) => ({
     kase: result.case,
     events: mergeEvents(previous?.events ?? [], result.events),
@@ -57,8 +59,8 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
         <h1 id="case-title"><span class="case-number">#{kase.number}</span> {kase.subject}</h1>
         <dl class="case-facts">
           <div><dt>Status</dt><dd><StatusBadge status={kase.status} label={CUSTOMER_STATUS_LABELS[kase.status]} /></dd></div>
-          <div><dt>Handled by</dt><dd class="case-owner">{kase.owner ? kase.owner.name : 'Not assigned yet'}</dd></div>
-          <div><dt>Level</dt><dd>{kase.level === 1 ? 'Customer care (level 1)' : `Level ${kase.level}`}</dd></div>
+          <div><dt>Handled by</dt><dd class="case-owner">{escalation?.owner_name || (kase.owner ? kase.owner.name : 'Not assigned yet')}</dd></div>
+          <div><dt>Level</dt><dd>{escalation ? levelName(escalation.level) : kase.level === 1 ? 'Customer care (level 1)' : `Level ${kase.level}`}</dd></div>
           <div><dt>Opened</dt><dd><Time iso={kase.opened_at} /></dd></div>
           <div><dt>Last update</dt><dd><Time iso={kase.updated_at} /></dd></div>
         </dl>

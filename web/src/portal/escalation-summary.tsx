@@ -30,7 +30,7 @@ function EscalateBox({ kase, view, onChanged }: { kase: Case; view: EscalationVi
         <p class="hint">You can take this case to {levelName(ladderOf(view).next_level ?? { level: view.level.level + 1, name: '' })} now.</p>
       )}
       {state.kind === 'later' && (
-        <p class="escalate-from">You can escalate from <Time iso={state.from} />.{state.note && <> {state.note}</>}</p>
+        <p><span class="escalate-from">You can escalate from <Time iso={state.from} />.</span>{state.note && <span class="hint"> {state.note}</span>}</p>
       )}
       {state.kind === 'never' && <p class="hint">{state.note}</p>}
       {state.kind !== 'never' && (
