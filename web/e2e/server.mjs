@@ -35,8 +35,11 @@ async function waitFor(check, what, gaveUp, timeoutMs = 15000) {
   }
 }
 
-/** Starts a server; returns { baseUrl, stop, log }. */
-export async function startRedress() {
+/**
+ * Starts a server; returns { baseUrl, stop, log }. `testClock: true` starts it with
+ * `--test-clock`, so a test can move time forward (POST /api/v1/test-clock as an admin).
+ */
+export async function startRedress({ testClock = false } = {}) {
   const bin = binary();
   const webRoot = resolve(process.env.WEB_DIST ?? join(here, '..', 'dist'));
   const dir = await mkdtemp(join(tmpdir(), 'redress-e2e-'));
@@ -45,7 +48,7 @@ export async function startRedress() {
   await run(bin, ['demo', '--db', db]);
 
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile,
-    '--web-root', webRoot];
+    '--web-root', webRoot, ...(testClock ? ['--test-clock'] : [])];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });

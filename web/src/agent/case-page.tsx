@@ -1,6 +1,6 @@
 // The agent's case page: the whole story on one screen. Header facts, one timeline of
 // every event, the composer under it, and beside it the actions and the customer.
-// (The escalation ladder, promises and decisions slot in as further side panels.)
+// Beside it: the escalation ladder, promises, status/priority/owner, decision, credit.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors';
 import { collect } from '../api/pagination';
@@ -9,13 +9,17 @@ import { channelLabel } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { shortcutFor } from '../lib/shortcuts';
 import { mergeEvents } from '../lib/timeline';
-import { ErrorMessage, Loading, NotFound, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
+import { ErrorMessage, Loading, NotFound, PriorityBadge, RecordDownload, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link, navigate } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
 import { AssignForm, PriorityForm, StatusForm } from './case-actions';
 import { Composer, type ComposerHandle } from './composer';
 import { CustomerPanel } from './customer-panel';
+import { CreditPanel, DecisionPanel } from './decision-credit';
+import { EscalationPanel } from './escalation-panel';
+import { PromisesPanel } from './promises-panel';
 import { HelpDialog } from './help-dialog';
 import { StaffTimeline } from './staff-timeline';
 
@@ -36,6 +40,8 @@ export function CasePage({ caseId }: { caseId: number }) {
   const composer = useRef<ComposerHandle>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [assignFocus, setAssignFocus] = useState(0);
+  const knownSeq = state.data?.events.reduce((max, e) => Math.max(max, e.seq), 0);
+  const live = useLiveRefetch({ kind: 'case', caseId, knownSeq }, state.reload);
   useTitle(state.data ? `#${state.data.kase.number} ${state.data.kase.subject}` : `Case ${caseId}`);
 
   useEffect(() => {
@@ -71,19 +77,25 @@ export function CasePage({ caseId }: { caseId: number }) {
   return (
     <article class="case-page" aria-labelledby="case-title">
       <header class="case-header">
-        <p class="breadcrumb"><Link href={paths.agentQueue('mine')}>← Queues</Link></p>
+        <div class="breadcrumb-row">
+          <p class="breadcrumb"><Link href={paths.agentQueue('mine')}>← Queues</Link></p>
+          <LiveIndicator state={live} />
+        </div>
         <h1 id="case-title"><span class="case-number">#{kase.number}</span> {kase.subject}</h1>
         <dl class="case-facts">
           <div><dt>Status</dt><dd><StatusBadge status={kase.status} /></dd></div>
           <div><dt>Priority</dt><dd><PriorityBadge priority={kase.priority} /></dd></div>
           <div><dt>Owner</dt><dd>{kase.owner ? kase.owner.name : 'Unassigned'}</dd></div>
-          <div><dt>Level</dt><dd>{kase.level}</dd></div>
+          <div><dt>Level</dt><dd class="case-level">{kase.level_name ? `${kase.level} · ${kase.level_name}` : kase.level}</dd></div>
           <div><dt>Category</dt><dd>{kase.category || '—'}</dd></div>
           <div><dt>Channel</dt><dd>{channelLabel(kase.channel)}</dd></div>
           <div><dt>Opened</dt><dd><Time iso={kase.opened_at} /></dd></div>
           <div><dt>First response</dt><dd>{kase.first_response_at ? <Time iso={kase.first_response_at} /> : 'Not yet'}</dd></div>
           <div><dt>Transfers</dt><dd>{kase.counts.transfers}</dd></div>
         </dl>
+        <p class="record-line">
+          <RecordDownload href={api.recordUrl(kase.id)} caseNumber={kase.number} label="Download the record" />
+        </p>
       </header>
       <div class="case-columns">
         <div class="case-main">
@@ -93,12 +105,16 @@ export function CasePage({ caseId }: { caseId: number }) {
             <kbd>r</kbd> reply · <kbd>n</kbd> note · <kbd>a</kbd> assign · <kbd>?</kbd> all shortcuts
           </p>
         </div>
-        <aside class="case-side" aria-label="Case actions and customer">
+        <aside class="case-side" aria-label="Escalation, promises, actions and customer">
+          <EscalationPanel kase={kase} onChanged={applied} />
+          <PromisesPanel kase={kase} onChanged={applied} />
           <section class="panel" aria-label="Actions">
             <StatusForm kase={kase} onChanged={applied} />
             <PriorityForm kase={kase} onChanged={applied} />
             <AssignForm kase={kase} onChanged={applied} focusRequest={assignFocus} />
           </section>
+          <DecisionPanel kase={kase} onChanged={applied} />
+          <CreditPanel kase={kase} onChanged={applied} />
           <CustomerPanel kase={kase} />
         </aside>
       </div>

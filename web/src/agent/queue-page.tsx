@@ -1,16 +1,18 @@
 // A queue: tabs with counts, a sortable list of cases, j/k to move and Enter to open.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { QUEUES, type QueueId, type SortDirection, type SortKey, sortCases } from '../lib/queues';
+import { availableQueues, dueOf, QUEUES, type QueueId, type SortDirection, type SortKey, sortCases } from '../lib/queues';
 import { paths } from '../lib/routes';
 import { moveSelection, shortcutFor } from '../lib/shortcuts';
 import { ErrorMessage, Loading, PriorityBadge, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link, navigate } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
 import { HelpDialog } from './help-dialog';
 import { countLabel, loadQueues } from './queue-data';
 
 const SORTS: { key: SortKey; label: string }[] = [
+  { key: 'due', label: 'Due time' },
   { key: 'updated', label: 'Last updated' },
   { key: 'opened', label: 'Opened' },
   { key: 'priority', label: 'Priority' },
@@ -20,14 +22,24 @@ export function QueuePage({ queueId }: { queueId: string }) {
   const { api, me } = useSession();
   const queue = QUEUES.find((q) => q.id === queueId) ?? QUEUES[0];
   useTitle(`${queue.title} — queue`);
-  const queues = useAsync(() => loadQueues(api, me), [api, me.id]);
-  const [sortKey, setSortKey] = useState<SortKey>('updated');
-  const [direction, setDirection] = useState<SortDirection>('desc');
+  const queues = useAsync(() => loadQueues(api, me, queue.id), [api, me.id, queue.id]);
+  const live = useLiveRefetch({ kind: 'list' }, queues.reload);
+  const serverQueues = queues.data?.serverQueues ?? false;
+  const [sortChoice, setSortChoice] = useState<{ key: SortKey; direction: SortDirection } | null>(null);
+  // Due time first where the server knows due times; the latest update otherwise.
+  const { key: sortKey, direction } = sortChoice ?? (serverQueues
+    ? { key: 'due' as const, direction: 'asc' as const }
+    : { key: 'updated' as const, direction: 'desc' as const });
+  const setSortKey = (key: SortKey) => setSortChoice({ key, direction });
+  const setDirection = (next: SortDirection) => setSortChoice({ key: sortKey, direction: next });
+  const tabs = queues.data ? availableQueues(serverQueues) : QUEUES.filter((q) => q.fallback);
   const [selected, setSelected] = useState(-1);
   const [helpOpen, setHelpOpen] = useState(false);
   const list = useRef<HTMLOListElement>(null);
 
-  const contents = queues.data?.[queue.id as QueueId];
+  const current = queues.data?.shownId === queue.id ? queues.data : undefined;
+  const contents = current?.shown ?? null;
+  const unavailable = current !== undefined && contents === null;
   const cases = contents ? sortCases(contents.cases, sortKey, direction) : [];
 
   useEffect(() => setSelected(-1), [queueId]);
@@ -61,37 +73,42 @@ export function QueuePage({ queueId }: { queueId: string }) {
     <div class="queue-page">
       <div class="page-heading">
         <h1>Queues</h1>
+        <LiveIndicator state={live} />
         <button type="button" class="button secondary small" onClick={() => queues.reload()}>
           Refresh
         </button>
       </div>
       <nav class="queue-tabs" aria-label="Queues">
-        {QUEUES.map((q) => (
+        {tabs.map((q) => (
           <Link key={q.id} href={paths.agentQueue(q.id)} class={q.id === queue.id ? 'tab active' : 'tab'}
             aria-current={q.id === queue.id ? 'page' : undefined}>
-            {q.title} <span class="count">
-              {countLabel(queues.data?.[q.id])}<span class="visually-hidden"> cases</span>
-            </span>
+            {q.title}
+            {countLabel(queues.data?.counts[q.id as QueueId]) !== null && (
+              <span class="count">
+                {countLabel(queues.data?.counts[q.id as QueueId])}<span class="visually-hidden"> cases</span>
+              </span>
+            )}
           </Link>
         ))}
       </nav>
       <div class="sort-bar">
         <label for="sort-key">Sort by</label>
         <select id="sort-key" value={sortKey} onChange={(e) => setSortKey(e.currentTarget.value as SortKey)}>
-          {SORTS.map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
+          {SORTS.filter((s) => s.key !== 'due' || serverQueues).map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
         </select>
         <label for="sort-direction" class="visually-hidden">Order</label>
         <select id="sort-direction" value={direction}
           onChange={(e) => setDirection(e.currentTarget.value as SortDirection)}>
-          <option value="desc">{sortKey === 'priority' ? 'Highest first' : 'Newest first'}</option>
-          <option value="asc">{sortKey === 'priority' ? 'Lowest first' : 'Oldest first'}</option>
+          <option value="desc">{sortKey === 'priority' ? 'Highest first' : sortKey === 'due' ? 'Latest first' : 'Newest first'}</option>
+          <option value="asc">{sortKey === 'priority' ? 'Lowest first' : sortKey === 'due' ? 'Soonest first' : 'Oldest first'}</option>
         </select>
         <button type="button" class="link-button" onClick={() => setHelpOpen(true)}>
           Keyboard shortcuts (?)
         </button>
       </div>
       <ErrorMessage error={queues.error} onRetry={queues.reload} />
-      {queues.loading && !queues.data && <Loading what="cases" />}
+      {queues.loading && !current && <Loading what="cases" />}
+      {unavailable && <p class="empty">This queue needs the escalation engine, which this server does not run.</p>}
       {contents && cases.length === 0 && <p class="empty">No open cases in this queue.</p>}
       {cases.length > 0 && (
         <ol class="case-list" ref={list} aria-label={`${queue.title} cases`}>
@@ -106,6 +123,11 @@ export function QueuePage({ queueId }: { queueId: string }) {
                 <PriorityBadge priority={c.priority} />
                 <span class="owner">{c.owner ? c.owner.name : 'Unassigned'}</span>
                 <span class="level">Level {c.level}</span>
+                {dueOf(c) && (
+                  <span class={c.escalation?.overdue ? 'due overdue-label' : 'due'}>
+                    {c.escalation?.overdue ? 'Overdue since' : 'Due'} <Time iso={dueOf(c)!} relative />
+                  </span>
+                )}
                 <span class="updated">Updated <Time iso={c.updated_at} relative /></span>
               </div>
             </li>

@@ -3,7 +3,7 @@
 // something the customer saw.
 import type { CaseEvent } from '../api/types';
 import { channelLabel } from '../lib/labels';
-import { buildTimeline, type TimelineEntry } from '../lib/timeline';
+import { buildTimeline, evidencePhotos, type TimelineEntry } from '../lib/timeline';
 import { Time } from '../ui/common';
 
 function Entry({ entry }: { entry: TimelineEntry }) {
@@ -25,6 +25,9 @@ function Entry({ entry }: { entry: TimelineEntry }) {
           ))}
         </dl>
       )}
+      {evidencePhotos(entry.event).map((src, i) => (
+        <img key={i} class="evidence-photo" src={src} alt={`Photo attached as evidence (${i + 1})`} />
+      ))}
     </li>
   );
 }

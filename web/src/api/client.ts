@@ -9,7 +9,7 @@ import { ApiError, type ErrorContext, errorFromResponse, networkError } from './
 import { newIdempotencyKey } from './idempotency';
 import type {
   AssignInput, Case, CaseEvent, CaseFilter, CaseStatus, CaseWithEvents, Customer,
-  LoginResult, Me, NewCase, Page, Priority, User,
+  DecisionOutcome, LoginResult, Me, NewCase, NewUser, Page, PolicySource, Priority, QueueCount, User,
 } from './types';
 
 export interface TokenStore {
@@ -154,6 +154,14 @@ export class ApiClient {
     });
   }
 
+  /**
+   * Where the case's record downloads from. A plain link works: the session cookie
+   * authenticates the GET, and the server names the file (Content-Disposition).
+   */
+  recordUrl(caseId: number): string {
+    return `${this.baseUrl}/api/v1/cases/${caseId}/record`;
+  }
+
   getCase(id: number): Promise<Case> {
     return this.request<Case>('GET', `/api/v1/cases/${id}`, { context: 'case' });
   }
@@ -199,6 +207,60 @@ export class ApiClient {
     });
   }
 
+  // ---- escalation, promises, decisions, credit (docs/escalation.md)
+
+  private caseAction(caseId: number, action: string, body: unknown, idempotencyKey?: string): Promise<CaseWithEvents> {
+    return this.request<CaseWithEvents>('POST', `/api/v1/cases/${caseId}/${action}`, {
+      body, idempotencyKey, context: 'case',
+    });
+  }
+
+  /** Customers: reason and evidence. Staff may name the level (`toLevel`). */
+  escalate(caseId: number, input: { reason: string; evidence?: string[]; toLevel?: number }, idempotencyKey?: string) {
+    const body: Record<string, unknown> = { reason: input.reason };
+    if (input.evidence && input.evidence.length > 0) body.evidence = input.evidence;
+    if (input.toLevel !== undefined) body.to_level = input.toLevel;
+    return this.caseAction(caseId, 'escalate', body, idempotencyKey);
+  }
+
+  makePromise(caseId: number, what: string, dueAt: string, idempotencyKey?: string) {
+    return this.caseAction(caseId, 'promises', { what, due_at: dueAt }, idempotencyKey);
+  }
+
+  keepPromise(caseId: number, promiseId: number, note?: string) {
+    return this.caseAction(caseId, `promises/${promiseId}/keep`, note ? { note } : {});
+  }
+
+  decide(caseId: number, input: { outcome: DecisionOutcome; reason: string; next_step: string }, idempotencyKey?: string) {
+    return this.caseAction(caseId, 'decisions', input, idempotencyKey);
+  }
+
+  appeal(caseId: number, reason: string, idempotencyKey?: string) {
+    return this.caseAction(caseId, 'appeal', { reason }, idempotencyKey);
+  }
+
+  /** `amount` in minor units (paise for INR). */
+  requestCredit(caseId: number, input: { amount: number; currency: string; reason: string }, idempotencyKey?: string) {
+    return this.caseAction(caseId, 'credits', input, idempotencyKey);
+  }
+
+  settleCredit(caseId: number, creditId: number, verdict: 'approve' | 'deny', reason: string) {
+    return this.caseAction(caseId, `credits/${creditId}/${verdict}`, { reason });
+  }
+
+  /** Counts of the agent's queues; 404 from a server without the escalation engine. */
+  queueCounts(): Promise<{ queues: QueueCount[] }> {
+    return this.request<{ queues: QueueCount[] }>('GET', '/api/v1/queues');
+  }
+
+  getPolicy(): Promise<PolicySource> {
+    return this.request<PolicySource>('GET', '/api/v1/admin/escalation-policy');
+  }
+
+  putPolicy(source: string): Promise<PolicySource> {
+    return this.request<PolicySource>('PUT', '/api/v1/admin/escalation-policy', { body: { source } });
+  }
+
   // ---- customers and users
 
   getCustomer(id: number): Promise<Customer> {
@@ -207,5 +269,9 @@ export class ApiClient {
 
   listUsers(): Promise<{ items: User[] }> {
     return this.request<{ items: User[] }>('GET', '/api/v1/users');
+  }
+
+  createUser(input: NewUser, idempotencyKey?: string): Promise<User> {
+    return this.request<User>('POST', '/api/v1/users', { body: input, idempotencyKey });
   }
 }

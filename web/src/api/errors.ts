@@ -154,7 +154,15 @@ export function networkError(): ApiError {
 }
 
 /** A sentence for anything thrown, for code that shows errors without knowing their type. */
+/** A form's own refusal, worded for the person (an amount that is not a number). */
+export class InputError extends Error {
+  constructor(sentence: string) {
+    super(sentence);
+    this.name = 'InputError';
+  }
+}
+
 export function errorSentence(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError || error instanceof InputError) return error.message;
   return 'Something went wrong in this page. Reload it and try again.';
 }

@@ -70,6 +70,126 @@ export interface Case {
   counts: CaseCounts;
   last_seq?: number;
   head_hash?: string;
+  /** Absent from a server without the escalation engine; every page must cope. */
+  escalation?: EscalationView | null;
+  /** Staff only. */
+  sla?: SlaView | null;
+  credits?: Credit[];
+  level_name?: string;
+}
+
+// ---- escalation (docs/escalation.md; the JSON of policy::ToJson(CustomerEscalationView))
+
+export interface EscalationLevel {
+  level: number;
+  name: string;
+  contact: string;
+}
+
+export type PromiseStatus = 'open' | 'kept' | 'broken';
+
+export interface PromiseView {
+  id: number;
+  what: string;
+  due_at: string;
+  made_by: string;
+  status: PromiseStatus | string;
+  settled_at: string | null;
+  overdue: boolean;
+}
+
+export type DecisionOutcome = 'approved' | 'partly_approved' | 'denied' | 'cannot_resolve';
+
+export interface ExternalRoute {
+  id: string;
+  name: string;
+  kind: string;
+  address: string;
+  note: string;
+}
+
+export interface DecisionView {
+  outcome: DecisionOutcome | string;
+  reason: string;
+  next_step: string;
+  decided_by: string;
+  at: string;
+  appealed: boolean;
+  external_route: ExternalRoute | null;
+}
+
+export interface Ladder {
+  next_level: EscalationLevel | null;
+  may_escalate_now: boolean;
+  may_escalate_from: string | null;
+  note: string;
+}
+
+export interface EscalationView {
+  level: EscalationLevel;
+  owner_name: string;
+  next_step_due: string | null;
+  next_step: string;
+  overdue: boolean;
+  waiting_for_customer: boolean;
+  promises: PromiseView[];
+  decision: DecisionView | null;
+  /** The server nests the ladder; the contract also allows these at the top level. */
+  ladder?: Ladder;
+  next_level?: EscalationLevel | null;
+  may_escalate_now?: boolean;
+  may_escalate_from?: string | null;
+  escalation_note?: string;
+  external_routes: ExternalRoute[];
+  escalations: number;
+}
+
+export interface SlaView {
+  first_response_due: string | null;
+  next_update_due: string | null;
+  resolution_due: string | null;
+  breached: string[];
+  paused: boolean;
+}
+
+export type CreditStatus = 'requested' | 'approved' | 'denied';
+
+export interface Credit {
+  id: number;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: CreditStatus | string;
+  requested_by: string;
+  approver_level: number;
+}
+
+export type QueueName = 'mine' | 'my_level' | 'breaching_soon' | 'unassigned';
+
+export interface QueueCount {
+  id: QueueName | string;
+  count: number;
+}
+
+export interface PolicySource {
+  source: string;
+  loaded_at: string;
+  origin: 'file' | 'database' | 'built-in' | string;
+}
+
+/** The `errors` of a 422 from PUT /admin/escalation-policy. */
+export interface PolicyError {
+  line?: number;
+  field?: string;
+  message: string;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Exclude<Role, 'customer'>;
+  level?: number;
+  password?: string;
 }
 
 export interface Actor {
@@ -118,6 +238,7 @@ export interface Problem {
   detail?: string;
   field?: string;
   request_id?: string;
+  errors?: PolicyError[];
 }
 
 export interface NewCase {
@@ -136,6 +257,8 @@ export interface AssignInput {
 }
 
 export interface CaseFilter {
+  queue?: QueueName;
+  sort?: 'due';
   status?: CaseStatus;
   owner?: number | 'none';
   level?: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Case } from '../api/types';
-import { QUEUES, isOpen, sortCases } from './queues';
+import { availableQueues, isOpen, queueById, queueFilter, sortCases } from './queues';
 
 function kase(number: number, updated: string, priority: Case['priority'] = 'normal', status: Case['status'] = 'open'): Case {
   return {
@@ -24,6 +24,12 @@ describe('sortCases', () => {
   it('sorts by priority and breaks ties by the latest update', () => {
     expect(sortCases(cases, 'priority', 'desc').map((c) => c.number)).toEqual([2, 3, 1]);
   });
+  it('sorts by due time, soonest first, with undated cases last either way', () => {
+    const due = (c: Case, at: string | null) => ({ ...c, escalation: at === null ? undefined : { next_step_due: at } as Case['escalation'] });
+    const list = [due(cases[0], '2026-12-02T00:00:00Z'), due(cases[1], null), due(cases[2], '2026-12-01T00:00:00Z')];
+    expect(sortCases(list, 'due', 'asc').map((c) => c.number)).toEqual([3, 1, 2]);
+    expect(sortCases(list, 'due', 'desc').map((c) => c.number)).toEqual([1, 3, 2]);
+  });
   it('does not reorder its input', () => {
     sortCases(cases, 'opened', 'desc');
     expect(cases.map((c) => c.number)).toEqual([1, 2, 3]);
@@ -32,9 +38,17 @@ describe('sortCases', () => {
 
 describe('queues', () => {
   const me = { role: 'agent' as const, id: 7, name: 'Priya', level: 1 };
-  it('asks the server for my cases and for unowned cases', () => {
-    expect(QUEUES.find((q) => q.id === 'mine')!.filter(me)).toEqual({ owner: 7 });
-    expect(QUEUES.find((q) => q.id === 'unassigned')!.filter(me)).toEqual({ owner: 'none' });
+  it('asks for the server queues in due order when the server has them', () => {
+    expect(queueFilter(queueById('mine')!, me, true)).toEqual({ queue: 'mine', sort: 'due' });
+    expect(queueFilter(queueById('breaching_soon')!, me, true)).toEqual({ queue: 'breaching_soon', sort: 'due' });
+    expect(queueFilter(queueById('open')!, me, true)).toEqual({});
+  });
+  it('falls back to owner filters without them, and has no level or breaching queues then', () => {
+    expect(queueFilter(queueById('mine')!, me, false)).toEqual({ owner: 7 });
+    expect(queueFilter(queueById('unassigned')!, me, false)).toEqual({ owner: 'none' });
+    expect(queueFilter(queueById('my_level')!, me, false)).toBeNull();
+    expect(availableQueues(false).map((q) => q.id)).toEqual(['mine', 'unassigned', 'open']);
+    expect(availableQueues(true).map((q) => q.id)).toEqual(['mine', 'my_level', 'breaching_soon', 'unassigned', 'open']);
   });
   it('keeps only cases not yet solved', () => {
     expect(['new', 'open', 'pending', 'on_hold', 'solved', 'closed']

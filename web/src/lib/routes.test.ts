@@ -11,9 +11,11 @@ describe('parseRoute', () => {
     expect(parseRoute('/portal/')).toEqual({ name: 'portal-cases' });
     expect(parseRoute('/portal/new')).toEqual({ name: 'portal-new' });
     expect(parseRoute('/portal/cases/7')).toEqual({ name: 'portal-case', id: 7 });
+    expect(parseRoute('/agent/admin/users')).toEqual({ name: 'admin-users' });
+    expect(parseRoute('/agent/admin/escalation')).toEqual({ name: 'admin-escalation' });
   });
   it('answers not-found for case ids that are not positive integers and for unknown paths', () => {
-    for (const p of ['/portal/cases/0', '/portal/cases/-1', '/portal/cases/1e3', '/agent/cases/abc', '/admin', '/portal/cases/7/x']) {
+    for (const p of ['/portal/cases/0', '/portal/cases/-1', '/portal/cases/1e3', '/agent/cases/abc', '/admin', '/portal/cases/7/x', '/agent/admin/x', '/agent/admin']) {
       expect(parseRoute(p)).toEqual({ name: 'not-found' });
     }
   });

@@ -9,6 +9,8 @@ export type Route =
   | { name: 'portal-cases' }
   | { name: 'portal-new' }
   | { name: 'portal-case'; id: number }
+  | { name: 'admin-users' }
+  | { name: 'admin-escalation' }
   | { name: 'not-found' };
 
 function caseId(text: string): number | null {
@@ -29,6 +31,10 @@ export function parseRoute(pathname: string): Route {
       return id === null ? { name: 'not-found' } : { name: 'agent-case', id };
     }
   }
+  if (a === 'agent' && b === 'admin' && parts.length === 3) {
+    if (c === 'users') return { name: 'admin-users' };
+    if (c === 'escalation') return { name: 'admin-escalation' };
+  }
   if (a === 'portal') {
     if (parts.length === 1) return { name: 'portal-cases' };
     if (b === 'new' && parts.length === 2) return { name: 'portal-new' };
@@ -44,6 +50,8 @@ export const paths = {
   login: () => '/login',
   agentQueue: (queue: string) => `/agent/queues/${queue}`,
   agentCase: (id: number) => `/agent/cases/${id}`,
+  adminUsers: () => '/agent/admin/users',
+  adminEscalation: () => '/agent/admin/escalation',
   portal: () => '/portal',
   portalNew: () => '/portal/new',
   portalCase: (id: number) => `/portal/cases/${id}`,

@@ -6,7 +6,8 @@
 // of thing it is; anything the server marks `internal` is an internal entry whatever its
 // type, so a future internal event type can never be drawn as if the customer saw it.
 import type { CaseEvent } from '../api/types';
-import { type DateOptions, dayKey, formatDay } from './dates';
+import { type DateOptions, dayKey, formatDateTime, formatDay } from './dates';
+import { formatMoney, outcomeLabel, SLA_CLOCK_LABELS } from './escalation';
 import { priorityLabel, statusLabel } from './labels';
 
 export type EntryKind =
@@ -15,6 +16,11 @@ export type EntryKind =
   | 'reply'           // a public reply from staff
   | 'note'            // an internal note
   | 'change'          // assignment, status, priority or category
+  | 'escalation'      // escalated, an appeal, a missed SLA deadline
+  | 'promise'         // a promise made, kept or broken
+  | 'decision'        // a decision with its reason and the customer's next step
+  | 'credit'          // goodwill credit requested, approved or denied
+  | 'linking'         // email threading and channel linking
   | 'other';          // an event type this version does not know
 
 export interface TimelineEntry {
@@ -54,25 +60,86 @@ function text(data: Record<string, unknown>, key: string): string | undefined {
   return undefined;
 }
 
+const KINDS: Record<string, EntryKind> = {
+  case_opened: 'opened',
+  message_received: 'customer',
+  reply_sent: 'reply',
+  internal_note: 'note',
+  assigned: 'change',
+  status_changed: 'change',
+  priority_changed: 'change',
+  category_changed: 'change',
+  escalated: 'escalation',
+  decision_appealed: 'escalation',
+  sla_breached: 'escalation',
+  promise_made: 'promise',
+  promise_kept: 'promise',
+  promise_broken: 'promise',
+  decision_made: 'decision',
+  credit_requested: 'credit',
+  credit_approved: 'credit',
+  credit_denied: 'credit',
+  thread_token_mismatch: 'linking',
+  channel_linked: 'linking',
+};
+
 function kindOf(event: CaseEvent): EntryKind {
   if (event.visibility === 'internal') return event.type === 'internal_note' ? 'note' : 'other';
-  switch (event.type) {
-    case 'case_opened': return 'opened';
-    case 'message_received': return 'customer';
-    case 'reply_sent': return 'reply';
-    case 'internal_note': return 'note';
-    case 'assigned':
-    case 'status_changed':
-    case 'priority_changed':
-    case 'category_changed':
-      return 'change';
-    default: return 'other';
-  }
+  return KINDS[event.type] ?? 'other';
 }
 
-function summarize(event: CaseEvent, kind: EntryKind): string {
-  const who = event.actor.name || 'Redress';
+const TRIGGER_WORDS: Record<string, string> = {
+  customer_request: 'at the customer\'s request',
+  manual: 'by hand',
+  sla_breach: 'because a deadline was missed',
+  sla_breached: 'because a deadline was missed',
+  repeat_contact: 'because the customer had to get in touch again',
+  broken_promise: 'because a promise was broken',
+  promise_broken: 'because a promise was broken',
+  appeal: 'because the decision was appealed',
+  public_post: 'because of a public post',
+  value_tier: 'because of the customer\'s tier',
+  keyword: 'because of what the message said',
+};
+
+/**
+ * What earlier events said, for later ones that only carry an id: "promise 3 kept" reads
+ * better as "Promise kept: refund the cashback".
+ */
+export interface TimelineMemory {
+  promises: Map<string, string>;
+  credits: Map<string, string>;
+}
+
+export function newMemory(): TimelineMemory {
+  return { promises: new Map(), credits: new Map() };
+}
+
+function money(d: Record<string, unknown>, options: DateOptions): string {
+  const amount = d.amount_minor ?? d.amount;
+  const currency = text(d, 'currency') ?? 'INR';
+  return typeof amount === 'number' ? formatMoney(amount, currency, options.locale) : 'an amount';
+}
+
+function remember(event: CaseEvent, memory: TimelineMemory, options: DateOptions): void {
   const d = event.data;
+  const id = text(d, 'promise_id');
+  if (event.type === 'promise_made' && id) memory.promises.set(id, text(d, 'what') ?? `promise ${id}`);
+  const credit = text(d, 'credit_id');
+  if (event.type === 'credit_requested' && credit) memory.credits.set(credit, money(d, options));
+}
+
+function summarize(event: CaseEvent, kind: EntryKind, memory: TimelineMemory, options: DateOptions): string {
+  const who = event.actor.kind === 'system' ? 'Redress' : (event.actor.name || 'Redress');
+  const d = event.data;
+  const promise = () => {
+    const id = text(d, 'promise_id') ?? '?';
+    return memory.promises.get(id) ?? `promise ${id}`;
+  };
+  const credit = () => {
+    const id = text(d, 'credit_id') ?? '?';
+    return d.amount_minor !== undefined ? money(d, options) : (memory.credits.get(id) ?? `credit ${id}`);
+  };
   switch (event.type) {
     case 'case_opened': return `${who} opened the case`;
     case 'message_received': return `${who} wrote`;
@@ -93,22 +160,94 @@ function summarize(event: CaseEvent, kind: EntryKind): string {
       return `${who} changed the priority from ${priorityLabel(text(d, 'from') ?? '?')} to ${priorityLabel(text(d, 'to') ?? '?')}`;
     case 'category_changed':
       return `${who} changed the category from ${text(d, 'from') ?? 'none'} to ${text(d, 'to') ?? 'none'}`;
+    case 'escalated': {
+      const to = text(d, 'to_level') ?? '?';
+      const name = text(d, 'to_level_name');
+      const level = name ? `level ${to} (${name})` : `level ${to}`;
+      const trigger = event.actor.kind === 'customer' ? undefined : TRIGGER_WORDS[text(d, 'trigger') ?? ''];
+      const by = event.actor.kind === 'system' ? 'The case was escalated' : `${who} escalated the case`;
+      return `${by} to ${level}${trigger ? ` ${trigger}` : ''}`;
+    }
+    case 'promise_made': return `${who} promised: ${text(d, 'what') ?? promise()}`;
+    case 'promise_kept': return `${who} kept the promise: ${promise()}`;
+    case 'promise_broken': return `A promise was broken: ${promise()}`;
+    case 'decision_made': return `${who} decided: ${outcomeLabel(text(d, 'outcome') ?? '?')}`;
+    case 'decision_appealed': return `${who} appealed the decision`;
+    case 'credit_requested': {
+      const approver = text(d, 'approver_level_name') ?? (text(d, 'approver_level') ? `level ${text(d, 'approver_level')}` : '');
+      return `${who} asked for a goodwill credit of ${credit()}${approver ? `, to be approved by ${approver}` : ''}`;
+    }
+    case 'credit_approved': return `A goodwill credit of ${credit()} was approved${event.actor.kind === 'staff' ? ` by ${who}` : ''}`;
+    case 'credit_denied': return `The goodwill credit of ${credit()} was denied${event.actor.kind === 'staff' ? ` by ${who}` : ''}`;
+    case 'sla_breached': {
+      const clock = SLA_CLOCK_LABELS[text(d, 'clock') ?? ''] ?? (text(d, 'clock') ?? 'a').replace(/_/g, ' ');
+      return `The ${clock.toLowerCase()} deadline was missed`;
+    }
+    case 'thread_token_mismatch':
+      return 'An email reply came with an altered reference; it was still filed in this case';
+    case 'channel_linked': return `${who} linked another channel to this case`;
     default:
       return kind === 'note' ? `${who} added an internal note` : `${who}: ${event.type.replace(/_/g, ' ')}`;
   }
 }
 
-function detailsOf(event: CaseEvent): { label: string; text: string }[] {
+function detailsOf(event: CaseEvent, options: DateOptions): { label: string; text: string }[] {
   const details: { label: string; text: string }[] = [];
-  const reason = text(event.data, 'reason');
-  if (reason) details.push({ label: 'Reason', text: reason });
-  const handoff = text(event.data, 'handoff_note');
-  if (handoff) details.push({ label: 'Hand-off note', text: handoff });
+  const d = event.data;
+  const add = (label: string, value: string | undefined) => { if (value) details.push({ label, text: value }); };
+  const at = (key: string) => {
+    const value = text(d, key);
+    try {
+      return value ? formatDateTime(value, options) : undefined;
+    } catch {
+      return value;
+    }
+  };
+  add('Reason', text(d, 'reason'));
+  add('Hand-off note', text(d, 'handoff_note'));
+  switch (event.type) {
+    case 'escalated':
+      add('Now handled by', text(d, 'owner_name'));
+      break;
+    case 'promise_made': add('Due by', at('due_at')); break;
+    case 'promise_kept': add('Note', text(d, 'note')); break;
+    case 'decision_made': {
+      add('Next step', text(d, 'next_step'));
+      const route = d.external_route;
+      if (typeof route === 'string') add('Where to go next', route);
+      else if (route && typeof route === 'object') {
+        const r = route as Record<string, unknown>;
+        add('Where to go next', [text(r, 'name'), text(r, 'address')].filter(Boolean).join(': '));
+      }
+      break;
+    }
+    case 'sla_breached': add('Was due', at('due_at')); break;
+    default: break;
+  }
+  const evidence = d.evidence;
+  if (Array.isArray(evidence) && evidence.length > 0) {
+    add('Evidence', evidence.map((e) => (typeof e === 'string' ? evidenceName(e) : 'attachment')).join(', '));
+  }
   return details;
 }
 
-export function toEntry(event: CaseEvent): TimelineEntry {
+/** Evidence may be a file name or a data URL of a photo; a data URL is named, not printed. */
+export function evidenceName(evidence: string): string {
+  const photo = /^data:(image\/[a-z+.-]+);/.exec(evidence);
+  if (photo) return `a photo (${photo[1]})`;
+  return evidence.length > 120 ? `${evidence.slice(0, 117)}…` : evidence;
+}
+
+/** Photos attached as evidence (data URLs), to show as images. */
+export function evidencePhotos(event: CaseEvent): string[] {
+  const evidence = event.data.evidence;
+  if (!Array.isArray(evidence)) return [];
+  return evidence.filter((e): e is string => typeof e === 'string' && /^data:image\/(png|jpeg|webp|gif);base64,/.test(e));
+}
+
+export function toEntry(event: CaseEvent, memory: TimelineMemory = newMemory(), options: DateOptions = {}): TimelineEntry {
   const kind = kindOf(event);
+  remember(event, memory, options);
   return {
     seq: event.seq,
     at: event.at,
@@ -116,9 +255,9 @@ export function toEntry(event: CaseEvent): TimelineEntry {
     internal: event.visibility === 'internal',
     actorName: event.actor.name,
     channel: event.channel,
-    summary: summarize(event, kind),
+    summary: summarize(event, kind, memory, options),
     body: text(event.data, 'body'),
-    details: detailsOf(event),
+    details: detailsOf(event, options),
     event,
   };
 }
@@ -126,6 +265,7 @@ export function toEntry(event: CaseEvent): TimelineEntry {
 /** The timeline of a case, oldest first, in days of the viewer's calendar. */
 export function buildTimeline(events: readonly CaseEvent[], options: DateOptions = {}): TimelineDay[] {
   const days: TimelineDay[] = [];
+  const memory = newMemory();
   for (const event of mergeEvents([], events)) {
     const key = dayKey(event.at, options);
     let day = days[days.length - 1];
@@ -133,7 +273,7 @@ export function buildTimeline(events: readonly CaseEvent[], options: DateOptions
       day = { key, heading: formatDay(event.at, options), entries: [] };
       days.push(day);
     }
-    day.entries.push(toEntry(event));
+    day.entries.push(toEntry(event, memory, options));
   }
   return days;
 }

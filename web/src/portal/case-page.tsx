@@ -4,14 +4,17 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors';
 import { newIdempotencyKey } from '../api/idempotency';
 import { collect } from '../api/pagination';
-import type { Case, CaseEvent } from '../api/types';
+import type { Case, CaseEvent, CaseWithEvents } from '../api/types';
+import { escalationOf, levelName } from '../lib/escalation';
 import { CUSTOMER_STATUS_LABELS } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { mergeEvents } from '../lib/timeline';
-import { ErrorMessage, Loading, NotFound, StatusBadge, Time, useTitle } from '../ui/common';
+import { ErrorMessage, Loading, NotFound, RecordDownload, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
+import { EscalationSummary } from './escalation-summary';
 import { PublicTimeline } from './public-timeline';
 
 interface Loaded {
@@ -28,6 +31,7 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
     ]);
     return { kase, events: events.items };
   }, [api, caseId]);
+  const live = useLiveRefetch({ kind: 'case', caseId }, state.reload);
   useTitle(state.data ? `#${state.data.kase.number} ${state.data.kase.subject}` : 'Your case');
 
   if (state.error instanceof ApiError && state.error.isNotFound) {
@@ -40,27 +44,37 @@ export function PortalCasePage({ caseId }: { caseId: number }) {
       : <Loading what="your case" />;
   }
   const { kase, events } = state.data;
+  const escalation = escalationOf(kase);
+  const applied = (result: CaseWithEvents) => state.setData((previous) => ({
+    kase: result.case,
+    events: mergeEvents(previous?.events ?? [], result.events),
+  }));
   return (
     <article class="case-page portal-case" aria-labelledby="case-title">
       <header class="case-header">
-        <p class="breadcrumb"><Link href={paths.portal()}>← My cases</Link></p>
+        <div class="breadcrumb-row">
+          <p class="breadcrumb"><Link href={paths.portal()}>← My cases</Link></p>
+          <LiveIndicator state={live} />
+        </div>
         <h1 id="case-title"><span class="case-number">#{kase.number}</span> {kase.subject}</h1>
         <dl class="case-facts">
           <div><dt>Status</dt><dd><StatusBadge status={kase.status} label={CUSTOMER_STATUS_LABELS[kase.status]} /></dd></div>
-          <div><dt>Handled by</dt><dd class="case-owner">{kase.owner ? kase.owner.name : 'Not assigned yet'}</dd></div>
-          <div><dt>Level</dt><dd>{kase.level === 1 ? 'Customer care (level 1)' : `Level ${kase.level}`}</dd></div>
+          <div><dt>Handled by</dt><dd class="case-owner">{escalation?.owner_name || (kase.owner ? kase.owner.name : 'Not assigned yet')}</dd></div>
+          <div><dt>Level</dt><dd>{escalation ? levelName(escalation.level) : kase.level === 1 ? 'Customer care (level 1)' : `Level ${kase.level}`}</dd></div>
           <div><dt>Opened</dt><dd><Time iso={kase.opened_at} /></dd></div>
           <div><dt>Last update</dt><dd><Time iso={kase.updated_at} /></dd></div>
         </dl>
+        <p class="record-line">
+          <RecordDownload href={api.recordUrl(kase.id)} caseNumber={kase.number} label="Download my record" />
+          <span class="hint">Everything on this page, with the times and who handled it, as a file you can keep.</span>
+        </p>
       </header>
       <div class="portal-main">
+        <EscalationSummary kase={kase} onChanged={applied} />
         <PublicTimeline events={events} />
         {kase.status === 'closed'
           ? <p class="hint">This case is closed. Open a new case if you need more help.</p>
-          : <CustomerReply caseId={kase.id} onSent={(result) => state.setData((previous) => ({
-              kase: result.case,
-              events: mergeEvents(previous?.events ?? [], result.events),
-            }))} />}
+          : <CustomerReply caseId={kase.id} onSent={applied} />}
       </div>
     </article>
   );

@@ -6,17 +6,20 @@ import { paths } from '../lib/routes';
 import { ErrorMessage, Loading, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link } from '../ui/router';
 import { useSession } from '../ui/session';
+import { LiveIndicator, useLiveRefetch } from '../ui/live';
 import { useAsync } from '../ui/use-async';
 
 export function MyCasesPage() {
   const { api } = useSession();
   useTitle('My cases');
   const cases = useAsync(() => collect((cursor) => api.listCases({}, cursor)), [api]);
+  const live = useLiveRefetch({ kind: 'list' }, cases.reload);
   const sorted = cases.data ? sortCases(cases.data.items, 'updated', 'desc') : [];
   return (
     <div class="my-cases">
       <div class="page-heading">
         <h1>My cases</h1>
+        <LiveIndicator state={live} />
         <Link class="button primary" href={paths.portalNew()}>Open a new case</Link>
       </div>
       <ErrorMessage error={cases.error} onRetry={cases.reload} />

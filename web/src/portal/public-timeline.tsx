@@ -3,10 +3,10 @@
 // kinds (messages, replies, changes).
 import type { CaseEvent } from '../api/types';
 import { channelLabel } from '../lib/labels';
-import { buildTimeline, type TimelineEntry } from '../lib/timeline';
+import { buildTimeline, evidencePhotos, type TimelineEntry } from '../lib/timeline';
 import { Time } from '../ui/common';
 
-const PUBLIC_KINDS = new Set(['opened', 'customer', 'reply', 'change']);
+const PUBLIC_KINDS = new Set(['opened', 'customer', 'reply', 'change', 'escalation', 'promise', 'decision', 'credit', 'linking']);
 
 function isShown(entry: TimelineEntry): boolean {
   return !entry.internal && entry.event.visibility === 'public' && PUBLIC_KINDS.has(entry.kind);
@@ -14,18 +14,27 @@ function isShown(entry: TimelineEntry): boolean {
 
 function Entry({ entry }: { entry: TimelineEntry }) {
   const fromCustomer = entry.kind === 'opened' || entry.kind === 'customer';
+  const message = fromCustomer || entry.kind === 'reply';
   return (
     <li class={`entry entry-${entry.kind} ${fromCustomer ? 'from-you' : ''}`} data-seq={entry.seq}>
       <div class="entry-head">
         <span class="entry-summary">
           {fromCustomer ? (entry.kind === 'opened' ? 'You opened the case' : 'You wrote') : entry.summary}
         </span>
-        {entry.kind !== 'change' && <span class="entry-channel">via {channelLabel(entry.channel)}</span>}
+        {message && <span class="entry-channel">via {channelLabel(entry.channel)}</span>}
         <Time iso={entry.at} />
       </div>
       {entry.body !== undefined && <div class="entry-body">{entry.body}</div>}
       {entry.kind === 'change' && entry.details.filter((d) => d.label === 'Reason').map((d) => (
         <p key={d.label} class="entry-reason">{d.label}: {d.text}</p>
+      ))}
+      {!message && entry.kind !== 'change' && entry.details.length > 0 && (
+        <dl class="entry-details">
+          {entry.details.map((d) => <div key={d.label}><dt>{d.label}</dt><dd>{d.text}</dd></div>)}
+        </dl>
+      )}
+      {evidencePhotos(entry.event).map((src, i) => (
+        <img key={i} class="evidence-photo" src={src} alt={`Photo attached as evidence (${i + 1})`} />
       ))}
     </li>
   );

@@ -3,7 +3,10 @@
 // "not found" rather than leaking that it exists.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from '../api/client';
+import { LiveFeed } from '../api/live';
 import type { Me } from '../api/types';
+import { EscalationPolicyPage } from '../admin/escalation-policy-page';
+import { UsersPage } from '../admin/users-page';
 import { CasePage as AgentCasePage } from '../agent/case-page';
 import { QueuePage } from '../agent/queue-page';
 import { queueById } from '../lib/queues';
@@ -30,6 +33,10 @@ function Page({ route, me }: { route: Route; me: Me }) {
       return staff && queueById(route.queue) ? <QueuePage queueId={route.queue} /> : notFound;
     case 'agent-case':
       return staff ? <AgentCasePage key={route.id} caseId={route.id} /> : notFound;
+    case 'admin-users':
+      return staff ? <UsersPage /> : notFound;
+    case 'admin-escalation':
+      return me.role === 'admin' ? <EscalationPolicyPage /> : notFound;
     case 'portal-cases':
       return staff ? notFound : <MyCasesPage />;
     case 'portal-new':
@@ -43,15 +50,19 @@ function Page({ route, me }: { route: Route; me: Me }) {
 
 export function App() {
   const api = useMemo(() => new ApiClient(), []);
+  const live = useMemo(() => new LiveFeed(), []);
   const route = useRoute();
   // undefined: still asking the server; null: nobody is signed in.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [startError, setStartError] = useState<unknown>(null);
 
   useEffect(() => {
-    api.onSessionEnded = () => setMe(null);
+    api.onSessionEnded = () => {
+      live.close();
+      setMe(null);
+    };
     api.me().then(setMe, (e: unknown) => setStartError(e));
-  }, [api]);
+  }, [api, live]);
 
   // Send people to the right place once we know who they are.
   useEffect(() => {
@@ -80,13 +91,14 @@ export function App() {
   if (me === null) return <LoginPage api={api} onSignedIn={setMe} />;
 
   const signOut = () => {
+    live.close();
     api.logout().finally(() => {
       setMe(null);
       navigate(paths.login(), { replace: true });
     });
   };
   return (
-    <SessionContext.Provider value={{ api, me, signOut }}>
+    <SessionContext.Provider value={{ api, me, live, signOut }}>
       <TopBar me={me} onSignOut={signOut} />
       <main id="main" class="page" tabIndex={-1} ref={main}>
         <Page route={route} me={me} />

@@ -69,6 +69,15 @@ export function Field({ id, label, hint, children }: {
   );
 }
 
+/** "Download my record": the whole case as a JSON file, as the viewer may see it. */
+export function RecordDownload({ href, caseNumber, label }: { href: string; caseNumber: number; label: string }) {
+  return (
+    <a class="button secondary small record-download" href={href} download={`case-${caseNumber}-record.json`}>
+      {label}
+    </a>
+  );
+}
+
 /** Sets the document title, so tabs and screen readers name the page. */
 export function useTitle(title: string): void {
   useEffect(() => {

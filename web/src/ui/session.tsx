@@ -2,11 +2,14 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { ApiClient } from '../api/client';
+import type { LiveFeed } from '../api/live';
 import type { Me } from '../api/types';
 
 export interface Session {
   api: ApiClient;
   me: Me;
+  /** The change feed (server-sent events) every page may subscribe to. */
+  live: LiveFeed;
   signOut: () => void;
 }
 

@@ -11,6 +11,12 @@ export function TopBar({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       <Link class="brand" href={staff ? paths.agentQueue('mine') : paths.portal()}>
         Redress <span class="brand-side">{staff ? 'Agent console' : 'My cases'}</span>
       </Link>
+      {staff && (
+        <nav class="top-nav" aria-label="Console">
+          <Link href={paths.agentQueue('mine')}>Queues</Link>
+          {me.role === 'admin' && <Link href={paths.adminUsers()}>Admin</Link>}
+        </nav>
+      )}
       <div class="top-bar-user">
         <span class="who">
           {me.name}

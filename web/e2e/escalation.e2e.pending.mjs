@@ -1,0 +1,176 @@
+// End-to-end tests of the escalation UI. NOT RUN YET: they need the escalation routes
+// (POST /cases/{id}/escalate, /promises; the `escalation` case view) from helper/escalation.
+// The file name does not match node --test's patterns on purpose; rename it to
+// `escalation.e2e.test.mjs` once those routes are on main.
+//
+// Time is moved with the server's test clock (`--test-clock`), never by sleeping.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
+import {
+  DESKTOP, PEOPLE, PHONE, apiSession, launchBrowser, openPage, screenshot, signIn, unique,
+} from './harness.mjs';
+import { startRedress } from './server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startRedress({ testClock: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A small real PNG (a red and blue checker), for the photo evidence. */
+function photoPng(side = 16) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([length, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < side; y++) {
+    const row = [0];
+    for (let x = 0; x < side; x++) row.push(...((x + y) % 2 ? [200, 30, 30] : [30, 30, 200]));
+    rows.push(Buffer.from(row));
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Moves the test clock an hour at a time until `ready()` says yes (at most `maxHours`). */
+async function advanceUntil(admin, ready, maxHours = 24 * 14) {
+  for (let hour = 0; hour < maxHours; hour++) {
+    if (await ready()) return hour;
+    await admin.post('/api/v1/test-clock', { advance_seconds: 3600 });
+  }
+  throw new Error(`still not ready after ${maxHours} hours of test clock`);
+}
+
+const mayEscalate = (view) => {
+  const e = view.escalation;
+  return Boolean(e && (e.ladder ? e.ladder.may_escalate_now : e.may_escalate_now));
+};
+
+describe('escalation in the browser', () => {
+  test('a customer escalates with a photo and the agent console shows the new level live', async () => {
+    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
+    const priya = await apiSession(server.baseUrl, PEOPLE.priya);
+    const admin = await apiSession(server.baseUrl, 'admin@demo.redress');
+    const subject = unique('Return rejected twice for technical reasons');
+    const created = await asha.post('/api/v1/cases', { subject, body: 'The store refused my return again.' });
+    await priya.post(`/api/v1/cases/${created.id}/assign`, { owner_id: priya.principal.id });
+    await priya.post(`/api/v1/cases/${created.id}/messages`, { body: 'We are looking into it.' });
+
+    // Before the window opens, the customer sees from when they may escalate.
+    const customer = await openPage(browser, server.baseUrl, PHONE);
+    await signIn(customer.page, PEOPLE.asha);
+    await customer.page.goto(`/portal/cases/${created.id}`);
+    await customer.page.getByRole('heading', { name: 'Where your case stands' }).waitFor();
+    const before = await asha.get(`/api/v1/cases/${created.id}`);
+    if (!mayEscalate(before)) {
+      assert.ok(await customer.page.getByRole('button', { name: 'Escalate' }).isDisabled());
+      await customer.page.locator('.escalate-from').waitFor();
+      await screenshot(customer.page, 'portal-case-escalate-later-phone');
+    }
+    await advanceUntil(admin, async () => mayEscalate(await asha.get(`/api/v1/cases/${created.id}`)));
+    const levelBefore = (await priya.get(`/api/v1/cases/${created.id}`)).level;
+
+    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    await signIn(agent.page, PEOPLE.priya);
+    await agent.page.goto(`/agent/cases/${created.id}`);
+    await agent.page.locator(`.escalation-panel .current-level[data-level="${levelBefore}"]`).waitFor();
+    await agent.page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
+
+    await customer.page.reload();
+    const escalate = customer.page.getByRole('button', { name: 'Escalate', exact: true });
+    await escalate.click();
+    const reason = unique('Refused twice, receipt attached. Ref');
+    await customer.page.getByLabel('What went wrong?').fill(reason);
+    await customer.page.getByLabel(/A photo as evidence/).setInputFiles({
+      name: 'receipt.png', mimeType: 'image/png', buffer: photoPng(),
+    });
+    await screenshot(customer.page, 'portal-escalate-dialog-phone');
+    await customer.page.getByRole('dialog').getByRole('button', { name: 'Escalate' }).click();
+    await customer.page.locator(`.escalation-summary .current-level[data-level="${levelBefore + 1}"]`).waitFor();
+    await customer.page.locator('.entry-escalation', { hasText: reason }).waitFor();
+    await customer.page.locator('.entry-escalation img.evidence-photo').waitFor();
+    await screenshot(customer.page, 'portal-case-escalated-phone');
+
+    // The agent's page, never reloaded, shows the new level and the escalation.
+    await agent.page.locator(`.escalation-panel .current-level[data-level="${levelBefore + 1}"]`).waitFor({ timeout: 10000 });
+    await agent.page.locator('.entry-escalation', { hasText: reason }).waitFor();
+    await screenshot(agent.page, 'agent-case-escalated-desktop');
+
+    assert.deepEqual(customer.problems, []);
+    assert.deepEqual(agent.problems, []);
+    await customer.context.close();
+    await agent.context.close();
+  });
+
+  test('a promise shows on both sides', async () => {
+    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
+    const subject = unique('Cashback promised on the phone');
+    const created = await asha.post('/api/v1/cases', { subject, body: 'I was promised cashback within 7 days.' });
+    const what = unique('Cashback of ₹500 credited to your wallet. Ref');
+
+    const customer = await openPage(browser, server.baseUrl, PHONE);
+    await signIn(customer.page, PEOPLE.asha);
+    await customer.page.goto(`/portal/cases/${created.id}`);
+    await customer.page.getByRole('heading', { name: 'Promises to you' }).waitFor();
+    await customer.page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
+
+    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    await signIn(agent.page, PEOPLE.priya);
+    await agent.page.goto(`/agent/cases/${created.id}`);
+    await agent.page.getByRole('button', { name: 'Make a promise…' }).click();
+    await agent.page.getByLabel('What will be done').fill(what);
+    await agent.page.getByLabel(/By when/).fill('2030-01-15T17:00');
+    await screenshot(agent.page, 'agent-promise-dialog-desktop');
+    await agent.page.getByRole('dialog').getByRole('button', { name: 'Promise' }).click();
+    const agentPromise = agent.page.locator('.promises-panel .promise-open', { hasText: what });
+    await agentPromise.waitFor();
+    assert.match(await agentPromise.innerText(), /15 Jan 2030/);
+
+    // The customer sees it without reloading, with its due time in their zone.
+    const customerPromise = customer.page.locator('.escalation-summary .promise-open', { hasText: what });
+    await customerPromise.waitFor({ timeout: 10000 });
+    assert.match(await customerPromise.innerText(), /Open/);
+    assert.match(await customerPromise.innerText(), /15 Jan 2030/);
+    await screenshot(customer.page, 'portal-case-promise-phone');
+
+    // Kept: both sides say so.
+    await agent.page.getByRole('button', { name: `Mark kept: ${what}` }).click();
+    await agent.page.locator('.promises-panel .promise-kept', { hasText: what }).waitFor();
+    await customer.page.locator('.escalation-summary .promise-kept', { hasText: what }).waitFor({ timeout: 10000 });
+    await screenshot(agent.page, 'agent-case-promises-desktop');
+
+    assert.deepEqual(customer.problems, []);
+    assert.deepEqual(agent.problems, []);
+    await customer.context.close();
+    await agent.context.close();
+  });
+});
