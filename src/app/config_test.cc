@@ -100,8 +100,7 @@ TEST_F(ConfigTest, PartialFileKeepsOtherDefaults) {
 TEST_F(ConfigTest, ExampleFileLoads) {
   // etc/redress.example.toml documents every key; it must stay loadable.
   std::filesystem::path example =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "etc" /
-      "redress.example.toml";
+      std::filesystem::path(REDRESS_SOURCE_DIR) / "etc" / "redress.example.toml";
   Result<Config> config = LoadConfig(example.string(), {});
   ASSERT_TRUE(config.has_value()) << config.error().message;
   EXPECT_EQ(config->listen, "127.0.0.1:8080");

@@ -14,7 +14,7 @@ namespace redress::app {
 namespace {
 
 std::filesystem::path Etc(const char* name) {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "etc" / name;
+  return std::filesystem::path(REDRESS_SOURCE_DIR) / "etc" / name;
 }
 
 class PolicyHolderTest : public ::testing::Test {
