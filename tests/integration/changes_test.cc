@@ -99,9 +99,11 @@ TEST_F(ChangesTest, RecordHoldsWhatTheCallerMaySee) {
   EXPECT_EQ(Int(record, "/case/id"), id);
   EXPECT_EQ(At(record, "/complete_chain")->as_bool(), false);
   const json::array events = Array(record, "/events");
-  ASSERT_EQ(events.size(), 2u);  // opened, reply: never the note
+  // opened, the reply, the first reply's new -> open: never the note
+  ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(Str(events[0], "/type"), "case_opened");
   EXPECT_EQ(Str(events[1], "/type"), "reply_sent");
+  EXPECT_EQ(Str(events[2], "/type"), "status_changed");
   EXPECT_EQ(mine.body.find("secret remark"), std::string::npos);
 
   HttpResponse staff = Client().Get("/api/v1/cases/" + std::to_string(id) + "/record",
@@ -109,7 +111,7 @@ TEST_F(ChangesTest, RecordHoldsWhatTheCallerMaySee) {
   ASSERT_EQ(staff.status, 200);
   json::value full = Body(staff);
   EXPECT_EQ(At(full, "/complete_chain")->as_bool(), true);
-  EXPECT_EQ(Array(full, "/events").size(), 3u);
+  EXPECT_EQ(Array(full, "/events").size(), 4u);
 
   HttpResponse other = Client().Get("/api/v1/cases/" + std::to_string(id) + "/record",
                                     Bearer(stranger.token));
