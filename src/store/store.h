@@ -27,6 +27,7 @@
 #include "domain/customer.h"
 #include "domain/event.h"
 #include "domain/user.h"
+#include "store/mail_tx.h"
 
 namespace redress::store {
 
@@ -163,6 +164,9 @@ class WriteTx {
   /// if `owner` no longer holds it.
   virtual Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                                 const std::string& error) = 0;
+
+  /// The email channel's tables in this same transaction (store/mail_tx.h).
+  virtual MailTx& mail() = 0;
 };
 
 /// Called with the id of a case that changed (events appended) on any node, after the

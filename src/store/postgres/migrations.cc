@@ -7,16 +7,19 @@
 #include "store/postgres/schema_v2.h"
 #include "store/postgres/schema_v3.h"
 #include "store/postgres/schema_v4.h"
+#include "store/postgres/schema_v6.h"
 
 namespace redress::store::postgres {
 namespace {
 
-constexpr std::array<Migration, 4> kMigrations{{
+constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kSchemaV1},
     {2, "work queue", kSchemaV2},
     {3, "full-text search", kSchemaV3},
     {4, "case commitments", kSchemaV4},
-}};
+    // The mail schema takes version 6 once the settings schema (5) is in the same tree.
+    {5, "mail channel", kSchemaV6},
+});
 
 // Any fixed number: it names the one lock every migrating node queues on.
 constexpr std::string_view kLockMigrations = "SELECT pg_advisory_xact_lock(7245501)";

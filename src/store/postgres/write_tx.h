@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/mail_tx.h"
 #include "store/store.h"
 
 namespace redress::store::postgres {
@@ -44,12 +45,14 @@ class PgWriteTx final : public WriteTx {
   Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
+  MailTx& mail() override { return mail_; }
 
  private:
   Result<void> WriteProjection(const domain::CaseState& after);
   Result<void> InsertEvent(const domain::Event& event);
 
   Connection& conn_;
+  PgMailTx mail_{conn_};
 };
 
 }  // namespace redress::store::postgres

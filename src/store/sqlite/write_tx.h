@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/mail_tx.h"
 #include "store/store.h"
 
 namespace redress::store::sqlite {
@@ -36,6 +37,7 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
+  MailTx& mail() override { return mail_; }
 
   /// Cases appended to since the last TakeChanged, for change notifications after commit.
   /// The writer truncates back to a mark when a write's savepoint is rolled back.
@@ -48,6 +50,7 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> InsertEvent(const domain::Event& event);
 
   Database& db_;
+  SqliteMailTx mail_{db_};
   std::vector<int64_t> changed_;
 };
 
