@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "app/mail_config.h"
 #include "core/result.h"
 
 namespace redress::app {
@@ -22,6 +23,7 @@ struct Config {
   std::string log_level = "info";          // [log] level: trace|debug|info|warn|error
   std::string log_format = "json";         // [log] format: json|text
   std::string web_root;                    // [web] root: built front end (web/dist); empty = API only
+  MailConfig mail;                         // [mail]: see app/mail_config.h (file only)
 };
 
 /// Environment as a map so that tests can pass their own (REDRESS_DB, REDRESS_LISTEN,

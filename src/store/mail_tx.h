@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -113,6 +114,14 @@ class MailTx {
                                                                 const std::string& subject_key) = 0;
   /// Message-IDs of the case's own messages, oldest first (for References).
   virtual Result<std::vector<std::string>> CaseMessageIds(int64_t case_id) = 0;
+
+  // ---- customers as this transaction sees them (a customer created earlier in the same
+  //      write or batch included)
+  /// The id and name of the customer holding email identity `normalized_email`.
+  virtual Result<std::optional<std::pair<int64_t, std::string>>> CustomerByEmail(
+      const std::string& normalized_email) = 0;
+  /// The customer's first email identity, if any.
+  virtual Result<std::optional<std::string>> CustomerEmail(int64_t customer_id) = 0;
 
   // ---- the outbox
   /// Queues `entry` and fills in its id. An entry for the same (case, event, purpose)

@@ -326,3 +326,28 @@ Result<void> PgMailTx::SetMailboxCursor(const std::string& mailbox, const Mailbo
 }
 
 }  // namespace redress::store::postgres
+
+namespace redress::store::postgres {
+
+Result<std::optional<std::pair<int64_t, std::string>>> PgMailTx::CustomerByEmail(
+    const std::string& normalized_email) {
+  auto r = conn_.Query(
+      "SELECT c.id, c.name FROM customer_identities i JOIN customers c ON c.id = i.customer_id"
+      " WHERE i.kind = 'email' AND i.value = $1",
+      Params().Text(normalized_email));
+  if (!r) return While("finding a customer by email", r.error());
+  if (r->empty()) return std::optional<std::pair<int64_t, std::string>>();
+  return std::optional<std::pair<int64_t, std::string>>(std::pair(r->Int64(0, 0), r->Text(0, 1)));
+}
+
+Result<std::optional<std::string>> PgMailTx::CustomerEmail(int64_t customer_id) {
+  auto r = conn_.Query(
+      "SELECT value FROM customer_identities WHERE customer_id = $1 AND kind = 'email'"
+      " ORDER BY id LIMIT 1",
+      Params().Int64(customer_id));
+  if (!r) return While("reading a customer's email", r.error());
+  if (r->empty()) return std::optional<std::string>();
+  return std::optional<std::string>(r->Text(0, 0));
+}
+
+}  // namespace redress::store::postgres

@@ -359,3 +359,33 @@ Result<void> SqliteMailTx::SetMailboxCursor(const std::string& mailbox,
 }
 
 }  // namespace redress::store::sqlite
+
+namespace redress::store::sqlite {
+
+Result<std::optional<std::pair<int64_t, std::string>>> SqliteMailTx::CustomerByEmail(
+    const std::string& normalized_email) {
+  auto s = db_.Prepare(
+      "SELECT c.id, c.name FROM customer_identities i JOIN customers c ON c.id = i.customer_id"
+      " WHERE i.kind = 'email' AND i.value = ?1");
+  if (!s) return Fail(s.error());
+  (*s)->BindText(1, normalized_email);
+  auto row = (*s)->Step();
+  if (!row) return While("finding a customer by email", row.error());
+  if (!*row) return std::optional<std::pair<int64_t, std::string>>();
+  return std::optional<std::pair<int64_t, std::string>>(
+      std::pair((*s)->ColumnInt64(0), (*s)->ColumnText(1)));
+}
+
+Result<std::optional<std::string>> SqliteMailTx::CustomerEmail(int64_t customer_id) {
+  auto s = db_.Prepare(
+      "SELECT value FROM customer_identities WHERE customer_id = ?1 AND kind = 'email'"
+      " ORDER BY id LIMIT 1");
+  if (!s) return Fail(s.error());
+  (*s)->BindInt64(1, customer_id);
+  auto row = (*s)->Step();
+  if (!row) return While("reading a customer's email", row.error());
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>((*s)->ColumnText(0));
+}
+
+}  // namespace redress::store::sqlite

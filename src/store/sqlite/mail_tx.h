@@ -25,6 +25,9 @@ class SqliteMailTx final : public MailTx {
   Result<std::vector<int64_t>> OpenCasesBySenderSubject(const std::string& sender,
                                                         const std::string& subject_key) override;
   Result<std::vector<std::string>> CaseMessageIds(int64_t case_id) override;
+  Result<std::optional<std::pair<int64_t, std::string>>> CustomerByEmail(
+      const std::string& normalized_email) override;
+  Result<std::optional<std::string>> CustomerEmail(int64_t customer_id) override;
   Result<bool> EnqueueOutbound(OutboxEntry& entry) override;
   Result<std::optional<OutboxEntry>> GetOutbound(int64_t id) override;
   Result<void> UpdateOutbound(int64_t id, OutboxStatus status, int attempts,
