@@ -304,10 +304,16 @@ Result<void> ApplyFile(const std::string& file, Config& config) {
                       Quoted(section) + "; settings belong in a section such as [server]",
                   std::string(section));
     }
+    if (section == "mail") {
+      auto mail = ParseMailConfig(*table, file);
+      if (!mail) return Fail(mail.error());
+      config.mail = std::move(*mail);
+      continue;
+    }
     if (!KnownSection(section)) {
       return Fail(ErrorCode::kInvalidArgument,
                   Position(file, section_key.source()) + "unknown section [" +
-                      std::string(section) + "] (known: database, server, auth, log)",
+                      std::string(section) + "] (known: database, server, auth, log, web, mail)",
                   std::string(section));
     }
     for (const auto& [key, node] : *table) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "app/mail_config.h"
 #include "core/result.h"
 
 namespace redress::app {
@@ -25,6 +26,7 @@ struct Config {
   /// [escalation] policy_file: the escalation matrix (TOML, docs/escalation.md); empty = the
   /// built-in one. A policy an admin stored through the API takes precedence over both.
   std::string escalation_policy_file;
+  MailConfig mail;                         // [mail]: see app/mail_config.h (file only)
 };
 
 /// Environment as a map so that tests can pass their own (REDRESS_DB, REDRESS_LISTEN,

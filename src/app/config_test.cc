@@ -251,7 +251,7 @@ TEST_F(ConfigTest, UnknownSectionAndKey) {
   EXPECT_EQ(FileError("[server]\nthread = 4\n"),
             "f:2:1: unknown key 'thread' in [server] (known: listen, threads, body_limit_bytes)");
   EXPECT_EQ(FileError("[srv]\nthreads = 4\n"),
-            "f:1:2: unknown section [srv] (known: database, server, auth, log)");
+            "f:1:2: unknown section [srv] (known: database, server, auth, log, web, mail)");
   EXPECT_EQ(FileError("threads = 4\n"),
             "f:1:1: unknown top-level key 'threads'; settings belong in a section such as "
             "[server]");

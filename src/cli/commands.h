@@ -36,5 +36,6 @@ void AddUserCommand(CLI::App& app, GlobalOptions& global);
 void AddTokenCommand(CLI::App& app, GlobalOptions& global);
 void AddVerifyCommand(CLI::App& app, GlobalOptions& global);
 void AddCopyCommand(CLI::App& app, GlobalOptions& global);
+void AddMailgateCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace redress::cli

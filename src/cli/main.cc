@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   redress::cli::AddTokenCommand(app, global);
   redress::cli::AddVerifyCommand(app, global);
   redress::cli::AddCopyCommand(app, global);
+  redress::cli::AddMailgateCommand(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

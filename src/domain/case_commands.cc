@@ -79,12 +79,13 @@ Result<EventDraft> OpenCase(const Principal& actor, const OpenCaseInput& input, 
   if (!category) return Fail(category.error());
   if (auto ok = CheckMessageChannel(input.channel); !ok) return Fail(ok.error());
 
-  return Draft(EventType::kCaseOpened, actor, now, input.channel,
-               {{"customer_id", input.customer_id},
-                {"subject", *subject},
-                {"body", input.body},
-                {"priority", PriorityName(input.priority)},
-                {"category", *category}});
+  boost::json::object data = input.channel_data;
+  data["customer_id"] = input.customer_id;
+  data["subject"] = *subject;
+  data["body"] = input.body;
+  data["priority"] = PriorityName(input.priority);
+  data["category"] = *category;
+  return Draft(EventType::kCaseOpened, actor, now, input.channel, std::move(data));
 }
 
 Result<std::vector<EventDraft>> AddMessage(const CaseState& state, const Principal& actor,

@@ -35,6 +35,9 @@ struct OpenCaseInput {
   Channel channel = Channel::kWeb;
   Priority priority = Priority::kNormal;
   std::string category;
+  /// Extra payload a channel records with the opening (email: message_id, mail_kind);
+  /// the fields above win over a key of the same name.
+  boost::json::object channel_data;
 };
 
 /// The first event of a new case with id `case_id`. Staff may open a case for any customer;

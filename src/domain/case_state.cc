@@ -122,7 +122,9 @@ Step ApplyType(CaseState& s, const Event& e) {
     case EventType::kMessageReceived: {
       if (auto body = DataString(e.data, "body"); !body) return Fail(body.error());
       ++s.customer_messages;
-      ++s.commitments.contacts_at_level;
+      // Machine mail on the case (an auto-reply, a list) is on record but is not the
+      // customer contacting us again: it moves no repeat-contact count.
+      if (CountsAsContact(e)) ++s.commitments.contacts_at_level;
       s.last_customer_message_at = e.at;
       return {};
     }
@@ -159,7 +161,8 @@ Step ApplyType(CaseState& s, const Event& e) {
     case EventType::kCreditDenied:
     case EventType::kSlaBreached: return ApplyCommitmentEvent(s, e);
     case EventType::kThreadTokenMismatch:
-    case EventType::kChannelLinked: return {};  // reserved: only the chain head moves
+    case EventType::kChannelLinked:
+    case EventType::kDelivery: return {};  // the chain head moves, nothing else
   }
   // Only reachable for a type added to the enum but not yet to this switch (-Wswitch
   // flags that at compile time): such reserved types move the chain head and nothing else.

@@ -24,7 +24,7 @@ const char* NameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enu
 }
 
 // These names are part of the hash-chain format: never rename, only add.
-constexpr std::array<std::pair<EventType, const char*>, 20> kEventTypes{{
+constexpr std::array<std::pair<EventType, const char*>, 21> kEventTypes{{
     {EventType::kCaseOpened, "case_opened"},
     {EventType::kMessageReceived, "message_received"},
     {EventType::kReplySent, "reply_sent"},
@@ -45,6 +45,7 @@ constexpr std::array<std::pair<EventType, const char*>, 20> kEventTypes{{
     {EventType::kSlaBreached, "sla_breached"},
     {EventType::kThreadTokenMismatch, "thread_token_mismatch"},
     {EventType::kChannelLinked, "channel_linked"},
+    {EventType::kDelivery, "delivery"},
 }};
 
 constexpr std::array<std::pair<Visibility, const char*>, 2> kVisibilities{{
@@ -70,6 +71,11 @@ constexpr std::array<std::pair<ActorKind, const char*>, 3> kActorKinds{{
 }};
 
 }  // namespace
+
+bool CountsAsContact(const Event& event) {
+  const boost::json::value* counts = event.data.if_contains("counts_as_contact");
+  return counts == nullptr || !counts->is_bool() || counts->get_bool();
+}
 
 const char* EventTypeName(EventType type) { return NameOf(kEventTypes, type); }
 std::optional<EventType> ParseEventType(std::string_view name) { return Lookup(kEventTypes, name); }

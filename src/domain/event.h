@@ -45,10 +45,15 @@ enum class EventType {
   // Reserved for the email and channel work; the fold only moves the chain head:
   kThreadTokenMismatch,  // "thread_token_mismatch"
   kChannelLinked,        // "channel_linked"
+  // "delivery": what became of an outbound email (or a bounce reporting on one): outbox_id,
+  //   message_id, purpose, status ("sent" | "deferred" | "failed" | "bounced"), recipients[],
+  //   detail. Public: the customer may see that mail to them did not arrive.
+  kDelivery,
   // Still reserved by name only: redacted, ...
 };
 
 const char* EventTypeName(EventType type);
+
 std::optional<EventType> ParseEventType(std::string_view name);
 
 enum class Visibility { kPublic, kInternal };
@@ -101,5 +106,10 @@ struct Event {
 
   bool operator==(const Event&) const = default;
 };
+
+/// False only for a message_received that carries "counts_as_contact": false (mail from
+/// a machine: auto-replies, lists); such a message never counts as the customer's repeat
+/// contact nor triggers anything.
+bool CountsAsContact(const Event& event);
 
 }  // namespace redress::domain

@@ -28,6 +28,7 @@ TEST(EventType, StableNamesRoundTrip) {
       {EventType::kSlaBreached, "sla_breached"},
       {EventType::kThreadTokenMismatch, "thread_token_mismatch"},
       {EventType::kChannelLinked, "channel_linked"},
+      {EventType::kDelivery, "delivery"},
   };
   for (const auto& [type, name] : expected) {
     EXPECT_STREQ(EventTypeName(type), name);

@@ -91,6 +91,7 @@ std::optional<EscalationDecision> EvaluateEvent(const domain::CaseState& after,
       SocialPost(out, policy, event);
       break;
     case EventType::kMessageReceived: {
+      if (!domain::CountsAsContact(event)) break;  // machine mail triggers nothing
       const int64_t n = settings.repeat_contact;
       if (n > 0 && after.commitments.contacts_at_level == n) {
         out.Add(EscalationTrigger::kRepeatContact, 0,

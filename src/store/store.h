@@ -27,6 +27,7 @@
 #include "domain/customer.h"
 #include "domain/event.h"
 #include "domain/user.h"
+#include "store/mail_tx.h"
 
 namespace redress::store {
 
@@ -194,6 +195,8 @@ class WriteTx {
   /// The time the case's next step is due (none: nothing is due, e.g. solved), for the
   /// breaching-soon queue and sort-by-due. kNotFound if the case does not exist.
   virtual Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) = 0;
+  /// The email channel's tables in this same transaction (store/mail_tx.h).
+  virtual MailTx& mail() = 0;
 };
 
 /// Called with the id of a case that changed (events appended) on any node, after the

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/mail_tx.h"
 #include "store/store.h"
 
 namespace redress::store::postgres {
@@ -49,12 +50,14 @@ class PgWriteTx final : public WriteTx {
   Result<int64_t> LoadRoutingCursor(const std::string& level_id) override;
   Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) override;
   Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) override;
+  MailTx& mail() override { return mail_; }
 
  private:
   Result<void> WriteProjection(const domain::CaseState& after);
   Result<void> InsertEvent(const domain::Event& event);
 
   Connection& conn_;
+  PgMailTx mail_{conn_};
 };
 
 }  // namespace redress::store::postgres

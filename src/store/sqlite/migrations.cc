@@ -8,17 +8,19 @@
 #include "store/sqlite/schema_v3.h"
 #include "store/sqlite/schema_v4.h"
 #include "store/sqlite/schema_v5.h"
+#include "store/sqlite/schema_v6.h"
 
 namespace redress::store::sqlite {
 namespace {
 
-constexpr std::array<Migration, 5> kMigrations{{
+constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kSchemaV1},
     {2, "work queue", kSchemaV2},
     {3, "full-text search", kSchemaV3},
     {4, "case commitments", kSchemaV4},
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
-}};
+    {6, "mail channel", kSchemaV6},
+});
 
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

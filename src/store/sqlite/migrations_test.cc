@@ -41,7 +41,9 @@ TEST(MigrationsTest, FreshDatabaseReachesLatestVersion) {
   EXPECT_EQ(QueryInt(*db, "SELECT applied_at FROM schema_migrations WHERE version = 1"),
             clock.Now().time_since_epoch().count());
   for (const char* table : {"customers", "customer_identities", "users", "api_tokens",
-                            "sessions", "idempotency", "counters", "events", "cases"}) {
+                            "sessions", "idempotency", "counters", "events", "cases",
+                            "mail_blobs", "mail_messages", "mail_attachments", "mail_thread_ids",
+                            "mail_participants", "mail_outbox", "mail_mailboxes"}) {
     EXPECT_EQ(QueryInt(*db, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") +
                                 table + "'"),
               1)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/mail_tx.h"
 #include "store/store.h"
 
 namespace redress::store::sqlite {
@@ -41,6 +42,7 @@ class SqliteWriteTx final : public WriteTx {
   Result<int64_t> LoadRoutingCursor(const std::string& level_id) override;
   Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) override;
   Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) override;
+  MailTx& mail() override { return mail_; }
 
   /// Cases appended to since the last TakeChanged, for change notifications after commit.
   /// The writer truncates back to a mark when a write's savepoint is rolled back.
@@ -53,6 +55,7 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> InsertEvent(const domain::Event& event);
 
   Database& db_;
+  SqliteMailTx mail_{db_};
   std::vector<int64_t> changed_;
 };
 

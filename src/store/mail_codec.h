@@ -1,0 +1,26 @@
+// Small conversions the mail tables of both backends share: directions and outbox states
+// as stored text, and the recipient list as one column.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/mail_tx.h"
+
+namespace redress::store {
+
+inline const char* MailDirectionName(MailDirection d) {
+  return d == MailDirection::kInbound ? "inbound" : "outbound";
+}
+inline MailDirection ParseMailDirection(std::string_view text) {
+  return text == "outbound" ? MailDirection::kOutbound : MailDirection::kInbound;
+}
+std::optional<OutboxStatus> ParseOutboxStatus(std::string_view text);
+
+/// Recipients joined by '\n' (an address never contains one: the builder refuses it).
+std::string JoinRecipients(const std::vector<std::string>& recipients);
+std::vector<std::string> SplitRecipients(std::string_view text);
+
+}  // namespace redress::store
