@@ -33,7 +33,9 @@ export function QueuePage({ queueId }: { queueId: string }) {
   const setSortKey = (key: SortKey) => setSortChoice({ key, direction });
   const setDirection = (next: SortDirection) => setSortChoice({ key: sortKey, direction: next });
   const tabs = queues.data ? availableQueues(serverQueues) : QUEUES.filter((q) => q.fallback);
-  const [selected, setSelected] = useState(-1);
+  // The selected case by id, not by row: a live refetch may reorder the rows under the
+  // keyboard, and Enter must still open the case the agent selected.
+  const [selectedId, setSelectedId] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const list = useRef<HTMLOListElement>(null);
 
@@ -42,7 +44,10 @@ export function QueuePage({ queueId }: { queueId: string }) {
   const unavailable = current !== undefined && contents === null;
   const cases = contents ? sortCases(contents.cases, sortKey, direction) : [];
 
-  useEffect(() => setSelected(-1), [queueId]);
+  const selected = selectedId === null ? -1 : cases.findIndex((c) => c.id === selectedId);
+  const setSelected = (index: number) => setSelectedId(cases[index]?.id ?? null);
+
+  useEffect(() => setSelectedId(null), [queueId]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -50,7 +55,7 @@ export function QueuePage({ queueId }: { queueId: string }) {
       if (action === 'help') { event.preventDefault(); setHelpOpen(true); return; }
       if (action === 'next' || action === 'previous') {
         event.preventDefault();
-        setSelected((i) => moveSelection(i, cases.length, action));
+        setSelected(moveSelection(selected, cases.length, action));
       } else if (action === 'open' && selected >= 0 && cases[selected] &&
         !(event.target instanceof HTMLAnchorElement)) {
         // (On a focused link, Enter already follows it.)
@@ -67,7 +72,7 @@ export function QueuePage({ queueId }: { queueId: string }) {
     if (selected < 0) return;
     const link = list.current?.querySelectorAll<HTMLAnchorElement>('a.case-row-link')[selected];
     link?.focus();
-  }, [selected]);
+  }, [selectedId]);
 
   return (
     <div class="queue-page">
