@@ -16,6 +16,10 @@ namespace redress::domain {
 
 inline constexpr size_t kMaxEvidenceItems = 20;
 inline constexpr size_t kMaxEvidenceRefChars = 200;
+/// An inline photo (a `data:image/...;base64,` URL) until attachments have their own
+/// store: the evidence is then part of the hash-chained record itself.
+inline constexpr size_t kMaxEvidenceImageChars = 400 * 1024;
+inline constexpr size_t kMaxEvidenceImages = 3;
 
 std::string CaseLabel(const CaseState& s);  // "case 12"
 
@@ -29,8 +33,10 @@ Result<void> RequireNotClosed(const CaseState& s);
 /// does not exist (see CanReadCase); staff and the system pass.
 Result<void> RequireOwnCaseIfCustomer(const CaseState& s, const Principal& actor);
 
-/// Evidence references (attachment ids, URLs): at most kMaxEvidenceItems single lines of
-/// 1..kMaxEvidenceRefChars characters each. Returns them trimmed, as a JSON array.
+/// Evidence: at most kMaxEvidenceItems items, each either a reference (attachment id, URL:
+/// one line of 1..kMaxEvidenceRefChars characters) or an inline photo, a base64 data URL
+/// of image/png, image/jpeg or image/webp of at most kMaxEvidenceImageChars characters
+/// (at most kMaxEvidenceImages of them). Returns them trimmed, as a JSON array.
 Result<boost::json::array> CheckEvidence(const std::vector<std::string>& evidence);
 
 /// Customer actions arrive on the web; staff actions on the API; the system's on "system".

@@ -1,5 +1,6 @@
 // The fold of escalation, promise, decision, credit and SLA events, and the JSON column.
 #include "domain/commitments.h"
+#include "domain/command_rules.h"
 
 #include <gtest/gtest.h>
 
@@ -161,6 +162,13 @@ TEST(Commitments, EscalateRules) {
   in.to_level = 2;
   in.evidence = {"attachment:17", ""};
   ExpectError(Escalate(c.state(), kAsha, in, kT0), ErrorCode::kInvalidArgument, "evidence[1]");
+  in.evidence = {"attachment:17", "data:text/html;base64,PGI+"};
+  ExpectError(Escalate(c.state(), kAsha, in, kT0), ErrorCode::kInvalidArgument,
+              "image/png, image/jpeg or image/webp");
+  in.evidence = {"data:image/png;base64,iVBOR w0K"};
+  ExpectError(Escalate(c.state(), kAsha, in, kT0), ErrorCode::kInvalidArgument, "not base64");
+  in.evidence = {"data:image/jpeg;base64," + std::string(kMaxEvidenceImageChars, 'A')};
+  ExpectError(Escalate(c.state(), kAsha, in, kT0), ErrorCode::kInvalidArgument, "at most 400 KiB");
   in.evidence = {"attachment:17"};
   auto ok = Escalate(c.state(), kAsha, in, kT0);
   ASSERT_TRUE(ok.has_value()) << ok.error().message;

@@ -5,8 +5,8 @@
 // where it is.
 //
 // A customer hears only of their own cases, and only when something they can see
-// changed: an internal note moves no field of the customer's view of the case, so it
-// makes no event (otherwise the timing of notes would leak).
+// changed: a public event appended since the stream last looked at the case. An internal
+// note alone makes no event (otherwise the timing of notes would leak).
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -29,7 +29,6 @@
 #include "domain/permissions.h"
 #include "http/api/api_util.h"
 #include "http/api/routes.h"
-#include "http/api/views.h"
 #include "http/response.h"
 
 namespace redress::http::api {
@@ -46,8 +45,8 @@ constexpr size_t kBacklog = 4096;
 // A comment line this often keeps proxies from closing an idle stream and lets the
 // server notice a client that went away.
 constexpr auto kPingEvery = std::chrono::seconds(15);
-// Customers' views remembered per stream, to tell a visible change from an internal one;
-// a stream starts with the views of the customer's newest cases.
+// Customers' cases remembered per stream (the seq accounted for), to tell a visible change
+// from an internal one; a stream starts with the customer's newest cases.
 constexpr size_t kRememberedViews = 1024;
 constexpr int kInitialViews = 200;
 
@@ -66,8 +65,8 @@ class ChangeStream {
         store_(store),
         viewer_(std::move(viewer)) {}
 
-  /// For a customer: remembers how their newest cases look now, so that a later change
-  /// that leaves a case's view as it was (an internal note) is recognised as such.
+  /// For a customer: remembers how far the chains of their newest cases go now, so that a
+  /// later change with no public event (an internal note) is recognised as such.
   Result<void> RememberCustomerViews() {
     if (!viewer_.IsCustomer()) return {};
     store::CaseQuery query;
@@ -76,7 +75,7 @@ class ChangeStream {
     auto page = store_.ListCases(query);
     if (!page) return Fail(page.error());
     for (const auto& state : page->cases) {
-      customer_views_.emplace(state.id, boost::json::serialize(CaseView(state, viewer_)));
+      customer_seen_.emplace(state.id, state.last_seq);
     }
     return {};
   }
@@ -121,14 +120,16 @@ class ChangeStream {
     }
     if (!domain::CanReadCase(viewer_, *state)) return {};
     if (viewer_.IsCustomer()) {
-      std::string view = boost::json::serialize(CaseView(*state, viewer_));
-      auto [it, inserted] = customer_views_.try_emplace(case_id, view);
+      auto [it, inserted] = customer_seen_.try_emplace(case_id, state->last_seq);
       if (!inserted) {
-        if (it->second == view) return {};
-        it->second = std::move(view);
-      } else if (customer_views_.size() > kRememberedViews) {
-        customer_views_.erase(customer_views_.begin() == it ? std::next(it)
-                                                            : customer_views_.begin());
+        if (!HasPublicEventsAfter(case_id, it->second)) {
+          it->second = state->last_seq;
+          return {};
+        }
+        it->second = state->last_seq;
+      } else if (customer_seen_.size() > kRememberedViews) {
+        customer_seen_.erase(customer_seen_.begin() == it ? std::next(it)
+                                                          : customer_seen_.begin());
       }
       return fmt::format("event: case\ndata: {{\"case_id\":{}}}\n\n", case_id);
     }
@@ -140,7 +141,25 @@ class ChangeStream {
   std::shared_ptr<store::Subscription> subscription_;  // unsubscribes when the stream ends
   store::Store& store_;
   const domain::Principal viewer_;
-  std::map<int64_t, std::string> customer_views_;
+  /// Whether the case has an event the customer may see with seq > `seq`. On a read
+  /// error, yes: a needless refetch is better than a missed change.
+  bool HasPublicEventsAfter(int64_t case_id, int64_t seq) {
+    store::EventQuery query;
+    query.case_id = case_id;
+    query.after_seq = seq;
+    query.limit = 1;
+    query.include_internal = false;
+    auto page = store_.ListEvents(query);
+    if (!page) {
+      app::Log(app::LogLevel::kWarn, "change stream could not read events",
+               {{"case_id", case_id}, {"error", page.error().message}});
+      return true;
+    }
+    return !page->events.empty();
+  }
+
+  // Per customer case: the last seq (public or internal) this stream has accounted for.
+  std::map<int64_t, int64_t> customer_seen_;
 };
 
 asio::awaitable<Response> GetChanges(RequestContext& ctx) {

@@ -56,16 +56,16 @@ export function QueuePage({ queueId }: { queueId: string }) {
       if (action === 'next' || action === 'previous') {
         event.preventDefault();
         setSelected(moveSelection(selected, cases.length, action));
-      } else if (action === 'open' && selected >= 0 && cases[selected] &&
+      } else if (action === 'open' && selectedId !== null &&
         !(event.target instanceof HTMLAnchorElement)) {
-        // (On a focused link, Enter already follows it.)
+        // (On a focused link, Enter already follows it.) By id: the list may be refetching.
         event.preventDefault();
-        navigate(paths.agentCase(cases[selected].id));
+        navigate(paths.agentCase(selectedId));
       }
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [cases, selected]);
+  }, [cases, selected, selectedId]);
 
   // Keep the selected row in view and focused, so the keyboard and the screen agree.
   useEffect(() => {

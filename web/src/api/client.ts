@@ -218,7 +218,7 @@ export class ApiClient {
   /** Customers: reason and evidence. Staff may name the level (`toLevel`). */
   escalate(caseId: number, input: { reason: string; evidence?: string[]; toLevel?: number }, idempotencyKey?: string) {
     const body: Record<string, unknown> = { reason: input.reason };
-    if (input.evidence && input.evidence.length > 0) body.evidence = input.evidence;
+    if (input.evidence && input.evidence.length > 0) body.attachment_ids = input.evidence;
     if (input.toLevel !== undefined) body.to_level = input.toLevel;
     return this.caseAction(caseId, 'escalate', body, idempotencyKey);
   }
