@@ -3,8 +3,9 @@
 // for mail) and exits with what the MTA understands (channels/email/transport/
 // mailgate_exit.h): 0 only once the raw message is durably stored, 75 when it could not
 // be stored (database locked or unreachable: the MTA retries), 65 only for input that is
-// not a message at all (it is still stored, as received). Submission over HTTP
-// (POST /api/v1/inbound/email) is not implemented yet: --db is required.
+// not a message at all (it is still stored, as received). It writes to the database
+// directly, so --db (or the config's database) is required; handing the message to a
+// running server over HTTP instead is an open item of issue 5 (no inbound route yet).
 #include <unistd.h>
 
 #include <cerrno>

@@ -1,25 +1,13 @@
 // End-to-end: the admin pages — staff accounts and roles; the escalation matrix editor.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { DESKTOP, PEOPLE, PHONE, launchBrowser, openPage, screenshot, signIn, unique } from './harness.mjs';
-import { startRedress } from './server.mjs';
+import { describe, test } from 'node:test';
+import { DESKTOP, PEOPLE, PHONE, serverAndBrowser, openPage, screenshot, signIn, unique } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startRedress();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 describe('administration', () => {
   test('an admin lists staff with their roles and adds an account that can sign in', async () => {
-    const admin = await openPage(browser, server.baseUrl, DESKTOP);
+    const admin = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(admin.page, 'admin@demo.redress');
     await admin.page.getByRole('link', { name: 'Admin' }).click();
     await admin.page.getByRole('heading', { name: 'Administration' }).waitFor();
@@ -48,7 +36,7 @@ describe('administration', () => {
     // server's sentence is shown.)
     assert.equal(await table.getByRole('rowheader', { name: 'Nobody' }).count(), 0);
 
-    const fresh = await openPage(browser, server.baseUrl, DESKTOP);
+    const fresh = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(fresh.page, email);
     await fresh.page.waitForURL('**/agent/queues/mine');
     assert.deepEqual(admin.problems, []);
@@ -58,7 +46,7 @@ describe('administration', () => {
   });
 
   test('an agent has no admin link and the escalation matrix page is not found for them', async () => {
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     assert.equal(await agent.page.getByRole('link', { name: 'Admin' }).count(), 0);
     await agent.page.goto('/agent/admin/escalation');

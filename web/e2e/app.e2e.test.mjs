@@ -3,34 +3,22 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  DESKTOP, PEOPLE, PHONE, SCREENSHOT_DIR, apiSession, launchBrowser, openPage, screenshot, signIn, unique,
+  DESKTOP, PEOPLE, PHONE, SCREENSHOT_DIR, apiSession, serverAndBrowser, openPage, screenshot, signIn, unique,
 } from './harness.mjs';
-import { startRedress } from './server.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startRedress();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 /** Opens a case as Asha through the API and returns it. */
 async function ashaOpensCase(subject, body = 'My refund has not arrived after three weeks.') {
-  const asha = await apiSession(server.baseUrl, PEOPLE.asha);
+  const asha = await apiSession(env.server.baseUrl, PEOPLE.asha);
   return asha.post('/api/v1/cases', { subject, body });
 }
 
 describe('agent console and customer portal', () => {
   test('a wrong password is explained in words', async () => {
-    const { page, context, problems } = await openPage(browser, server.baseUrl, PHONE);
+    const { page, context, problems } = await openPage(env.browser, env.server.baseUrl, PHONE);
     // The server itself serves the app, under its Content-Security-Policy (any violation
     // would be recorded in `problems`).
     const response = await page.goto('/agent/queues/mine');
@@ -51,7 +39,7 @@ describe('agent console and customer portal', () => {
     const replyText = unique('We have found your refund; it reaches your bank tomorrow. Ref');
 
     // The customer opens a case through the portal form, on a phone.
-    const customer = await openPage(browser, server.baseUrl, PHONE);
+    const customer = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(customer.page, PEOPLE.asha);
     await customer.page.getByRole('heading', { name: 'My cases' }).waitFor();
     await screenshot(customer.page, 'portal-my-cases-phone');
@@ -65,7 +53,7 @@ describe('agent console and customer portal', () => {
     await customer.page.getByRole('heading', { name: subject }).waitFor();
 
     // The agent finds it in the unassigned queue and replies.
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.getByRole('link', { name: /^Unassigned/ }).click();
     await agent.page.getByRole('link', { name: new RegExp(subject) }).waitFor();
@@ -97,7 +85,7 @@ describe('agent console and customer portal', () => {
     const publicReply = unique('We are checking with the store. Ref');
     const noteText = unique('INTERNAL ONLY: store manager says the receipt looks altered. Ref');
 
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto(`/agent/cases/${created.id}`);
     await agent.page.getByRole('heading', { name: subject }).waitFor();
@@ -115,7 +103,7 @@ describe('agent console and customer portal', () => {
     await agent.page.setViewportSize(PHONE);
     await screenshot(agent.page, 'agent-case-phone');
 
-    const customer = await openPage(browser, server.baseUrl, PHONE);
+    const customer = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(customer.page, PEOPLE.asha);
     await customer.page.goto(`/portal/cases/${created.id}`);
     await customer.page.locator('.entry', { hasText: publicReply }).waitFor();
@@ -143,7 +131,7 @@ describe('agent console and customer portal', () => {
     const subject = unique('Private matter of Asha');
     const created = await ashaOpensCase(subject, 'My address and order details.');
 
-    const seeta = await openPage(browser, server.baseUrl, PHONE);
+    const seeta = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(seeta.page, PEOPLE.seeta);
     await seeta.page.goto(`/portal/cases/${created.id}`);
     await seeta.page.getByRole('heading', { name: 'Not found' }).waitFor();
@@ -166,7 +154,7 @@ describe('agent console and customer portal', () => {
     const subject = unique('Keyboard case');
     const created = await ashaOpensCase(subject);
 
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto('/agent/queues/unassigned');
     await agent.page.locator('.case-row').first().waitFor();
@@ -207,7 +195,7 @@ describe('agent console and customer portal', () => {
   });
 
   test('the agent console loads quickly on the demo data (measured, reported)', async () => {
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     // Cold: a new browser with an empty cache, until the sign-in form can be used.
     let start = performance.now();
     await agent.page.goto('/login');

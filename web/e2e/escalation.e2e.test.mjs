@@ -5,25 +5,13 @@
 //
 // Time is moved with the server's test clock (`--test-clock`), never by sleeping.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import {
-  DESKTOP, PEOPLE, PHONE, apiSession, launchBrowser, openPage, screenshot, signIn, unique,
+  DESKTOP, PEOPLE, PHONE, apiSession, serverAndBrowser, openPage, screenshot, signIn, unique,
 } from './harness.mjs';
-import { startRedress } from './server.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startRedress({ testClock: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({ testClock: true });
 
 /** A small real PNG (a red and blue checker), for the photo evidence. */
 function photoPng(side = 16) {
@@ -77,16 +65,16 @@ const mayEscalate = (view) => {
 
 describe('escalation in the browser', () => {
   test('a customer escalates with a photo and the agent console shows the new level live', async () => {
-    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
-    const priya = await apiSession(server.baseUrl, PEOPLE.priya);
-    const admin = await apiSession(server.baseUrl, 'admin@demo.redress');
+    const asha = await apiSession(env.server.baseUrl, PEOPLE.asha);
+    const priya = await apiSession(env.server.baseUrl, PEOPLE.priya);
+    const admin = await apiSession(env.server.baseUrl, 'admin@demo.redress');
     const subject = unique('Return rejected twice for technical reasons');
     const created = await asha.post('/api/v1/cases', { subject, body: 'The store refused my return again.' });
     await priya.post(`/api/v1/cases/${created.id}/assign`, { owner_id: priya.principal.id });
     await priya.post(`/api/v1/cases/${created.id}/messages`, { body: 'We are looking into it.' });
 
     // Before the window opens, the customer sees from when they may escalate.
-    const customer = await openPage(browser, server.baseUrl, PHONE);
+    const customer = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(customer.page, PEOPLE.asha);
     await customer.page.goto(`/portal/cases/${created.id}`);
     await customer.page.getByRole('heading', { name: 'Where your case stands' }).waitFor();
@@ -99,7 +87,7 @@ describe('escalation in the browser', () => {
     await advanceUntil(admin, async () => mayEscalate(await asha.get(`/api/v1/cases/${created.id}`)));
     const levelBefore = (await priya.get(`/api/v1/cases/${created.id}`)).level;
 
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto(`/agent/cases/${created.id}`);
     await agent.page.locator(`.escalation-panel .current-level[data-level="${levelBefore}"]`).waitFor();
@@ -132,18 +120,18 @@ describe('escalation in the browser', () => {
   });
 
   test('a promise shows on both sides', async () => {
-    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
+    const asha = await apiSession(env.server.baseUrl, PEOPLE.asha);
     const subject = unique('Cashback promised on the phone');
     const created = await asha.post('/api/v1/cases', { subject, body: 'I was promised cashback within 7 days.' });
     const what = unique('Cashback of ₹500 credited to your wallet. Ref');
 
-    const customer = await openPage(browser, server.baseUrl, PHONE);
+    const customer = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(customer.page, PEOPLE.asha);
     await customer.page.goto(`/portal/cases/${created.id}`);
     await customer.page.getByRole('heading', { name: 'Promises to you' }).waitFor();
     await customer.page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
 
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto(`/agent/cases/${created.id}`);
     await agent.page.getByRole('button', { name: 'Make a promise…' }).click();

@@ -3,8 +3,9 @@
 // and a small API session for seeding cases without clicking through the UI.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
-import { DEMO_PASSWORD } from './server.mjs';
+import { DEMO_PASSWORD, startRedress } from './server.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 export const SCREENSHOT_DIR = resolve(process.env.SCREENSHOT_DIR ?? join(here, '..', '..', 'build', 'test', 'screenshots'));
@@ -113,4 +114,19 @@ export async function apiSession(apiUrl, email) {
 
 export function unique(prefix) {
   return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/// One throwaway server (startRedress(options)) and one browser for a test file: started
+/// before its tests, stopped after them. Read `env.server` and `env.browser` inside tests.
+export function serverAndBrowser(options) {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startRedress(options);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

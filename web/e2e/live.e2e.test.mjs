@@ -2,35 +2,23 @@
 // The customer's page is never reloaded here: what it shows arrives through /api/v1/changes.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  DESKTOP, PEOPLE, PHONE, apiSession, launchBrowser, openPage, screenshot, signIn, unique,
+  DESKTOP, PEOPLE, PHONE, apiSession, serverAndBrowser, openPage, screenshot, signIn, unique,
 } from './harness.mjs';
-import { startRedress } from './server.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startRedress();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 
 describe('live updates and the record', () => {
   test('an agent replies and the customer sees it live, without reloading; a note never arrives', async () => {
-    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
+    const asha = await apiSession(env.server.baseUrl, PEOPLE.asha);
     const subject = unique('Parcel marked delivered but never came');
     const created = await asha.post('/api/v1/cases', { subject, body: 'The courier says delivered; nothing here.' });
     const replyText = unique('The courier has been asked for the proof of delivery. Ref');
     const noteText = unique('INTERNAL ONLY: courier has a history of false deliveries. Ref');
 
-    const customer = await openPage(browser, server.baseUrl, PHONE);
+    const customer = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(customer.page, PEOPLE.asha);
     await customer.page.goto(`/portal/cases/${created.id}`);
     await customer.page.getByRole('heading', { name: subject }).waitFor();
@@ -38,7 +26,7 @@ describe('live updates and the record', () => {
     // A marker in the page's memory: a reload would wipe it.
     await customer.page.evaluate(() => { window.__sameDocument = 'yes'; });
 
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto(`/agent/cases/${created.id}`);
     await agent.page.getByRole('heading', { name: subject }).waitFor();
@@ -75,13 +63,13 @@ describe('live updates and the record', () => {
   });
 
   test('the agent queue shows a new case live', async () => {
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto('/agent/queues/unassigned');
     await agent.page.locator('.case-row').first().waitFor();
     await agent.page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
     const subject = unique('Cashback promised on the phone never came');
-    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
+    const asha = await apiSession(env.server.baseUrl, PEOPLE.asha);
     await asha.post('/api/v1/cases', { subject, body: 'Promised within 7 days, 20 days ago.' });
     await agent.page.getByRole('link', { name: new RegExp(subject) }).waitFor({ timeout: 10000 });
     assert.deepEqual(agent.problems, []);
@@ -89,8 +77,8 @@ describe('live updates and the record', () => {
   });
 
   test('Download my record gives the customer their case with public events only', async () => {
-    const asha = await apiSession(server.baseUrl, PEOPLE.asha);
-    const priya = await apiSession(server.baseUrl, PEOPLE.priya);
+    const asha = await apiSession(env.server.baseUrl, PEOPLE.asha);
+    const priya = await apiSession(env.server.baseUrl, PEOPLE.priya);
     const subject = unique('Refund to a closed card');
     const created = await asha.post('/api/v1/cases', { subject, body: 'My card was closed; where does the refund go?' });
     const noteText = unique('INTERNAL ONLY: finance says two weeks. Ref');
@@ -98,7 +86,7 @@ describe('live updates and the record', () => {
     await priya.post(`/api/v1/cases/${created.id}/notes`, { body: noteText });
     await priya.post(`/api/v1/cases/${created.id}/messages`, { body: replyText });
 
-    const customer = await openPage(browser, server.baseUrl, PHONE);
+    const customer = await openPage(env.browser, env.server.baseUrl, PHONE);
     await signIn(customer.page, PEOPLE.asha);
     await customer.page.goto(`/portal/cases/${created.id}`);
     await customer.page.locator('.entry', { hasText: replyText }).waitFor();
@@ -117,7 +105,7 @@ describe('live updates and the record', () => {
     assert.equal(record.complete_chain, false, 'it says an internal event was left out');
 
     // The agent's copy has everything, the note included.
-    const agent = await openPage(browser, server.baseUrl, DESKTOP);
+    const agent = await openPage(env.browser, env.server.baseUrl, DESKTOP);
     await signIn(agent.page, PEOPLE.priya);
     await agent.page.goto(`/agent/cases/${created.id}`);
     await agent.page.locator('.entry-internal', { hasText: noteText }).waitFor();
