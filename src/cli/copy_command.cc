@@ -1,3 +1,7 @@
+// `redress copy`: checks the source, copies, then proves the copy. Before anything is
+// written every chain of the source is verified (a damaged installation is refused and the
+// target left untouched); after the copy every chain is verified again on the target, and
+// each table's row count and digest must equal what was read from the source.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -17,55 +21,94 @@ struct CopyOptions {
   std::string to;
 };
 
-// Copies, then proves it: every chain on the target is re-verified and its counts must
-// equal what was copied.
+bool ValidUrl(std::string_view url) {
+  return store::postgres::IsPostgresUrl(url) || (url.starts_with("sqlite:") && url.size() > 7);
+}
+
+void PrintBroken(const char* what, const app::VerifyReport& report) {
+  std::printf("BROKEN %s: case %lld", what, static_cast<long long>(*report.broken_case));
+  if (report.broken_seq) std::printf(" at seq %lld", static_cast<long long>(*report.broken_seq));
+  std::printf(": %s\n", report.problem.c_str());
+}
+
+Result<app::VerifyReport> VerifyChains(const std::string& url) {
+  auto store = app::OpenStore(url, app::MigratePolicy::kRequire);
+  if (!store) return Fail(store.error());
+  return app::VerifyAllCases(**store);
+}
+
 int RunCopy(const CopyOptions& options) {
-  std::string_view from = options.from;
-  if (!from.starts_with("sqlite:")) {
-    PrintError(Error{ErrorCode::kInvalidArgument,
-                     "--from must be sqlite:PATH (the embedded database to move)", "from"});
-    return 2;
+  for (const auto& [url, field] : {std::pair{&options.from, "from"}, {&options.to, "to"}}) {
+    if (!ValidUrl(*url)) {
+      PrintError(Error{ErrorCode::kInvalidArgument,
+                       std::string("--") + field +
+                           " must be sqlite:PATH or a postgres:// or postgresql:// URL",
+                       field});
+      return 2;
+    }
   }
-  from.remove_prefix(7);
-  if (!store::postgres::IsPostgresUrl(options.to)) {
-    PrintError(Error{ErrorCode::kInvalidArgument, "--to must be a postgres:// or postgresql:// URL",
-                     "to"});
-    return 2;
+
+  auto source = VerifyChains(options.from);
+  if (!source) {
+    PrintError(source.error());
+    return source.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
-  auto report = store::CopySqliteToPostgres(std::string(from), options.to);
+  if (!source->intact()) {
+    PrintBroken("in the source", *source);
+    std::printf("nothing was copied: repair or restore the source first\n");
+    return 1;
+  }
+
+  auto report = store::CopyDatabase(options.from, options.to);
   if (!report) {
     PrintError(report.error());
     return report.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
-  for (const auto& [table, rows] : report->tables) {
-    std::fprintf(stderr, "redress: copied %lld %s rows\n", static_cast<long long>(rows),
-                 table.c_str());
+  for (const store::TableSummary& table : report->tables) {
+    std::fprintf(stderr, "redress: copied %lld %s rows\n", static_cast<long long>(table.rows),
+                 table.table.c_str());
   }
 
-  auto target = app::OpenStore(options.to, app::MigratePolicy::kRequire);
+  constexpr const char* kUnverified =
+      "the target holds an unverified copy: drop it and copy again";
+  auto target = VerifyChains(options.to);
   if (!target) {
     PrintError(target.error());
+    std::printf("%s\n", kUnverified);
     return 1;
   }
-  auto verified = app::VerifyAllCases(**target);
-  if (!verified) {
-    PrintError(verified.error());
+  if (!target->intact()) {
+    PrintBroken("after copy", *target);
+    std::printf("%s\n", kUnverified);
     return 1;
   }
-  if (!verified->intact()) {
-    std::printf("BROKEN after copy: case %lld: %s\n",
-                static_cast<long long>(*verified->broken_case), verified->problem.c_str());
+  auto copied = store::SummarizeTables(options.to);
+  if (!copied) {
+    PrintError(copied.error());
+    std::printf("%s\n", kUnverified);
     return 1;
   }
-  if (verified->cases != report->Rows("cases") || verified->events != report->Rows("events")) {
-    std::printf("MISMATCH after copy: copied %lld cases and %lld events, found %lld and %lld\n",
-                static_cast<long long>(report->Rows("cases")),
-                static_cast<long long>(report->Rows("events")),
-                static_cast<long long>(verified->cases), static_cast<long long>(verified->events));
+  bool same = copied->size() == report->tables.size();
+  for (size_t i = 0; same && i < copied->size(); ++i) {
+    const store::TableSummary& want = report->tables[i];
+    const store::TableSummary& got = (*copied)[i];
+    if (got.rows != want.rows || got.digest != want.digest) {
+      std::printf("MISMATCH after copy: %s: read %lld rows (digest %s), the target has %lld "
+                  "(digest %s)\n",
+                  want.table.c_str(), static_cast<long long>(want.rows), want.digest.c_str(),
+                  static_cast<long long>(got.rows), got.digest.c_str());
+      same = false;
+    }
+  }
+  if (!same || target->cases != report->Rows("cases") ||
+      target->events != report->Rows("events")) {
+    std::printf("%s\n", kUnverified);
     return 1;
   }
-  std::printf("copied and verified %lld cases, %lld events: every chain is intact\n",
-              static_cast<long long>(verified->cases), static_cast<long long>(verified->events));
+  std::printf("copied and verified %zu tables, %lld cases, %lld events: every chain is intact "
+              "and every table equals its source\n",
+              report->tables.size(), static_cast<long long>(target->cases),
+              static_cast<long long>(target->events));
   return 0;
 }
 
@@ -74,9 +117,13 @@ int RunCopy(const CopyOptions& options) {
 void AddCopyCommand(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<CopyOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "copy", "Copy an installation from SQLite into an empty PostgreSQL database, then verify it");
-  cmd->add_option("--from", options->from, "Source: sqlite:PATH")->required();
-  cmd->add_option("--to", options->to, "Target: postgres://user:password@host:port/database")
+      "copy",
+      "Copy a whole installation into an empty database (SQLite to PostgreSQL or back), "
+      "then verify it");
+  cmd->add_option("--from", options->from, "Source: sqlite:PATH or postgres://...")->required();
+  cmd->add_option("--to", options->to,
+                  "Target, new or empty: postgres://user:password@host:port/database or "
+                  "sqlite:PATH")
       ->required();
   cmd->callback([&global, options] { global.exit_code = RunCopy(*options); });
 }

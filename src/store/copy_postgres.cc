@@ -1,0 +1,204 @@
+// The PostgreSQL side of `redress copy` (store/copy_endpoint.h). Reads go through a cursor
+// so a large installation (mail blobs) never sits in memory whole.
+#include <string>
+
+#include "core/clock.h"
+#include "store/copy_endpoint.h"
+#include "store/postgres/migrations.h"
+#include "store/postgres/pg_conn.h"
+
+namespace redress::store {
+namespace {
+
+constexpr int kFetchRows = 500;
+
+std::string ColumnList(const CopiedTable& table, bool for_select) {
+  std::string out;
+  for (const CopyColumn& column : table.columns) {
+    if (!out.empty()) out += ", ";
+    // bytea travels as hex text; booleans come back as 't' / 'f'.
+    if (for_select && column.type == CopyType::kBytes) {
+      out += "encode(" + std::string(column.name) + ", 'hex')";
+    } else {
+      out += column.name;
+    }
+  }
+  return out;
+}
+
+// The URL without its user information (which may hold a password).
+std::string WithoutCredentials(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  return url.substr(0, scheme + 3) + url.substr(at + 1);
+}
+
+class PostgresCopyEndpoint final : public CopyEndpoint {
+ public:
+  PostgresCopyEndpoint(std::unique_ptr<postgres::Connection> conn, std::string url)
+      : conn_(std::move(conn)), url_(std::move(url)) {}
+
+  Result<void> BeginRead() override {
+    return conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
+  void EndRead() override { (void)conn_->Exec("COMMIT"); }
+
+  Result<void> ForEachRow(const CopiedTable& table, const RowVisitor& visit) override {
+    if (auto declared = conn_->Exec("DECLARE copy_rows NO SCROLL CURSOR FOR SELECT " +
+                                    ColumnList(table, true) + " FROM " +
+                                    std::string(table.name) + " ORDER BY " +
+                                    std::string(table.order_by));
+        !declared) {
+      return declared;
+    }
+    CopyRow row(table.columns.size());
+    for (;;) {
+      auto rows = conn_->Query("FETCH " + std::to_string(kFetchRows) + " FROM copy_rows");
+      if (!rows) return Fail(rows.error());
+      for (int r = 0; r < rows->size(); ++r) {
+        for (size_t c = 0; c < table.columns.size(); ++c) {
+          const int column = static_cast<int>(c);
+          if (rows->IsNull(r, column)) {
+            row[c].reset();
+            continue;
+          }
+          switch (table.columns[c].type) {
+            case CopyType::kInteger:
+            case CopyType::kText:
+              row[c] = rows->Text(r, column);
+              break;
+            case CopyType::kBoolean:
+              row[c] = rows->Bool(r, column) ? "1" : "0";
+              break;
+            case CopyType::kBytes: {
+              auto bytes = DecodeHex(rows->Text(r, column));
+              if (!bytes) {
+                return Fail(ErrorCode::kCorruption, std::string(table.name) + "." +
+                                                        std::string(table.columns[c].name) +
+                                                        ": the server sent malformed hex");
+              }
+              row[c] = std::move(*bytes);
+              break;
+            }
+          }
+        }
+        if (auto visited = visit(row); !visited) return visited;
+      }
+      if (rows->size() < kFetchRows) break;
+    }
+    return conn_->Exec("CLOSE copy_rows");
+  }
+
+  Result<int64_t> LastCaseId() override {
+    auto rows = conn_->Query("SELECT last_value, is_called FROM case_ids");
+    if (!rows) return Fail(rows.error());
+    // A sequence that never handed out a value has last_value = its start and !is_called.
+    return rows->Bool(0, 1) ? rows->Int64(0, 0) : rows->Int64(0, 0) - 1;
+  }
+
+  Result<void> BeginWrite() override { return conn_->Exec("BEGIN"); }
+
+  Result<int64_t> CountRows(const CopiedTable& table) override {
+    auto rows = conn_->Query("SELECT count(*) FROM " + std::string(table.name));
+    if (!rows) return Fail(rows.error());
+    return rows->Int64(0, 0);
+  }
+
+  Result<void> Insert(const CopiedTable& table, const CopyRow& row) override {
+    std::string placeholders;
+    for (size_t i = 1; i <= table.columns.size(); ++i) {
+      placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
+    }
+    postgres::Params params;
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (!row[c]) {
+        params.Null();
+      } else if (table.columns[c].type == CopyType::kBytes) {
+        params.Text("\\x" + EncodeHex(*row[c]));
+      } else {
+        params.Text(*row[c]);  // "0" / "1" are valid boolean input
+      }
+    }
+    auto inserted = conn_->Query("INSERT INTO " + std::string(table.name) + " (" +
+                                     ColumnList(table, false) + ") VALUES (" + placeholders + ")",
+                                 params);
+    if (!inserted) return Fail(inserted.error());
+    return {};
+  }
+
+  Result<void> ContinueIds(int64_t last_case_id) override {
+    auto set = conn_->Query(
+        "SELECT setval('case_ids', greatest($1::bigint, (SELECT coalesce(max(id), 0) FROM cases),"
+        " 1), greatest($1::bigint, (SELECT coalesce(max(id), 0) FROM cases)) > 0)",
+        postgres::Params().Int64(last_case_id));
+    if (!set) return Fail(set.error());
+    for (const CopiedTable& table : CopiedTables()) {
+      if (!table.identity_id) continue;
+      const std::string name(table.name);
+      auto identity = conn_->Exec("SELECT setval(pg_get_serial_sequence('" + name +
+                                  "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + name);
+      if (!identity) return Fail(identity.error());
+    }
+    return {};
+  }
+
+  Result<void> Commit() override { return conn_->Exec("COMMIT"); }
+  Result<void> Rollback() override { return conn_->Exec("ROLLBACK"); }
+
+  std::string Describe() const override { return WithoutCredentials(url_); }
+
+ private:
+  std::unique_ptr<postgres::Connection> conn_;
+  std::string url_;
+};
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string EncodeHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> DecodeHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int high = HexValue(hex[i]);
+    const int low = HexValue(hex[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<CopyEndpoint>> OpenPostgresCopyEndpoint(const std::string& url,
+                                                               EndpointRole role) {
+  auto conn = postgres::Connection::Open(url);
+  if (!conn) return Fail(conn.error());
+  if (role == EndpointRole::kSource) {
+    if (auto current = postgres::RequireLatestSchema(**conn); !current) {
+      return Fail(current.error());
+    }
+  } else {
+    static const SystemClock clock;
+    if (auto migrated = postgres::Migrate(**conn, clock); !migrated) return Fail(migrated.error());
+  }
+  return std::unique_ptr<CopyEndpoint>(new PostgresCopyEndpoint(std::move(*conn), url));
+}
+
+}  // namespace redress::store

@@ -1,0 +1,180 @@
+// The SQLite side of `redress copy` (store/copy_endpoint.h).
+#include <charconv>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "core/clock.h"
+#include "store/copy_endpoint.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace redress::store {
+namespace {
+
+std::string ColumnList(const CopiedTable& table) {
+  std::string out;
+  for (const CopyColumn& column : table.columns) {
+    if (!out.empty()) out += ", ";
+    out += column.name;
+  }
+  return out;
+}
+
+Result<int64_t> ParseInteger(const std::string& text, const CopiedTable& table,
+                             const CopyColumn& column) {
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Fail(ErrorCode::kCorruption, std::string(table.name) + "." + std::string(column.name) +
+                                            ": '" + text + "' is not an integer");
+  }
+  return value;
+}
+
+class SqliteCopyEndpoint final : public CopyEndpoint {
+ public:
+  SqliteCopyEndpoint(std::unique_ptr<sqlite::Database> db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
+
+  Result<void> BeginRead() override { return db_->Exec("BEGIN"); }
+  void EndRead() override { (void)db_->Exec("COMMIT"); }  // read only: nothing to lose
+
+  Result<void> ForEachRow(const CopiedTable& table, const RowVisitor& visit) override {
+    auto select = db_->Prepare("SELECT " + ColumnList(table) + " FROM " +
+                               std::string(table.name) + " ORDER BY " +
+                               std::string(table.order_by));
+    if (!select) return Fail(select.error());
+    CopyRow row(table.columns.size());
+    for (;;) {
+      auto more = (*select)->Step();
+      if (!more) return Fail(more.error());
+      if (!*more) return {};
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        const int index = static_cast<int>(c);
+        if ((*select)->ColumnIsNull(index)) {
+          row[c].reset();
+          continue;
+        }
+        switch (table.columns[c].type) {
+          case CopyType::kInteger:
+          case CopyType::kBoolean:
+            row[c] = std::to_string((*select)->ColumnInt64(index));
+            break;
+          case CopyType::kText:
+            row[c] = (*select)->ColumnText(index);
+            break;
+          case CopyType::kBytes:
+            row[c] = (*select)->ColumnBlob(index);
+            break;
+        }
+      }
+      if (auto visited = visit(row); !visited) return visited;
+    }
+  }
+
+  Result<int64_t> LastCaseId() override {
+    auto counter = db_->Prepare("SELECT value FROM counters WHERE name = 'case_id'");
+    if (!counter) return Fail(counter.error());
+    auto row = (*counter)->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return Fail(ErrorCode::kCorruption, Describe() + " has no case_id counter");
+    return (*counter)->ColumnInt64(0);
+  }
+
+  Result<void> BeginWrite() override { return db_->Exec("BEGIN IMMEDIATE"); }
+
+  Result<int64_t> CountRows(const CopiedTable& table) override {
+    auto count = db_->Prepare("SELECT count(*) FROM " + std::string(table.name));
+    if (!count) return Fail(count.error());
+    auto row = (*count)->Step();
+    if (!row) return Fail(row.error());
+    return (*count)->ColumnInt64(0);
+  }
+
+  Result<void> Insert(const CopiedTable& table, const CopyRow& row) override {
+    std::string placeholders;
+    for (size_t i = 1; i <= table.columns.size(); ++i) {
+      placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    }
+    auto insert = db_->Prepare("INSERT INTO " + std::string(table.name) + " (" +
+                               ColumnList(table) + ") VALUES (" + placeholders + ")");
+    if (!insert) return Fail(insert.error());
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      const int index = static_cast<int>(c) + 1;
+      if (!row[c]) {
+        (*insert)->BindNull(index);
+        continue;
+      }
+      const std::string& value = *row[c];
+      switch (table.columns[c].type) {
+        case CopyType::kInteger:
+        case CopyType::kBoolean: {
+          auto number = ParseInteger(value, table, table.columns[c]);
+          if (!number) return Fail(number.error());
+          (*insert)->BindInt64(index, *number);
+          break;
+        }
+        case CopyType::kText:
+          (*insert)->BindText(index, value);
+          break;
+        case CopyType::kBytes:
+          (*insert)->BindBlob(index, std::span(reinterpret_cast<const uint8_t*>(value.data()),
+                                               value.size()));
+          break;
+      }
+    }
+    return (*insert)->Run();
+  }
+
+  Result<void> ContinueIds(int64_t last_case_id) override {
+    // Other ids are INTEGER PRIMARY KEYs: SQLite continues after the highest by itself.
+    auto set = db_->Prepare(
+        "UPDATE counters SET value = max(?1, (SELECT coalesce(max(id), 0) FROM cases))"
+        " WHERE name = 'case_id'");
+    if (!set) return Fail(set.error());
+    (*set)->BindInt64(1, last_case_id);
+    return (*set)->Run();
+  }
+
+  Result<void> Commit() override { return db_->Exec("COMMIT"); }
+  Result<void> Rollback() override {
+    if (!db_->InTransaction()) return {};
+    return db_->Exec("ROLLBACK");
+  }
+
+  std::string Describe() const override { return "sqlite:" + path_; }
+
+ private:
+  std::unique_ptr<sqlite::Database> db_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CopyEndpoint>> OpenSqliteCopyEndpoint(const std::string& path,
+                                                             EndpointRole role) {
+  const bool source = role == EndpointRole::kSource;
+  auto db = sqlite::Database::Open(
+      path, source ? sqlite::Database::Mode::kReadOnly : sqlite::Database::Mode::kReadWriteCreate,
+      5000);
+  if (!db) return Fail(db.error());
+  if (source) {
+    if (auto current = sqlite::RequireLatestSchema(**db); !current) return Fail(current.error());
+  } else {
+    // As the store opens it: WAL, a durable commit, foreign keys checked.
+    {
+      auto mode = (*db)->Prepare("PRAGMA journal_mode = WAL");
+      if (!mode) return Fail(mode.error());
+      if (auto ran = (*mode)->Step(); !ran) return Fail(ran.error());
+    }  // reset here: a statement still stepping would keep the migration from committing
+    if (auto set = (*db)->Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"); !set) {
+      return Fail(set.error());
+    }
+    static const SystemClock clock;
+    if (auto migrated = sqlite::Migrate(**db, clock); !migrated) return Fail(migrated.error());
+  }
+  return std::unique_ptr<CopyEndpoint>(new SqliteCopyEndpoint(std::move(*db), path));
+}
+
+}  // namespace redress::store
