@@ -29,8 +29,12 @@ std::string ReadAll(const fs::path& path) {
 
 }  // namespace
 
-NodeProcess::NodeProcess(std::string db_url, fs::path dir, std::string name)
-    : db_url_(std::move(db_url)), dir_(std::move(dir)), name_(std::move(name)) {}
+NodeProcess::NodeProcess(std::string db_url, fs::path dir, std::string name,
+                         std::vector<std::string> extra_args)
+    : db_url_(std::move(db_url)),
+      dir_(std::move(dir)),
+      name_(std::move(name)),
+      extra_args_(std::move(extra_args)) {}
 
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) {
@@ -55,6 +59,7 @@ std::string NodeProcess::LogTail() const {
                                 "--listen",    "127.0.0.1:0",
                                 "--port-file", port_file.string(),
                                 "--threads",   "2"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

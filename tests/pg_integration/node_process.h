@@ -10,12 +10,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace redress::testing {
 
 class NodeProcess {
  public:
-  NodeProcess(std::string db_url, std::filesystem::path dir, std::string name);
+  /// `extra_args` go after the serve options (e.g. --test-clock, --escalation-policy).
+  NodeProcess(std::string db_url, std::filesystem::path dir, std::string name,
+              std::vector<std::string> extra_args = {});
   ~NodeProcess();
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
@@ -35,6 +38,7 @@ class NodeProcess {
   std::string db_url_;
   std::filesystem::path dir_;
   std::string name_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };

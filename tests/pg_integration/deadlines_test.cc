@@ -1,0 +1,285 @@
+// SLA deadlines on three `redress serve --test-clock` nodes sharing one PostgreSQL
+// database (issue 3): each deadline fires exactly once however many nodes run, while
+// writers keep appending notes to the same cases through every node, and a node that is
+// SIGKILLed in the middle of the deadline work has its leased jobs taken over by the
+// others once the lease (60 s of the test clock) runs out.
+//
+// To kill node 2 mid-work deterministically, the test holds row locks (as another
+// database client) on every case but the first ten in the queue's order: node 2 alone
+// moves its clock past the deadlines, claims a batch of 50 jobs, fires ten and blocks on
+// the eleventh inside its write; then it is killed. The other nodes then move their clocks
+// to the same instant (they fire the ten jobs nobody had claimed), and a minute later take
+// over node 2's forty leased jobs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "pg_integration/node_process.h"
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/test_database.h"
+#include "support/http_client.h"
+#include "support/test_server.h"
+
+namespace redress::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int kNodes = 3;
+constexpr int kCases = 60;
+constexpr int kWriters = 6;
+constexpr int kMaxNotesPerWriter = 400;
+constexpr int kBatch = 50;           // JobRunnerOptions::batch: jobs one claim takes
+constexpr int kFiredBeforeKill = 10;  // node 2 fires these, then blocks on the next
+constexpr char kStart[] = "2026-03-02T09:00:00Z";
+constexpr char kDeadlinesDue[] = "2026-03-02T10:00:01Z";   // L1's 1 h first response missed
+constexpr char kLeasesExpired[] = "2026-03-02T10:01:02Z";  // and node 2's 60 s leases ran out
+
+std::string Policy(int64_t l1, int64_t l2) {
+  std::string levels;
+  for (const auto& [id, name, member, response] :
+       {std::tuple{"l1", "L1 Customer care", l1, "1h"}, {"l2", "L2 Escalations", l2, "2h"},
+        {"l3", "L3 Grievance officer", l2, "24h"}}) {
+    levels += std::string("[levels.") + id + "]\nname = \"" + name +
+              "\"\ncalendar = \"always\"\nmembers = [{ id = " + std::to_string(member) +
+              ", name = \"Member\" }]\n[levels." + id + ".sla.default]\nfirst_response = \"" +
+              response + "\"\nnext_update = \"24h\"\nresolution = \"72h\"\n\n";
+  }
+  return "version = 1\n[calendars.always]\ntime_zone = \"UTC\"\n[calendars.always.hours]\n"
+         "daily = [\"00:00-24:00\"]\n\n" +
+         levels +
+         "[external.ombudsman]\nname = \"Consumer ombudsman\"\nkind = \"ombudsman\"\n"
+         "address = \"https://ombudsman.example\"\n\n[[ladders]]\nid = \"default\"\n"
+         "categories = [\"*\"]\nlevels = [\"l1\", \"l2\", \"l3\"]\nexternal = [\"ombudsman\"]\n";
+}
+
+class DeadlinesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(db_.ok());
+    ProcessResult migrated = RunCli({"migrate", "--db", db_.url()});
+    ASSERT_TRUE(migrated.Ok()) << migrated.Describe();
+    agent_ = StaffAccount{0, "agent@shop.example", "Agent", "agent", 1, "", ""};
+    senior_ = StaffAccount{0, "senior@shop.example", "Senior", "agent", 2, "", ""};
+    admin_ = StaffAccount{0, "admin@shop.example", "Admin", "admin", 3, "", ""};
+    for (StaffAccount* account : {&agent_, &senior_, &admin_}) {
+      ASSERT_TRUE(TestServer::AddStaff(db_.url(), *account));
+    }
+    const std::string policy = (dir_.path() / "policy.toml").string();
+    std::ofstream(policy) << Policy(agent_.id, senior_.id);
+    for (int i = 0; i < kNodes; ++i) {
+      nodes_.push_back(std::make_unique<NodeProcess>(
+          db_.url(), dir_.path(), "node" + std::to_string(i),
+          std::vector<std::string>{"--test-clock", "--test-clock-start", kStart,
+                                   "--escalation-policy", policy}));
+      ASSERT_TRUE(nodes_.back()->Start());
+    }
+    HttpResponse customer = Client(0).Post(
+        "/api/v1/customers", json::object{{"name", "Asha"}, {"emails", {"asha@example.com"}}},
+        Bearer(agent_.token));
+    ASSERT_EQ(customer.status, 201) << customer.Describe();
+    const int64_t customer_id = customer.Json()->at("id").to_number<int64_t>();
+    ProcessResult token = RunCli(
+        {"token", "create", "--db", db_.url(), "--customer", std::to_string(customer_id)});
+    ASSERT_TRUE(token.Ok()) << token.Describe();
+    customer_token_ = token.out.substr(0, token.out.find('\n'));
+    for (int c = 0; c < kCases; ++c) {
+      // The customer opens them through every node: each has a 1 h first response due.
+      HttpResponse opened = Client(c % kNodes).Post(
+          "/api/v1/cases",
+          json::object{{"subject", "Refund " + std::to_string(c)}, {"body", "Where is it?"}},
+          Bearer(customer_token_));
+      ASSERT_EQ(opened.status, 201) << opened.Describe();
+      cases_.push_back(opened.Json()->at("id").to_number<int64_t>());
+    }
+  }
+
+  HttpClient Client(int node) {
+    HttpClient client("127.0.0.1", nodes_[static_cast<size_t>(node)]->port());
+    client.set_timeout(std::chrono::seconds(60));
+    return client;
+  }
+
+  // Sets node `node`'s test clock; returns the HTTP status (0 if the node went away).
+  int SetClock(int node, const char* now) {
+    HttpResponse moved = Client(node).Post("/api/v1/test-clock", json::object{{"now", now}},
+                                           Bearer(admin_.token));
+    EXPECT_TRUE(moved.status == 200 || moved.status == 0) << moved.Describe();
+    return moved.status;
+  }
+
+  void SetClocks(std::vector<int> nodes, const char* now) {
+    std::vector<std::thread> movers;
+    for (int node : nodes) {
+      movers.emplace_back([this, node, now] { EXPECT_EQ(SetClock(node, now), 200); });
+    }
+    for (std::thread& mover : movers) mover.join();
+  }
+
+  // Notes through every node until `stop_`, each retried with its Idempotency-Key on the
+  // next node when its node is gone (as behind a load balancer).
+  void Write(int writer) {
+    int node = writer % kNodes;
+    for (int i = 0; i < kMaxNotesPerWriter && !stop_.load(); ++i) {
+      const int64_t case_id = cases_[static_cast<size_t>((writer * 11 + i * 7) % kCases)];
+      const std::string body = "writer " + std::to_string(writer) + " note " + std::to_string(i);
+      for (int attempt = 0;; ++attempt) {
+        if (attempt == kNodes * 2) {
+          std::lock_guard lock(mu_);
+          failures_.push_back(body + ": no node answered");
+          break;
+        }
+        HttpClient client("127.0.0.1", nodes_[static_cast<size_t>(node)]->port());
+        client.set_timeout(std::chrono::seconds(30));
+        HttpResponse posted =
+            client.Post("/api/v1/cases/" + std::to_string(case_id) + "/notes",
+                        json::object{{"body", body}},
+                        Bearer(agent_.token, {{"Idempotency-Key", body}}));
+        if (posted.status == 0) {
+          node = (node + 1) % kNodes;
+          continue;
+        }
+        std::lock_guard lock(mu_);
+        if (posted.status == 201) {
+          acknowledged_[case_id].push_back(body);
+          ++acked_;
+        } else {
+          failures_.push_back(body + ": " + posted.Describe());
+        }
+        break;
+      }
+    }
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto conn = store::postgres::Connection::Open(db_.url());
+    EXPECT_TRUE(conn) << conn.error().message;
+    if (!conn) return -1;
+    auto rows = (*conn)->Query(sql);
+    EXPECT_TRUE(rows) << rows.error().message;
+    return rows ? rows->Int64(0, 0) : -1;
+  }
+
+  int64_t DoneDeadlines() {
+    return Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'done'");
+  }
+
+  store::postgres::testing::TestDatabase db_;
+  TempDir dir_;
+  StaffAccount agent_, senior_, admin_;
+  std::string customer_token_;
+  std::vector<std::unique_ptr<NodeProcess>> nodes_;
+  std::vector<int64_t> cases_;
+
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  int acked_ = 0;
+  std::map<int64_t, std::vector<std::string>> acknowledged_;
+  std::vector<std::string> failures_;
+};
+
+TEST_F(DeadlinesTest, EachDeadlineFiresOnceAcrossNodesAndAKilledNodesJobsAreTakenOver) {
+  ASSERT_EQ(Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'pending'"),
+            kCases);
+
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) writers.emplace_back([this, w] { Write(w); });
+  for (int i = 0; i < 500; ++i) {  // let the writers get going
+    {
+      std::lock_guard lock(mu_);
+      if (acked_ >= 30) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  // Hold every case but the first ten of the queue, as another database client would.
+  auto locker = store::postgres::Connection::Open(db_.url());
+  ASSERT_TRUE(locker) << locker.error().message;
+  ASSERT_TRUE((*locker)->Exec("BEGIN"));
+  auto locked = (*locker)->Query(
+      "SELECT id FROM cases WHERE id IN (SELECT (payload::jsonb ->> 'case_id')::bigint FROM jobs"
+      " WHERE kind = 'sla_deadline' ORDER BY due_at, id OFFSET " +
+      std::to_string(kFiredBeforeKill) + ") FOR UPDATE");
+  ASSERT_TRUE(locked) << locked.error().message;
+  ASSERT_EQ(locked->size(), kCases - kFiredBeforeKill);
+
+  // Node 2 alone reaches the deadlines: it claims a batch, fires ten and blocks; kill it.
+  std::thread doomed([this] { SetClock(2, kDeadlinesDue); });
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (DoneDeadlines() < kFiredBeforeKill && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(DoneDeadlines(), kFiredBeforeKill) << nodes_[2]->LogTail();
+  ASSERT_EQ(Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'pending'"
+                  " AND lease_owner IS NOT NULL"),
+            kBatch - kFiredBeforeKill);
+  ASSERT_TRUE(nodes_[2]->Kill9());
+  doomed.join();
+  ASSERT_TRUE((*locker)->Exec("ROLLBACK"));
+
+  // The others reach the same instant: they fire the jobs nobody had claimed; node 2's
+  // leased ones wait for their lease.
+  SetClocks({0, 1}, kDeadlinesDue);
+  EXPECT_EQ(DoneDeadlines(), kFiredBeforeKill + (kCases - kBatch));
+  // A minute later the leases have run out and the surviving nodes take the jobs over.
+  SetClocks({0, 1}, kLeasesExpired);
+  EXPECT_EQ(Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'done'"
+                  " AND attempts = 2"),
+            kBatch - kFiredBeforeKill);
+
+  stop_ = true;
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_TRUE(nodes_[0]->Stop());
+  EXPECT_TRUE(nodes_[1]->Stop());
+  EXPECT_TRUE(failures_.empty()) << failures_.size() << " failed, first: " << failures_[0];
+
+  ProcessResult verified = RunCli({"verify", "--db", db_.url()});
+  EXPECT_TRUE(verified.Ok()) << verified.Describe();
+  EXPECT_NE(verified.out.find("every chain is intact"), std::string::npos) << verified.out;
+
+  // The first-response deadline of every case is done, each exactly once.
+  EXPECT_EQ(DoneDeadlines(), kCases);
+  auto store = store::postgres::PostgresStore::Open(db_.url());
+  ASSERT_TRUE(store) << store.error().message;
+  int notes_total = 0;
+  for (int64_t case_id : cases_) {
+    auto events = (*store)->LoadEvents(case_id);
+    ASSERT_TRUE(events) << events.error().message;
+    std::map<std::string, int> notes;
+    int breached = 0;
+    int escalated = 0;
+    for (const domain::Event& event : *events) {
+      if (event.type == domain::EventType::kInternalNote) {
+        ++notes[std::string(event.data.at("body").as_string())];
+      } else if (event.type == domain::EventType::kSlaBreached) {
+        ++breached;
+      } else if (event.type == domain::EventType::kEscalated) {
+        ++escalated;
+      }
+    }
+    EXPECT_EQ(breached, 1) << "case " << case_id;
+    EXPECT_EQ(escalated, 1) << "case " << case_id;
+    std::map<std::string, int> expected;
+    for (const std::string& body : acknowledged_[case_id]) ++expected[body];
+    EXPECT_EQ(notes, expected) << "case " << case_id;  // none lost, none twice
+    notes_total += static_cast<int>(notes.size());
+    auto state = (*store)->GetCase(case_id);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->level, 2) << "case " << case_id;
+  }
+  EXPECT_EQ(notes_total, acked_);
+  EXPECT_GT(acked_, 60);
+}
+
+}  // namespace
+}  // namespace redress::testing
