@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "pg_integration/node_process.h"
+#include "pg_integration/short_sla_policy.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/test_database.h"
@@ -44,24 +45,6 @@ constexpr char kStart[] = "2026-03-02T09:00:00Z";
 constexpr char kDeadlinesDue[] = "2026-03-02T10:00:01Z";   // L1's 1 h first response missed
 constexpr char kLeasesExpired[] = "2026-03-02T10:01:02Z";  // and node 2's 60 s leases ran out
 
-std::string Policy(int64_t l1, int64_t l2) {
-  std::string levels;
-  for (const auto& [id, name, member, response] :
-       {std::tuple{"l1", "L1 Customer care", l1, "1h"}, {"l2", "L2 Escalations", l2, "2h"},
-        {"l3", "L3 Grievance officer", l2, "24h"}}) {
-    levels += std::string("[levels.") + id + "]\nname = \"" + name +
-              "\"\ncalendar = \"always\"\nmembers = [{ id = " + std::to_string(member) +
-              ", name = \"Member\" }]\n[levels." + id + ".sla.default]\nfirst_response = \"" +
-              response + "\"\nnext_update = \"24h\"\nresolution = \"72h\"\n\n";
-  }
-  return "version = 1\n[calendars.always]\ntime_zone = \"UTC\"\n[calendars.always.hours]\n"
-         "daily = [\"00:00-24:00\"]\n\n" +
-         levels +
-         "[external.ombudsman]\nname = \"Consumer ombudsman\"\nkind = \"ombudsman\"\n"
-         "address = \"https://ombudsman.example\"\n\n[[ladders]]\nid = \"default\"\n"
-         "categories = [\"*\"]\nlevels = [\"l1\", \"l2\", \"l3\"]\nexternal = [\"ombudsman\"]\n";
-}
-
 class DeadlinesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -75,7 +58,7 @@ class DeadlinesTest : public ::testing::Test {
       ASSERT_TRUE(TestServer::AddStaff(db_.url(), *account));
     }
     const std::string policy = (dir_.path() / "policy.toml").string();
-    std::ofstream(policy) << Policy(agent_.id, senior_.id);
+    std::ofstream(policy) << ShortSlaPolicy(agent_.id, senior_.id);
     for (int i = 0; i < kNodes; ++i) {
       nodes_.push_back(std::make_unique<NodeProcess>(
           db_.url(), dir_.path(), "node" + std::to_string(i),
