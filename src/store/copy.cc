@@ -74,15 +74,14 @@ Result<CopyReport> CopyAll(CopyEndpoint& source, CopyEndpoint& target) {
     TableDigest digest;
     auto copied = source.ForEachRow(table, [&](const CopyRow& row) -> Result<void> {
       digest.Add(row);
-      if (auto inserted = target.Insert(table, row); !inserted) {
-        Error error = inserted.error();
-        error.message = "copying " + std::string(table.name) + " row " +
-                        std::to_string(digest.Summary(table.name).rows) + ": " + error.message;
-        return Fail(std::move(error));
-      }
-      return {};
+      return target.Insert(table, row);
     });
-    if (!copied) return Fail(copied.error());
+    if (copied) copied = target.EndTable(table);
+    if (!copied) {
+      Error error = copied.error();
+      error.message = "copying " + std::string(table.name) + ": " + error.message;
+      return Fail(std::move(error));
+    }
     report.tables.push_back(digest.Summary(table.name));
   }
   auto last_case_id = source.LastCaseId();

@@ -34,7 +34,10 @@ class CopyEndpoint {
   // ---- writing, between BeginWrite and Commit/Rollback: one transaction
   virtual Result<void> BeginWrite() = 0;
   virtual Result<int64_t> CountRows(const CopiedTable& table) = 0;
+  /// May hold rows back to send them together; EndTable sends the rest. Errors name the
+  /// row (or the rows of a batch) of this table that failed.
   virtual Result<void> Insert(const CopiedTable& table, const CopyRow& row) = 0;
+  virtual Result<void> EndTable(const CopiedTable& table) = 0;
   /// Makes new case ids start after `last_case_id` and new identity ids after the highest
   /// copied one.
   virtual Result<void> ContinueIds(int64_t last_case_id) = 0;

@@ -11,6 +11,7 @@ namespace redress::store {
 namespace {
 
 constexpr int kFetchRows = 500;
+constexpr int kInsertRows = 200;  // 200 rows x 22 columns stays far below 65535 parameters
 
 std::string ColumnList(const CopiedTable& table, bool for_select) {
   std::string out;
@@ -105,25 +106,49 @@ class PostgresCopyEndpoint final : public CopyEndpoint {
     return rows->Int64(0, 0);
   }
 
+  // Rows go out kInsertRows at a time in one multi-row INSERT: a round trip per row
+  // would make the copy of a large installation take hours.
   Result<void> Insert(const CopiedTable& table, const CopyRow& row) override {
-    std::string placeholders;
-    for (size_t i = 1; i <= table.columns.size(); ++i) {
-      placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
+    if (table.name != table_) {
+      table_ = table.name;
+      sent_ = 0;
     }
-    postgres::Params params;
     for (size_t c = 0; c < table.columns.size(); ++c) {
       if (!row[c]) {
-        params.Null();
+        batch_.Null();
       } else if (table.columns[c].type == CopyType::kBytes) {
-        params.Text("\\x" + EncodeHex(*row[c]));
+        batch_.Text("\\x" + EncodeHex(*row[c]));
       } else {
-        params.Text(*row[c]);  // "0" / "1" are valid boolean input
+        batch_.Text(*row[c]);  // "0" / "1" are valid boolean input
       }
     }
-    auto inserted = conn_->Query("INSERT INTO " + std::string(table.name) + " (" +
-                                     ColumnList(table, false) + ") VALUES (" + placeholders + ")",
-                                 params);
-    if (!inserted) return Fail(inserted.error());
+    if (++batched_ == kInsertRows) return EndTable(table);
+    return {};
+  }
+
+  Result<void> EndTable(const CopiedTable& table) override {
+    if (batched_ == 0) return {};
+    std::string sql = "INSERT INTO " + std::string(table.name) + " (" +
+                      ColumnList(table, false) + ") VALUES ";
+    int parameter = 0;
+    for (int r = 0; r < batched_; ++r) {
+      sql += r > 0 ? ", (" : "(";
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        sql += (c > 0 ? ", $" : "$") + std::to_string(++parameter);
+      }
+      sql += ")";
+    }
+    auto inserted = conn_->Query(sql, batch_);
+    const int64_t first = sent_ + 1;
+    sent_ += batched_;
+    batched_ = 0;
+    batch_ = postgres::Params();
+    if (!inserted) {
+      Error error = inserted.error();
+      error.message = "rows " + std::to_string(first) + " to " + std::to_string(sent_) + ": " +
+                      error.message;
+      return Fail(std::move(error));
+    }
     return {};
   }
 
@@ -151,6 +176,10 @@ class PostgresCopyEndpoint final : public CopyEndpoint {
  private:
   std::unique_ptr<postgres::Connection> conn_;
   std::string url_;
+  std::string_view table_;   // the table being inserted into
+  int64_t sent_ = 0;         // its rows inserted so far
+  postgres::Params batch_;   // rows held back, column after column
+  int batched_ = 0;
 };
 
 int HexValue(char c) {

@@ -93,6 +93,22 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
   }
 
   Result<void> Insert(const CopiedTable& table, const CopyRow& row) override {
+    if (table.name != table_) {
+      table_ = table.name;
+      rows_ = 0;
+    }
+    ++rows_;
+    auto inserted = InsertRow(table, row);
+    if (!inserted) {
+      Error error = inserted.error();
+      error.message = "row " + std::to_string(rows_) + ": " + error.message;
+      return Fail(std::move(error));
+    }
+    return {};
+  }
+  Result<void> EndTable(const CopiedTable&) override { return {}; }
+
+  Result<void> InsertRow(const CopiedTable& table, const CopyRow& row) {
     std::string placeholders;
     for (size_t i = 1; i <= table.columns.size(); ++i) {
       placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
@@ -148,6 +164,8 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
  private:
   std::unique_ptr<sqlite::Database> db_;
   std::string path_;
+  std::string_view table_;  // the table being inserted into, and its rows so far
+  int64_t rows_ = 0;
 };
 
 }  // namespace
