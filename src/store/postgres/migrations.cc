@@ -9,7 +9,7 @@
 #include "store/postgres/schema_v4.h"
 #include "store/postgres/schema_v5.h"
 #include "store/postgres/schema_v6.h"
-#include "store/postgres/schema_v8.h"
+#include "store/postgres/schema_v7.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -21,8 +21,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {4, "case commitments", kSchemaV4},
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
     {6, "mail channel", kSchemaV6},
-    // schema_v8.h: numbered 8 on its branch (7 is taken elsewhere); the lead renumbers.
-    {7, "outbox index by recipient", kSchemaV8},
+    {7, "outbox index by recipient", kSchemaV7},
 });
 
 // Any fixed number: it names the one lock every migrating node queues on.

@@ -1,5 +1,5 @@
-// Schema version 8 of the SQLite backend (registered as the next version after 6
-// until the lead renumbers at merge): an index for the acknowledgement loop guard, which
+// Schema version 7 of the SQLite backend:
+// an index for the acknowledgement loop guard, which
 // asks for every new email case when an acknowledgement last went to its sender
 // (MailTx::LastOutboundTo); without it that question scans the whole outbox.
 #pragma once
@@ -8,7 +8,7 @@
 
 namespace redress::store::sqlite {
 
-inline constexpr std::string_view kSchemaV8 = R"sql(
+inline constexpr std::string_view kSchemaV7 = R"sql(
 CREATE INDEX mail_outbox_by_recipient ON mail_outbox (purpose, recipients, created_at);
 )sql";
 
