@@ -106,6 +106,18 @@ TEST_F(ConfigTest, ExampleFileLoads) {
   EXPECT_EQ(config->listen, "127.0.0.1:8080");
 }
 
+TEST_F(ConfigTest, MailExampleFileLoads) {
+  // etc/mail.example.toml documents [mail] and [mail.smtp]; it must stay loadable.
+  std::filesystem::path example =
+      std::filesystem::path(REDRESS_SOURCE_DIR) / "etc" / "mail.example.toml";
+  Result<Config> config = LoadConfig(example.string(), {});
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->mail.addresses, std::vector<std::string>{"support@acme.example"});
+  EXPECT_EQ(config->mail.acknowledge_window_seconds, 86400);
+  ASSERT_TRUE(config->mail.smtp.has_value());
+  EXPECT_EQ(config->mail.smtp->url, "smtp://mail.acme.example:587");
+}
+
 TEST_F(ConfigTest, EnvironmentOverridesFile) {
   std::string path = WriteToml(
       "[server]\nthreads = 8\nlisten = \"0.0.0.0:80\"\n[log]\nlevel = \"warn\"\n");

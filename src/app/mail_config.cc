@@ -141,6 +141,8 @@ Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& f
   REDRESS_TRY(
       r.Integer("max_attachment_bytes", config.max_attachment_bytes, 0, int64_t{64} << 20));
   REDRESS_TRY(r.Boolean("acknowledge", config.acknowledge));
+  REDRESS_TRY(r.Integer("acknowledge_window_seconds", config.acknowledge_window_seconds, 0,
+                        int64_t{30} * 86400));
   REDRESS_TRY(r.NoOthers());
 
   if (const toml::node* node = mail.get("smtp")) {

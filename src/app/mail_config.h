@@ -11,6 +11,7 @@
 //   max_message_bytes = 26214400           # 25 MiB; larger mail is kept raw, not read
 //   max_attachment_bytes = 10485760        # larger attachments stay inside the raw message
 //   acknowledge = true                     # acknowledge new email cases (people only)
+//   acknowledge_window_seconds = 86400     # at most one acknowledgement per sender per window
 //
 //   [mail.smtp]
 //   url = "smtp://mail.acme.example:587"   # smtps:// for implicit TLS
@@ -66,6 +67,9 @@ struct MailConfig {
   int64_t max_message_bytes = int64_t{25} << 20;
   int64_t max_attachment_bytes = int64_t{10} << 20;
   bool acknowledge = true;
+  /// Loop guard: a sender who opens several cases within this window (an auto-responder
+  /// that escapes the classifier, a script) gets one acknowledgement, not one per case.
+  int64_t acknowledge_window_seconds = 86400;
   std::optional<MailServerConfig> smtp;
   std::vector<MailboxConfig> mailboxes;
 

@@ -14,10 +14,12 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/case_service.h"
 #include "app/mail_intake.h"
+#include "app/outbound_mail_reactor.h"
 #include "app/open_store.h"
 #include "channels/email/transport/mailgate_exit.h"
 #include "cli/commands.h"
@@ -66,6 +68,13 @@ int Mailgate(const app::Config& config, const std::string& source) {
   auto store = app::OpenStore(config.db, app::MigratePolicy::kRequire);
   if (!store) return fail(Error{ErrorCode::kUnavailable, store.error().message, {}});
   app::CaseService cases(**store);
+  // Acknowledgements are queued in the same write as the new case; a running server's
+  // mail runner sends them (engine/mail_send_job.h).
+  std::optional<app::OutboundMailReactor> outbound;
+  if (app::OutboundMailConfigured(config.mail)) {
+    outbound.emplace(*signer, nullptr, app::OutboundMailOptionsFrom(config.mail));
+    cases.AddReactor(*outbound);
+  }
   app::MailIntake intake(cases, *signer,
                          app::MailIntakeOptions{config.mail.addresses,
                                                 config.mail.max_message_bytes,

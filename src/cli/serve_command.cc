@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/time_format.h"
 #include "engine/escalation_wiring.h"
+#include "engine/mail_wiring.h"
 #include "http/api/credential_authenticator.h"
 #include "http/api/routes.h"
 #include "http/router.h"
@@ -99,6 +100,16 @@ int Serve(const app::Config& config, const ServeOptions& options) {
     test_clock->OnMoved([&wiring = **escalation](Timestamp) { wiring.jobs().RunUntilIdle(); });
   }
   // ---- end escalation (started below, once the stop signals are blocked)
+  // Outbound mail (engine/mail_wiring.h): null when [mail.smtp] is not configured.
+  auto mail_out = engine::MailWiring::Build(**store, clock, cases, config.mail,
+                                            &(*escalation)->policies());
+  if (!mail_out) {
+    PrintError(mail_out.error());
+    return 2;
+  }
+  if (test_clock && *mail_out) {
+    test_clock->OnMoved([&wiring = **mail_out](Timestamp) { wiring.jobs().RunUntilIdle(); });
+  }
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);
   http::Router router;
@@ -117,6 +128,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   (*escalation)->Start();
+  if (*mail_out) (*mail_out)->Start();
 
   auto server_options = http::ServerOptionsFromConfig(config);
   if (!server_options) {
@@ -159,6 +171,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   app::Log(app::LogLevel::kInfo, "stopping", {{"signal", signal_number}});
   server.Stop();
   server.Wait();
+  mail_out->reset();    // stops the mail runner (after its current SMTP attempt)
   escalation->reset();  // stops the job runner and the policy poller before the store goes
   // Finish the writes still queued while the server's io_contexts exist: their completions
   // are posted there, and must not outlive them.

@@ -14,7 +14,13 @@ JobRunner::JobRunner(store::Store& store, Clock& clock, JobRunnerOptions options
 JobRunner::~JobRunner() { Stop(); }
 
 void JobRunner::Register(std::string kind, JobHandler handler) {
-  handlers_.insert_or_assign(std::move(kind), std::move(handler));
+  RegisterWork(std::move(kind),
+               [handler = std::move(handler)](const store::ClaimedJob&, Timestamp)
+                   -> Result<JobHandler> { return handler; });
+}
+
+void JobRunner::RegisterWork(std::string kind, JobWork work) {
+  handlers_.insert_or_assign(std::move(kind), std::move(work));
 }
 
 std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
@@ -43,7 +49,7 @@ PassReport JobRunner::RunUntilIdle(int max_passes) {
   return total;
 }
 
-void JobRunner::RunKind(const std::string& kind, const JobHandler& handler, PassReport& report) {
+void JobRunner::RunKind(const std::string& kind, const JobWork& work, PassReport& report) {
   // Claim in batches until a claim comes back short: everything due now has been seen.
   for (;;) {
     std::vector<store::ClaimedJob> jobs;
@@ -65,18 +71,27 @@ void JobRunner::RunKind(const std::string& kind, const JobHandler& handler, Pass
     for (const store::ClaimedJob& job : jobs) {
       // Jobs claimed but not run keep their lease until it runs out, then go to any node.
       if (Stopping()) return;
-      const Timestamp now = clock_.Now();
       Error handler_error;
       bool handler_failed = false;
-      auto ran = store_.Write([&](store::WriteTx& tx) -> Result<void> {
-        auto result = handler(tx, job, now);
-        if (!result) {
-          handler_failed = true;
-          handler_error = result.error();
-          return Fail(result.error());  // undo whatever the handler wrote
-        }
-        return tx.CompleteJob(job.id, options_.owner, now);
-      });
+      // A JobWork's slow I/O runs here, outside any write; a plain handler returns at once.
+      auto handler = work(job, clock_.Now());
+      const Timestamp now = clock_.Now();
+      Result<void> ran;
+      if (!handler) {
+        handler_failed = true;
+        handler_error = handler.error();
+        ran = Fail(handler.error());
+      } else {
+        ran = store_.Write([&](store::WriteTx& tx) -> Result<void> {
+          auto result = (*handler)(tx, job, now);
+          if (!result) {
+            handler_failed = true;
+            handler_error = result.error();
+            return Fail(result.error());  // undo whatever the handler wrote
+          }
+          return tx.CompleteJob(job.id, options_.owner, now);
+        });
+      }
       if (ran) {
         ++report.done;
         continue;

@@ -34,6 +34,13 @@ namespace redress::engine {
 /// do slow work elsewhere, and schedule a follow-up job instead).
 using JobHandler = std::function<Result<void>(store::WriteTx&, const store::ClaimedJob&, Timestamp now)>;
 
+/// For a job whose work is slow I/O (an SMTP conversation, an IMAP fetch): runs outside
+/// any write, then returns the handler that records the outcome inside the write that
+/// also completes the job. An error gives the job back for a retry, like a handler error.
+/// The work must end well within the runner's lease, or another node may take the job
+/// over and do it again (so the I/O is at-least-once; the recording stays exactly-once).
+using JobWork = std::function<Result<JobHandler>(const store::ClaimedJob&, Timestamp now)>;
+
 struct JobRunnerOptions {
   std::string owner;  // unique per node process, e.g. "host:pid:random"
   std::chrono::microseconds lease{std::chrono::seconds(60)};
@@ -60,6 +67,8 @@ class JobRunner {
 
   /// Registers the handler of one job kind. Before Start() only.
   void Register(std::string kind, JobHandler handler);
+  /// Registers a kind whose work runs outside the write (see JobWork). Before Start() only.
+  void RegisterWork(std::string kind, JobWork work);
 
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
   /// Passes never overlap: a caller waits for a pass in progress to finish first.
@@ -82,14 +91,14 @@ class JobRunner {
   std::chrono::microseconds RetryDelay(int attempt) const;
 
  private:
-  void RunKind(const std::string& kind, const JobHandler& handler, PassReport& report);
+  void RunKind(const std::string& kind, const JobWork& work, PassReport& report);
   void Loop();
   bool Stopping();
 
   store::Store& store_;
   Clock& clock_;
   const JobRunnerOptions options_;
-  std::map<std::string, JobHandler> handlers_;
+  std::map<std::string, JobWork> handlers_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers
   std::mutex mu_;

@@ -136,6 +136,41 @@ TEST_F(JobRunnerTest, FailedJobsBackOffAndRememberTheError) {
   EXPECT_EQ(runner.RetryDelay(50), 30s);
 }
 
+TEST_F(JobRunnerTest, WorkRunsOutsideTheWriteAndItsHandlerCompletesTheJob) {
+  JobRunner runner(*store_, clock_, Options());
+  std::vector<std::string> recorded;
+  int attempts = 0;
+  runner.RegisterWork("send", [&](const store::ClaimedJob& job, Timestamp) -> Result<JobHandler> {
+    // Outside any write: the store takes another write here (it would deadlock inside one).
+    auto peek = store_->Write([](store::WriteTx&) { return Result<void>(); });
+    if (!peek) return Fail(peek.error());
+    if (++attempts == 1) return Fail(ErrorCode::kUnavailable, "smarthost down");
+    return JobHandler([&, key = job.key](store::WriteTx& tx, const store::ClaimedJob&,
+                                         Timestamp now) -> Result<void> {
+      recorded.push_back(key);
+      auto follow = tx.ScheduleJob(store::JobSpec{"send-report", key, now, "{}"});
+      if (!follow) return Fail(follow.error());
+      return {};
+    });
+  });
+  std::vector<std::string> reports;
+  runner.Register("send-report", [&](store::WriteTx&, const store::ClaimedJob& job, Timestamp) {
+    reports.push_back(job.key);
+    return Result<void>();
+  });
+  Schedule("send", "m1", T(0));
+
+  PassReport first = runner.RunDueJobs();
+  EXPECT_EQ(first.retried, 1);  // the work failed: retried like a handler error
+  EXPECT_TRUE(recorded.empty());
+  clock_.Set(T(3600));
+  EXPECT_EQ(runner.RunUntilIdle().done, 2);  // the send, then the report it scheduled
+  EXPECT_EQ(recorded, std::vector<std::string>{"m1"});
+  EXPECT_EQ(reports, std::vector<std::string>{"m1"});
+  EXPECT_EQ(runner.RunDueJobs().done, 0);  // completed for good
+  EXPECT_EQ(attempts, 2);
+}
+
 TEST_F(JobRunnerTest, TwoNodesNeverRunTheSameJob) {
   JobRunner a(*store_, clock_, Options("node-a"));
   JobRunner b(*store_, clock_, Options("node-b"));

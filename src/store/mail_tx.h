@@ -130,6 +130,11 @@ class MailTx {
   virtual Result<std::optional<OutboxEntry>> GetOutbound(int64_t id) = 0;
   virtual Result<void> UpdateOutbound(int64_t id, OutboxStatus status, int attempts,
                                       const std::string& last_error, Timestamp now) = 0;
+  /// When mail for `purpose` was last queued to exactly `recipient` (an entry whose only
+  /// recipient it is), or nullopt: the acknowledgement loop guard asks it for every new
+  /// email case, so it is indexed (schema v8).
+  virtual Result<std::optional<Timestamp>> LastOutboundTo(const std::string& purpose,
+                                                          const std::string& recipient) = 0;
 
   // ---- mailbox poll state
   virtual Result<std::optional<MailboxCursor>> GetMailboxCursor(const std::string& mailbox) = 0;

@@ -205,6 +205,39 @@ TEST_P(StoreMailTest, OutboxQueuesOncePerEventAndKeepsTheBytes) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreMailTest, LastOutboundToFindsTheLatestMailForOneRecipientAndPurpose) {
+  int64_t case_id = NewCase();
+  auto queue = [&](int64_t seq, const std::string& purpose, std::vector<std::string> to,
+                   Timestamp at) {
+    OutboxEntry entry;
+    entry.case_id = case_id;
+    entry.event_seq = seq;
+    entry.purpose = purpose;
+    entry.sender = "support@acme.example";
+    entry.recipients = std::move(to);
+    entry.message_id = "rd.c1-x." + std::to_string(seq) + "@acme.example";
+    entry.bytes = "Subject: hi\r\n\r\nhi\r\n";
+    entry.created_at = at;
+    Mail([&](MailTx& mail) { ASSERT_TRUE(mail.EnqueueOutbound(entry)); });
+  };
+  queue(1, "acknowledgement", {"asha@example.com"}, T(10));
+  queue(2, "acknowledgement", {"asha@example.com"}, T(30));
+  queue(3, "reply", {"asha@example.com"}, T(50));
+  queue(4, "acknowledgement", {"asha@example.com", "cc@example.com"}, T(70));
+  Mail([&](MailTx& mail) {
+    auto last = mail.LastOutboundTo("acknowledgement", "asha@example.com");
+    ASSERT_TRUE(last) << last.error().message;
+    ASSERT_TRUE(*last);
+    EXPECT_EQ(**last, T(30));  // not the reply at 50, not the two-recipient mail at 70
+    auto reply = mail.LastOutboundTo("reply", "asha@example.com");
+    ASSERT_TRUE(reply && *reply);
+    EXPECT_EQ(**reply, T(50));
+    auto stranger = mail.LastOutboundTo("acknowledgement", "ravi@example.com");
+    ASSERT_TRUE(stranger);
+    EXPECT_FALSE(*stranger);
+  });
+}
+
 TEST_P(StoreMailTest, MailboxCursorsPersistAcrossARestart) {
   Mail([&](MailTx& mail) {
     auto none = mail.GetMailboxCursor("support");

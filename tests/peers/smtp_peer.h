@@ -1,7 +1,8 @@
 // A real SMTP server for one test process: smtp_peer.py on Debian's python3-aiosmtpd,
 // with a throwaway spool directory and self-signed certificate. See smtp_peer.py for its
 // four ports (plain; STARTTLS + AUTH required; implicit TLS + AUTH; silent) and for the
-// recipients it refuses ("reject5..." → 550, "reject4..." → 451).
+// recipients it refuses ("reject5..." → 550, "reject4..." → 451, "greylist..." → 451 the
+// first time only).
 #pragma once
 
 #include <cstdint>

@@ -15,7 +15,9 @@ after SMTP dot-unstuffing) and <n>.json (envelope: mail_from, rcpt_tos, auth log
 written under a temporary name and renamed, so a reader never sees half a file. The 250
 reply to DATA is sent only after both files exist.
 
-Recipients whose local part starts with "reject5" get 550, "reject4" get 451, and a message
+Recipients whose local part starts with "reject5" get 550, "reject4" get 451, "greylist" get
+451 the first time each such address is offered and 250 from then on (as greylisting
+servers do: a sender that retries gets through), and a message
 with a header line "X-Peer-Refuse: 5" (or 4) gets 554 (or 452) after DATA, to exercise
 permanent and temporary failure paths. Stops on SIGTERM or when stdin closes.
 """
@@ -35,6 +37,7 @@ class SpoolHandler:
     def __init__(self, spool):
         self.spool = spool
         self.count = 0
+        self.greylisted = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
@@ -42,6 +45,9 @@ class SpoolHandler:
             return "550 5.1.1 <%s>: mailbox unavailable" % address
         if local.startswith("reject4"):
             return "451 4.3.0 <%s>: try again later" % address
+        if local.startswith("greylist") and address.lower() not in self.greylisted:
+            self.greylisted.add(address.lower())
+            return "451 4.7.1 <%s>: greylisted, try again later" % address
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 

@@ -304,6 +304,18 @@ Result<void> PgMailTx::UpdateOutbound(int64_t id, OutboxStatus status, int attem
   return {};
 }
 
+Result<std::optional<Timestamp>> PgMailTx::LastOutboundTo(const std::string& purpose,
+                                                          const std::string& recipient) {
+  auto r = conn_.Query(
+      "SELECT created_at FROM mail_outbox WHERE purpose = $1 AND recipients = $2"
+      " ORDER BY created_at DESC LIMIT 1",
+      Params().Text(purpose).Text(recipient));
+  if (!r) return While("finding the last mail to a recipient", r.error());
+  auto at = FirstInt(*r);
+  if (!at) return std::optional<Timestamp>();
+  return std::optional<Timestamp>(TimestampFromMicros(*at));
+}
+
 Result<std::optional<MailboxCursor>> PgMailTx::GetMailboxCursor(const std::string& mailbox) {
   auto r = conn_.Query("SELECT uidvalidity, last_uid FROM mail_mailboxes WHERE name = $1",
                        Params().Text(mailbox));

@@ -332,6 +332,20 @@ Result<void> SqliteMailTx::UpdateOutbound(int64_t id, OutboxStatus status, int a
   return {};
 }
 
+Result<std::optional<Timestamp>> SqliteMailTx::LastOutboundTo(const std::string& purpose,
+                                                              const std::string& recipient) {
+  auto s = db_.Prepare(
+      "SELECT created_at FROM mail_outbox WHERE purpose = ?1 AND recipients = ?2"
+      " ORDER BY created_at DESC LIMIT 1");
+  if (!s) return Fail(s.error());
+  (*s)->BindText(1, purpose);
+  (*s)->BindText(2, recipient);
+  auto at = OptionalInt(**s, "finding the last mail to a recipient");
+  if (!at) return Fail(at.error());
+  if (!*at) return std::optional<Timestamp>();
+  return std::optional<Timestamp>(TimestampFromMicros(**at));
+}
+
 Result<std::optional<MailboxCursor>> SqliteMailTx::GetMailboxCursor(const std::string& mailbox) {
   auto s = db_.Prepare("SELECT uidvalidity, last_uid FROM mail_mailboxes WHERE name = ?1");
   if (!s) return Fail(s.error());

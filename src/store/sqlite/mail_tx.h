@@ -32,6 +32,8 @@ class SqliteMailTx final : public MailTx {
   Result<std::optional<OutboxEntry>> GetOutbound(int64_t id) override;
   Result<void> UpdateOutbound(int64_t id, OutboxStatus status, int attempts,
                               const std::string& last_error, Timestamp now) override;
+  Result<std::optional<Timestamp>> LastOutboundTo(const std::string& purpose,
+                                                  const std::string& recipient) override;
   Result<std::optional<MailboxCursor>> GetMailboxCursor(const std::string& mailbox) override;
   Result<void> SetMailboxCursor(const std::string& mailbox, const MailboxCursor& cursor,
                                 Timestamp now) override;
