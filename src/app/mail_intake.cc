@@ -1,5 +1,8 @@
 #include "app/mail_intake.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include <boost/json.hpp>
 
 #include "app/mail_thread_lookup.h"
@@ -432,6 +435,44 @@ Result<IntakeResult> MailIntake::IngestNow(store::Store& store, std::string raw,
   });
   if (!written) return Fail(written.error());
   return std::move(*result);
+}
+
+std::vector<Result<IntakeResult>> MailIntake::IngestBatch(store::Store& store,
+                                                          const std::vector<PreparedMail>& mails,
+                                                          const MailSource& source,
+                                                          Timestamp now) const {
+  std::vector<std::optional<IntakeResult>> filed(mails.size());
+  std::vector<std::optional<Result<void>>> committed(mails.size());
+  std::mutex mutex;
+  std::condition_variable all_done;
+  size_t pending = mails.size();
+  for (size_t i = 0; i < mails.size(); ++i) {
+    store.SubmitWrite(
+        [&, i](store::WriteTx& tx) -> Result<void> {
+          filed[i].reset();  // a retried write must not keep an earlier attempt's answer
+          auto ingested = Ingest(tx, mails[i], source, now);
+          if (!ingested) return Fail(ingested.error());
+          filed[i] = std::move(*ingested);
+          return {};
+        },
+        [&, i](Result<void> done) {
+          std::lock_guard lock(mutex);
+          committed[i] = std::move(done);
+          if (--pending == 0) all_done.notify_one();
+        });
+  }
+  std::unique_lock lock(mutex);
+  all_done.wait(lock, [&] { return pending == 0; });
+  std::vector<Result<IntakeResult>> results;
+  results.reserve(mails.size());
+  for (size_t i = 0; i < mails.size(); ++i) {
+    if (!*committed[i]) {
+      results.push_back(Fail(committed[i]->error()));
+    } else {
+      results.push_back(std::move(*filed[i]));
+    }
+  }
+  return results;
 }
 
 }  // namespace redress::app

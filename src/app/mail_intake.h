@@ -94,6 +94,16 @@ class MailIntake {
   Result<IntakeResult> IngestNow(store::Store& store, std::string raw, const MailSource& source,
                                  Timestamp now) const;
 
+  /// Files several prepared messages (an IMAP fetch, a batch of HTTP posts). Each message
+  /// is its own write, so one that fails rolls back alone, but they are queued together and
+  /// so share commits: one fsync for the lot instead of one each (SQLite runs them in the
+  /// order given inside one transaction; PostgreSQL on its writer pool, grouping the WAL
+  /// flushes). Returns when every message has committed or failed, results in order; a
+  /// message counts as received only once its own result is a value, as with IngestNow.
+  std::vector<Result<IntakeResult>> IngestBatch(store::Store& store,
+                                                const std::vector<PreparedMail>& mails,
+                                                const MailSource& source, Timestamp now) const;
+
   const MailIntakeOptions& options() const { return options_; }
 
  private:
