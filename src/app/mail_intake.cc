@@ -125,13 +125,28 @@ MailIntake::MailIntake(const CaseService& cases, const email::ThreadTokenSigner&
 PreparedMail MailIntake::Prepare(std::string raw) const {
   PreparedMail mail;
   mail.sha256 = auth::Sha256Hex(raw);
-  if (static_cast<int64_t>(raw.size()) > options_.max_message_bytes) {
-    mail.refusal = PreparedMail::Refusal::kTooLarge;
-    mail.refusal_detail = "the message is " + std::to_string(raw.size()) +
-                          " bytes, over the limit of " +
-                          std::to_string(options_.max_message_bytes) +
-                          " bytes ([mail] max_message_bytes); it is stored as received but "
-                          "not filed into a case";
+  const int64_t limit = options_.max_message_bytes;
+  if (static_cast<int64_t>(raw.size()) > limit) {
+    // Read what fits: the headers and, in the usual layout, the customer's text.
+    auto parsed = email::ParseMessage(std::string_view(raw).substr(0, static_cast<size_t>(limit)));
+    if (!parsed) {
+      mail.refusal = PreparedMail::Refusal::kTooLarge;
+      mail.refusal_detail = "the message is " + std::to_string(raw.size()) +
+                            " bytes, over the limit of " + std::to_string(limit) +
+                            " bytes ([mail] max_message_bytes), and its first " +
+                            std::to_string(limit) +
+                            " bytes are not a message; it is stored as received but not filed "
+                            "into a case";
+    } else {
+      mail.truncation_note = "this email is " + std::to_string(raw.size()) +
+                             " bytes, over the limit of " + std::to_string(limit) +
+                             " bytes ([mail] max_message_bytes): only its first " +
+                             std::to_string(limit) +
+                             " bytes were read, its attachments are kept only inside the "
+                             "stored original, which is complete";
+      mail.classification = email::ClassifyMail(*parsed);
+      mail.parsed = std::move(*parsed);
+    }
   } else if (auto parsed = email::ParseMessage(raw); !parsed) {
     mail.refusal = PreparedMail::Refusal::kNotAMessage;
     mail.refusal_detail = "not an email message: " + parsed.error().message;
@@ -205,7 +220,8 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
     }
     int position = 0;
     for (const email::Attachment& a : m.attachments) {
-      if (static_cast<int64_t>(a.bytes.size()) > options_.max_attachment_bytes) {
+      if (!mail.truncation_note.empty() ||
+          static_cast<int64_t>(a.bytes.size()) > options_.max_attachment_bytes) {
         ++position;  // kept inside the raw message only; the event says so
         continue;
       }
@@ -310,15 +326,20 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
     return result;
   }
 
+  const bool truncated = !mail.truncation_note.empty();
   boost::json::array attachments;
   for (const email::Attachment& a : m.attachments) {
-    bool kept = static_cast<int64_t>(a.bytes.size()) <= options_.max_attachment_bytes;
+    bool kept = !truncated && static_cast<int64_t>(a.bytes.size()) <= options_.max_attachment_bytes;
     boost::json::object entry{{"filename", a.filename},
                               {"content_type", a.content_type},
                               {"size", static_cast<int64_t>(a.bytes.size())},
                               {"sha256", a.sha256_hex},
                               {"stored", kept}};
-    if (!kept) {
+    if (truncated) {
+      // Size and hash are of the part as far as it was read, which may be all of it.
+      entry["note"] = "the email was over [mail] max_message_bytes: this attachment was read "
+                      "only as far as the limit and is kept only inside the stored original";
+    } else if (!kept) {
       entry["note"] = "larger than [mail] max_attachment_bytes (" +
                       std::to_string(options_.max_attachment_bytes) +
                       " bytes): kept only inside the stored original message";
@@ -337,7 +358,17 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
                                 {"raw_sha256", mail.sha256},
                                 {"match_rule", result.match_rule},
                                 {"attachments", std::move(attachments)}};
-  const std::string body = BodyOf(m);
+  std::string body = BodyOf(m);
+  if (truncated) {
+    mail_data["truncated"] = boost::json::object{{"size", static_cast<int64_t>(mail.raw.size())},
+                                                 {"read_bytes", options_.max_message_bytes},
+                                                 {"note", mail.truncation_note}};
+    result.detail = mail.truncation_note;
+    constexpr std::string_view kNoteStart = "\n\n[";
+    if (body.size() + mail.truncation_note.size() + 8 <= domain::kMaxBodyBytes) {
+      body += std::string(kNoteStart) + mail.truncation_note + "]";
+    }
+  }
 
   std::optional<CaseChange> change;
   if (decision.case_id) {
