@@ -1,5 +1,8 @@
 #include "app/mail_intake.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include <boost/json.hpp>
 
 #include "app/mail_thread_lookup.h"
@@ -122,13 +125,28 @@ MailIntake::MailIntake(const CaseService& cases, const email::ThreadTokenSigner&
 PreparedMail MailIntake::Prepare(std::string raw) const {
   PreparedMail mail;
   mail.sha256 = auth::Sha256Hex(raw);
-  if (static_cast<int64_t>(raw.size()) > options_.max_message_bytes) {
-    mail.refusal = PreparedMail::Refusal::kTooLarge;
-    mail.refusal_detail = "the message is " + std::to_string(raw.size()) +
-                          " bytes, over the limit of " +
-                          std::to_string(options_.max_message_bytes) +
-                          " bytes ([mail] max_message_bytes); it is stored as received but "
-                          "not filed into a case";
+  const int64_t limit = options_.max_message_bytes;
+  if (static_cast<int64_t>(raw.size()) > limit) {
+    // Read what fits: the headers and, in the usual layout, the customer's text.
+    auto parsed = email::ParseMessage(std::string_view(raw).substr(0, static_cast<size_t>(limit)));
+    if (!parsed) {
+      mail.refusal = PreparedMail::Refusal::kTooLarge;
+      mail.refusal_detail = "the message is " + std::to_string(raw.size()) +
+                            " bytes, over the limit of " + std::to_string(limit) +
+                            " bytes ([mail] max_message_bytes), and its first " +
+                            std::to_string(limit) +
+                            " bytes are not a message; it is stored as received but not filed "
+                            "into a case";
+    } else {
+      mail.truncation_note = "this email is " + std::to_string(raw.size()) +
+                             " bytes, over the limit of " + std::to_string(limit) +
+                             " bytes ([mail] max_message_bytes): only its first " +
+                             std::to_string(limit) +
+                             " bytes were read, its attachments are kept only inside the "
+                             "stored original, which is complete";
+      mail.classification = email::ClassifyMail(*parsed);
+      mail.parsed = std::move(*parsed);
+    }
   } else if (auto parsed = email::ParseMessage(raw); !parsed) {
     mail.refusal = PreparedMail::Refusal::kNotAMessage;
     mail.refusal_detail = "not an email message: " + parsed.error().message;
@@ -202,7 +220,8 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
     }
     int position = 0;
     for (const email::Attachment& a : m.attachments) {
-      if (static_cast<int64_t>(a.bytes.size()) > options_.max_attachment_bytes) {
+      if (!mail.truncation_note.empty() ||
+          static_cast<int64_t>(a.bytes.size()) > options_.max_attachment_bytes) {
         ++position;  // kept inside the raw message only; the event says so
         continue;
       }
@@ -307,15 +326,20 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
     return result;
   }
 
+  const bool truncated = !mail.truncation_note.empty();
   boost::json::array attachments;
   for (const email::Attachment& a : m.attachments) {
-    bool kept = static_cast<int64_t>(a.bytes.size()) <= options_.max_attachment_bytes;
+    bool kept = !truncated && static_cast<int64_t>(a.bytes.size()) <= options_.max_attachment_bytes;
     boost::json::object entry{{"filename", a.filename},
                               {"content_type", a.content_type},
                               {"size", static_cast<int64_t>(a.bytes.size())},
                               {"sha256", a.sha256_hex},
                               {"stored", kept}};
-    if (!kept) {
+    if (truncated) {
+      // Size and hash are of the part as far as it was read, which may be all of it.
+      entry["note"] = "the email was over [mail] max_message_bytes: this attachment was read "
+                      "only as far as the limit and is kept only inside the stored original";
+    } else if (!kept) {
       entry["note"] = "larger than [mail] max_attachment_bytes (" +
                       std::to_string(options_.max_attachment_bytes) +
                       " bytes): kept only inside the stored original message";
@@ -334,7 +358,17 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
                                 {"raw_sha256", mail.sha256},
                                 {"match_rule", result.match_rule},
                                 {"attachments", std::move(attachments)}};
-  const std::string body = BodyOf(m);
+  std::string body = BodyOf(m);
+  if (truncated) {
+    mail_data["truncated"] = boost::json::object{{"size", static_cast<int64_t>(mail.raw.size())},
+                                                 {"read_bytes", options_.max_message_bytes},
+                                                 {"note", mail.truncation_note}};
+    result.detail = mail.truncation_note;
+    constexpr std::string_view kNoteStart = "\n\n[";
+    if (body.size() + mail.truncation_note.size() + 8 <= domain::kMaxBodyBytes) {
+      body += std::string(kNoteStart) + mail.truncation_note + "]";
+    }
+  }
 
   std::optional<CaseChange> change;
   if (decision.case_id) {
@@ -432,6 +466,44 @@ Result<IntakeResult> MailIntake::IngestNow(store::Store& store, std::string raw,
   });
   if (!written) return Fail(written.error());
   return std::move(*result);
+}
+
+std::vector<Result<IntakeResult>> MailIntake::IngestBatch(store::Store& store,
+                                                          const std::vector<PreparedMail>& mails,
+                                                          const MailSource& source,
+                                                          Timestamp now) const {
+  std::vector<std::optional<IntakeResult>> filed(mails.size());
+  std::vector<std::optional<Result<void>>> committed(mails.size());
+  std::mutex mutex;
+  std::condition_variable all_done;
+  size_t pending = mails.size();
+  for (size_t i = 0; i < mails.size(); ++i) {
+    store.SubmitWrite(
+        [&, i](store::WriteTx& tx) -> Result<void> {
+          filed[i].reset();  // a retried write must not keep an earlier attempt's answer
+          auto ingested = Ingest(tx, mails[i], source, now);
+          if (!ingested) return Fail(ingested.error());
+          filed[i] = std::move(*ingested);
+          return {};
+        },
+        [&, i](Result<void> done) {
+          std::lock_guard lock(mutex);
+          committed[i] = std::move(done);
+          if (--pending == 0) all_done.notify_one();
+        });
+  }
+  std::unique_lock lock(mutex);
+  all_done.wait(lock, [&] { return pending == 0; });
+  std::vector<Result<IntakeResult>> results;
+  results.reserve(mails.size());
+  for (size_t i = 0; i < mails.size(); ++i) {
+    if (!*committed[i]) {
+      results.push_back(Fail(committed[i]->error()));
+    } else {
+      results.push_back(std::move(*filed[i]));
+    }
+  }
+  return results;
 }
 
 }  // namespace redress::app

@@ -44,11 +44,18 @@ struct MailSource {
 };
 
 /// A message read off the writer thread.
+///
+/// A message over max_message_bytes is read only up to that many bytes: its headers and
+/// the text that comes first (the usual layout: text, then attachments) still reach the
+/// case, its attachments are listed but stay only inside the stored original, and
+/// `truncation_note` says so on the event. Only when even that prefix is not a message is
+/// it refused (kTooLarge: stored raw, not read).
 struct PreparedMail {
   std::string raw;
   std::string sha256;  // lowercase hex of raw
   enum class Refusal { kNone, kTooLarge, kNotAMessage } refusal = Refusal::kNone;
   std::string refusal_detail;
+  std::string truncation_note;  // set when only a prefix of `raw` was read
   std::optional<email::ParsedMessage> parsed;
   email::Classification classification;
 };
@@ -60,7 +67,8 @@ enum class IntakeOutcome {
   kDeliveryReport,  // a bounce recorded as a delivery event on its case
   kUnattached,      // stored but belongs to no case (a bounce for mail we never sent,
                     // a message without any sender address)
-  kTooLarge,        // stored raw, not read: over [mail] max_message_bytes
+  kTooLarge,        // stored raw, not read: over [mail] max_message_bytes and its
+                    // first max_message_bytes are not a message either
   kNotAMessage,     // stored raw, but it is not an RFC 5322 message
 };
 
@@ -73,7 +81,8 @@ struct IntakeResult {
   std::string match_rule;               // email::MatchRuleName, when threaded
   std::string mail_kind;                // email::MailKindName
   std::vector<std::string> mismatches;  // email::MismatchKindName of each recorded mismatch
-  std::string detail;                   // why refused or unattached
+  std::string detail;                   // why refused or unattached, or what of it was
+                                        // not read (over max_message_bytes)
 };
 
 class MailIntake {
@@ -93,6 +102,16 @@ class MailIntake {
   /// Prepare + one durable write; returns after the commit.
   Result<IntakeResult> IngestNow(store::Store& store, std::string raw, const MailSource& source,
                                  Timestamp now) const;
+
+  /// Files several prepared messages (an IMAP fetch, a batch of HTTP posts). Each message
+  /// is its own write, so one that fails rolls back alone, but they are queued together and
+  /// so share commits: one fsync for the lot instead of one each (SQLite runs them in the
+  /// order given inside one transaction; PostgreSQL on its writer pool, grouping the WAL
+  /// flushes). Returns when every message has committed or failed, results in order; a
+  /// message counts as received only once its own result is a value, as with IngestNow.
+  std::vector<Result<IntakeResult>> IngestBatch(store::Store& store,
+                                                const std::vector<PreparedMail>& mails,
+                                                const MailSource& source, Timestamp now) const;
 
   const MailIntakeOptions& options() const { return options_; }
 

@@ -142,7 +142,7 @@ TEST_F(MailIntakeTest, AutoRepliesDoNotCountAsContact) {
 TEST_F(MailIntakeTest, RefusedInputIsStoredAsReceived) {
   IntakeResult junk = Ingest("\x01\x02 not a message at all");
   EXPECT_EQ(junk.outcome, IntakeOutcome::kNotAMessage);
-  std::string big = Mail("Subject: big\r\n", std::string(70 * 1024, 'x'));
+  std::string big = std::string(70 * 1024, '\x01');  // over the limit, and no message either
   IntakeResult large = Ingest(big);
   EXPECT_EQ(large.outcome, IntakeOutcome::kTooLarge);
   EXPECT_NE(large.detail.find("max_message_bytes"), std::string::npos);
@@ -153,6 +153,52 @@ TEST_F(MailIntakeTest, RefusedInputIsStoredAsReceived) {
     return {};
   });
   EXPECT_TRUE(read);
+}
+
+// A video over [mail] max_message_bytes (64 KiB here): the text that comes before it still
+// reaches the case, the attachment is listed as not stored, and the original is kept whole.
+TEST_F(MailIntakeTest, OverTheMessageLimitTheTextStillReachesTheCase) {
+  std::string big = Mail("Subject: Broken TV\r\nMessage-ID: <tv@example.com>\r\n"
+                         "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n",
+                         "--b\r\nContent-Type: text/plain\r\n\r\nThe screen arrived cracked.\r\n"
+                         "--b\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; "
+                         "filename=\"tv.mp4\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                             std::string(100 * 1024, 'A') + "\r\n--b--");
+  IntakeResult r = Ingest(big);
+  ASSERT_EQ(r.outcome, IntakeOutcome::kOpened) << r.detail;
+  EXPECT_NE(r.detail.find("max_message_bytes"), std::string::npos);
+  auto events = Events(*r.case_id);
+  ASSERT_EQ(events.size(), 1u);
+  const auto& data = events[0].data;
+  EXPECT_NE(data.at("body").as_string().find("The screen arrived cracked."), std::string::npos);
+  EXPECT_EQ(data.at("truncated").at("size").as_int64(), static_cast<int64_t>(big.size()));
+  const auto& attachment = data.at("attachments").as_array().at(0);
+  EXPECT_EQ(attachment.at("filename").as_string(), "tv.mp4");
+  EXPECT_FALSE(attachment.at("stored").as_bool());
+  auto read = store_->Write([&](store::WriteTx& tx) -> Result<void> {
+    auto blob = tx.mail().GetBlob(r.raw_sha256);
+    if (!blob) return Fail(blob.error());
+    EXPECT_TRUE(*blob && **blob == big);
+    return {};
+  });
+  EXPECT_TRUE(read);
+}
+
+TEST_F(MailIntakeTest, AnAttachmentOverItsLimitIsListedButNotStored) {
+  IntakeResult r = Ingest(Mail("Subject: Photo\r\nMIME-Version: 1.0\r\n"
+                               "Content-Type: multipart/mixed; boundary=b\r\n",
+                               "--b\r\nContent-Type: text/plain\r\n\r\nSee the photo.\r\n"
+                               "--b\r\nContent-Type: image/jpeg; name=big.jpg\r\n"
+                               "Content-Transfer-Encoding: base64\r\n\r\n" +
+                                   std::string(4096, 'A') + "\r\n--b--"));
+  ASSERT_EQ(r.outcome, IntakeOutcome::kOpened);
+  auto events = Events(*r.case_id);
+  const auto& attachment = events[0].data.at("attachments").as_array().at(0);
+  EXPECT_EQ(attachment.at("filename").as_string(), "big.jpg");
+  EXPECT_EQ(attachment.at("size").as_int64(), 3072);
+  EXPECT_FALSE(attachment.at("stored").as_bool());
+  EXPECT_NE(attachment.at("note").as_string().find("max_attachment_bytes"), std::string::npos);
+  EXPECT_EQ(events[0].data.at("body").as_string(), "See the photo.");
 }
 
 }  // namespace

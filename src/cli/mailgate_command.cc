@@ -24,6 +24,7 @@
 #include "channels/email/transport/mailgate_exit.h"
 #include "cli/commands.h"
 #include "core/clock.h"
+#include "engine/escalation_wiring.h"
 
 namespace redress::cli {
 namespace {
@@ -68,6 +69,13 @@ int Mailgate(const app::Config& config, const std::string& source) {
   auto store = app::OpenStore(config.db, app::MigratePolicy::kRequire);
   if (!store) return fail(Error{ErrorCode::kUnavailable, store.error().message, {}});
   app::CaseService cases(**store);
+  // The escalation reactor sees every case write, whoever makes it: a customer's third
+  // email escalates by repeat contact and a new case gets its SLA deadlines, exactly as if
+  // the mail had come through the server. Nothing is started here (no job runner).
+  SystemClock clock;
+  auto escalation =
+      engine::EscalationWiring::Build(**store, clock, cases, config.escalation_policy_file);
+  if (!escalation) return fail(Error{ErrorCode::kUnavailable, escalation.error().message, {}});
   // Acknowledgements are queued in the same write as the new case; a running server's
   // mail runner sends them (engine/mail_send_job.h).
   std::optional<app::OutboundMailReactor> outbound;
@@ -79,7 +87,6 @@ int Mailgate(const app::Config& config, const std::string& source) {
                          app::MailIntakeOptions{config.mail.addresses,
                                                 config.mail.max_message_bytes,
                                                 config.mail.max_attachment_bytes});
-  SystemClock clock;
   auto result = intake.IngestNow(**store, std::move(*raw), app::MailSource{source, ""}, clock.Now());
   if (!result) return fail(result.error());
   std::fprintf(stderr, "redress mailgate: %s%s%s\n", app::IntakeOutcomeName(result->outcome),

@@ -132,7 +132,7 @@ class MailTx {
                                       const std::string& last_error, Timestamp now) = 0;
   /// When mail for `purpose` was last queued to exactly `recipient` (an entry whose only
   /// recipient it is), or nullopt: the acknowledgement loop guard asks it for every new
-  /// email case, so it is indexed (schema v8).
+  /// email case, so it is indexed (schema v7).
   virtual Result<std::optional<Timestamp>> LastOutboundTo(const std::string& purpose,
                                                           const std::string& recipient) = 0;
 

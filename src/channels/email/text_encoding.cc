@@ -4,6 +4,9 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "channels/email/gmime_support.h"
 #include "core/ascii.h"
@@ -46,11 +49,49 @@ bool HasEightBit(std::string_view s) {
   return false;
 }
 
+// Converters to UTF-8 kept open per thread, by charset name. Opening one loads glibc's
+// gconv module for the charset (dlopen) and closing the last one unloads it again (munmap,
+// a TLB shootdown on every core): per message that was most of the cost of reading mail
+// in a non-UTF-8 charset. A few dozen charsets occur in practice; past kMaxOpen the
+// rest are opened and closed each time as before.
+class ConverterCache {
+ public:
+  ~ConverterCache() {
+    for (auto& [name, cd] : open_) g_mime_iconv_close(cd);
+  }
+
+  /// A converter in its initial shift state, or (iconv_t)-1. `owned` tells the caller to
+  /// close it (the cache was full).
+  iconv_t Get(const char* charset, bool& owned) {
+    owned = false;
+    for (auto& [name, cd] : open_) {
+      if (name == charset) {
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        return cd;
+      }
+    }
+    iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+    if (cd == reinterpret_cast<iconv_t>(-1)) return cd;
+    if (open_.size() >= kMaxOpen) {
+      owned = true;
+      return cd;
+    }
+    open_.emplace_back(charset, cd);
+    return cd;
+  }
+
+ private:
+  static constexpr size_t kMaxOpen = 32;
+  std::vector<std::pair<std::string, iconv_t>> open_;
+};
+
 // Converts with iconv, replacing each byte that cannot be converted with U+FFFD and going
 // on with the next byte (iconv itself stops at the first bad byte). False if iconv does
 // not know the charset.
 bool IconvToUtf8(std::string_view bytes, const char* charset, DecodedText& out) {
-  iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+  thread_local ConverterCache converters;
+  bool owned = false;
+  iconv_t cd = converters.Get(charset, owned);
   if (cd == reinterpret_cast<iconv_t>(-1)) return false;
   std::string result;
   result.reserve(bytes.size() + bytes.size() / 2);
@@ -77,7 +118,7 @@ bool IconvToUtf8(std::string_view bytes, const char* charset, DecodedText& out) 
     --in_left;
     iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state after the bad byte
   }
-  g_mime_iconv_close(cd);
+  if (owned) g_mime_iconv_close(cd);
   // iconv tables can pass through things (e.g. lone surrogates from UTF-16) that are not
   // valid UTF-8; scrub so the guarantee holds whatever the library did.
   if (!ValidUtf8(result)) {

@@ -1,0 +1,334 @@
+// Issue 5's email scenarios through the product: mail goes in as an MTA would deliver it,
+// `redress mailgate --db` on the serve process's own SQLite file (one process per
+// message), and the result is read back over the HTTP API as an agent and as the
+// customer. Threading rules are those of docs/email.md ("Matching order").
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "channels/email/mime_message.h"
+#include "channels/email/testing/mail_corpus.h"
+#include "channels/email/thread_token.h"
+#include "server_fixture.h"
+#include "support/test_server.h"
+
+namespace redress::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kOurs[] = "support@acme.example";
+
+// What `redress mailgate` said: its exit status and its one line on stderr
+// ("redress mailgate: appended case 12").
+struct Gate {
+  int exit_code = -1;
+  std::string outcome;
+  int64_t case_id = 0;
+  std::string log;
+};
+
+class MailScenarioTest : public ServerTest {
+ protected:
+  static void SetUpTestSuite() {
+    ServerTest::SetUpTestSuite();
+    const std::string key(32, 'k');
+    std::string hex;
+    for (unsigned char c : key) {
+      hex += "0123456789abcdef"[c >> 4];
+      hex += "0123456789abcdef"[c & 15];
+    }
+    dir_ = new TempDir();
+    std::ofstream(dir_->path() / "thread.key") << hex << "\n";
+    std::ofstream(dir_->path() / "redress.toml")
+        << "[mail]\naddresses = [\"" << kOurs << "\"]\nthread_key_file = \""
+        << (dir_->path() / "thread.key").string() << "\"\n";
+    signer_ = new email::ThreadTokenSigner(*email::ThreadTokenSigner::Create(key));
+  }
+  static void TearDownTestSuite() {
+    delete signer_;
+    delete dir_;
+    ServerTest::TearDownTestSuite();
+  }
+
+  static Gate Deliver(const std::string& raw) {
+    ProcessResult r = RunCli({"--config", (dir_->path() / "redress.toml").string(), "mailgate",
+                              "--db", server().db_path()},
+                             raw);
+    Gate gate;
+    gate.exit_code = r.exit_code;
+    gate.log = r.Describe();
+    const std::string prefix = "redress mailgate: ";
+    size_t at = r.err.find(prefix);
+    if (at == std::string::npos) return gate;
+    std::string line = r.err.substr(at + prefix.size());
+    line = line.substr(0, line.find('\n'));
+    gate.outcome = line.substr(0, line.find_first_of(" ;"));
+    size_t c = line.find(" case ");
+    if (c != std::string::npos) gate.case_id = std::stoll(line.substr(c + 6));
+    return gate;
+  }
+
+  static std::string Mail(const std::string& from, const std::string& headers,
+                          const std::string& body) {
+    return "From: " + from + "\r\nTo: " + kOurs + "\r\n" + headers + "\r\n" + body + "\r\n";
+  }
+
+  /// Events of the case as `token` sees them.
+  static std::vector<json::value> Events(const std::string& token, int64_t case_id) {
+    return AllEvents(token, case_id);
+  }
+  static std::vector<std::string> Types(const std::vector<json::value>& events) {
+    std::vector<std::string> types;
+    for (const json::value& e : events) types.push_back(Str(e, "/type").value_or("?"));
+    return types;
+  }
+  static int64_t CustomerOf(int64_t case_id) {
+    return Int(GetCase(agent1().token, case_id), "/customer_id").value_or(0);
+  }
+
+  static TempDir* dir_;
+  static email::ThreadTokenSigner* signer_;
+};
+
+TempDir* MailScenarioTest::dir_ = nullptr;
+email::ThreadTokenSigner* MailScenarioTest::signer_ = nullptr;
+
+// Seed story 001: an agent "fixed" the token after the + of our reply-to address. The
+// reply still lands in its case; the alteration is an internal event the customer never
+// sees.
+TEST_F(MailScenarioTest, SeedStory001EditedTokenStillLandsAndOnlyStaffSeeTheMismatch) {
+  const std::string sender = UniqueEmail("story001");
+  Gate first = Deliver(Mail("Meera <" + sender + ">",
+                            "Subject: Refund for order 5512\r\nMessage-ID: <s001-a@example.com>\r\n",
+                            "The refund was approved on the 3rd and never arrived."));
+  ASSERT_EQ(first.exit_code, 0) << first.log;
+  ASSERT_EQ(first.outcome, "opened") << first.log;
+  std::string token = signer_->Token(first.case_id);
+  token.back() = token.back() == 'a' ? 'b' : 'a';
+  const std::string edited = "support+" + token + "@acme.example";
+  Gate reply = Deliver("From: " + sender + "\r\nTo: " + edited +
+                       "\r\nSubject: Re: Refund for order 5512\r\nMessage-ID: <s001-b@example.com>"
+                       "\r\n\r\nIt is now three weeks. Please check again.\r\n");
+  ASSERT_EQ(reply.exit_code, 0) << reply.log;
+  EXPECT_EQ(reply.outcome, "appended") << reply.log;
+  EXPECT_EQ(reply.case_id, first.case_id);
+
+  auto staff = Events(agent1().token, first.case_id);
+  auto types = Types(staff);
+  ASSERT_NE(std::find(types.begin(), types.end(), "thread_token_mismatch"), types.end())
+      << json::serialize(json::value_from(staff));
+  for (const json::value& e : staff) {
+    if (Str(e, "/type") != "thread_token_mismatch") continue;
+    EXPECT_EQ(Str(e, "/visibility"), "internal");
+    EXPECT_EQ(Str(e, "/data/kind"), "signature_mismatch");
+    EXPECT_EQ(Int(e, "/data/claimed_case"), first.case_id);
+  }
+  const std::string customer_token = server().CustomerToken(CustomerOf(first.case_id));
+  auto seen = Events(customer_token, first.case_id);
+  auto seen_types = Types(seen);
+  EXPECT_EQ(std::count(seen_types.begin(), seen_types.end(), "thread_token_mismatch"), 0);
+  ASSERT_EQ(seen.size(), 2u) << json::serialize(json::value_from(seen));
+  EXPECT_EQ(Str(seen[1], "/data/body"), "It is now three weeks. Please check again.\n");
+  EXPECT_EQ(Str(seen[1], "/channel"), "email");
+}
+
+// A token with a made-up signature claims someone else's case: the stranger gets a case of
+// their own, the victim's case is untouched and stays invisible to the stranger.
+TEST_F(MailScenarioTest, ForgedTokenNeverAttachesAStrangersMail) {
+  Gate victim = Deliver(Mail(UniqueEmail("victim"), "Subject: Damaged sofa\r\n", "Torn on arrival."));
+  ASSERT_EQ(victim.outcome, "opened") << victim.log;
+  const size_t before = Events(agent1().token, victim.case_id).size();
+  const std::string forged = "support+c" + std::to_string(victim.case_id) + "-aaaaaaaaaaaaaaaa@acme.example";
+  Gate stranger = Deliver("From: " + UniqueEmail("mallory") + "\r\nTo: " + forged +
+                          "\r\nSubject: Re: Damaged sofa\r\n\r\nPlease refund me instead.\r\n");
+  ASSERT_EQ(stranger.exit_code, 0) << stranger.log;
+  EXPECT_EQ(stranger.outcome, "opened") << stranger.log;
+  EXPECT_NE(stranger.case_id, victim.case_id);
+  EXPECT_EQ(Events(agent1().token, victim.case_id).size(), before);
+  const std::string mallory = server().CustomerToken(CustomerOf(stranger.case_id));
+  EXPECT_EQ(Client().Get("/api/v1/cases/" + std::to_string(victim.case_id), Bearer(mallory)).status,
+            404);
+}
+
+// A reply whose client dropped every thread header (no token, no In-Reply-To, no
+// References): rule 5, the sender's open case with the same subject. The same subject from
+// someone else is a new case.
+TEST_F(MailScenarioTest, ReplyWithEveryThreadHeaderStrippedLandsBySenderAndSubject) {
+  const std::string sender = UniqueEmail("stripped");
+  Gate first = Deliver(Mail(sender, "Subject: Pickup missed twice\r\nMessage-ID: <strip-1@example.com>\r\n",
+                            "The courier came while I was at work."));
+  ASSERT_EQ(first.outcome, "opened") << first.log;
+  Gate reply = Deliver(Mail(sender, "Subject: RE: Pickup missed twice\r\n", "Any update?"));
+  EXPECT_EQ(reply.outcome, "appended") << reply.log;
+  EXPECT_EQ(reply.case_id, first.case_id);
+  auto events = Events(agent1().token, first.case_id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(Str(events[1], "/data/match_rule"), "sender_subject");
+  Gate other = Deliver(Mail(UniqueEmail("someone-else"), "Subject: Re: Pickup missed twice\r\n", "Me too."));
+  EXPECT_EQ(other.outcome, "opened") << other.log;
+  EXPECT_NE(other.case_id, first.case_id);
+}
+
+// An out-of-office loop: the customer's autoresponder answers again and again. Each reply
+// is on the record but is no contact, so the repeat-contact rule (3rd contact at a level)
+// does not fire; the same number of mails from the person herself does escalate.
+TEST_F(MailScenarioTest, AutoReplyLoopCountsNoContactAndEscalatesNothing) {
+  const std::string sender = UniqueEmail("vacation");
+  Gate first = Deliver(Mail(sender, "Subject: Wrong size delivered\r\nMessage-ID: <ooo-0@example.com>\r\n",
+                            "I ordered a 42 and got a 38."));
+  ASSERT_EQ(first.outcome, "opened") << first.log;
+  for (int i = 1; i <= 4; ++i) {
+    Gate loop = Deliver(Mail(sender,
+                             "Subject: Auto: Re: Wrong size delivered\r\nAuto-Submitted: auto-replied\r\n"
+                             "In-Reply-To: <ooo-0@example.com>\r\nMessage-ID: <ooo-" + std::to_string(i) +
+                                 "@example.com>\r\n",
+                             "I am out of the office until Monday."));
+    ASSERT_EQ(loop.exit_code, 0) << loop.log;
+    EXPECT_EQ(loop.case_id, first.case_id) << loop.log;
+  }
+  auto events = Events(agent1().token, first.case_id);
+  ASSERT_EQ(events.size(), 5u) << json::serialize(json::value_from(events));
+  for (size_t i = 1; i < events.size(); ++i) {
+    EXPECT_EQ(Str(events[i], "/type"), "message_received");
+    EXPECT_EQ(Str(events[i], "/data/mail_kind"), "auto_reply");
+    EXPECT_EQ(At(events[i], "/data/counts_as_contact")->as_bool(), false);
+  }
+  EXPECT_EQ(Int(GetCase(agent1().token, first.case_id), "/level"), 1);
+
+  // The control: two more mails from the person make three contacts, and that escalates.
+  for (int i = 1; i <= 2; ++i) {
+    Gate person = Deliver(Mail(sender, "Subject: Re: Wrong size delivered\r\nIn-Reply-To: <ooo-0@example.com>\r\n",
+                               "Still waiting for the exchange."));
+    EXPECT_EQ(person.case_id, first.case_id) << person.log;
+  }
+  auto after = Types(Events(agent1().token, first.case_id));
+  EXPECT_NE(std::find(after.begin(), after.end(), "escalated"), after.end())
+      << "three contacts did not escalate, so the loop check above proves nothing";
+  EXPECT_EQ(Int(GetCase(agent1().token, first.case_id), "/level"), 2);
+}
+
+// A delivery status notification for a message of the case: a `delivery` event (bounced,
+// with the recipient and the diagnostic), not a message from the customer.
+TEST_F(MailScenarioTest, BounceBecomesADeliveryEventOnItsCase) {
+  const std::string sender = UniqueEmail("bounced");
+  Gate first = Deliver(Mail(sender, "Subject: Invoice copy\r\nMessage-ID: <bounce-orig@example.com>\r\n",
+                            "Please send the invoice again."));
+  ASSERT_EQ(first.outcome, "opened") << first.log;
+  const std::string dsn =
+      "From: MAILER-DAEMON@mx.example.net\r\nTo: " + std::string(kOurs) +
+      "\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mx.example.net>\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
+      "boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nYour message could not be "
+      "delivered.\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; "
+      "mx.example.net\r\n\r\nFinal-Recipient: rfc822; " + sender +
+      "\r\nAction: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 mailbox full\r\n"
+      "\r\n--r\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: " + sender +
+      "\r\nSubject: Invoice copy\r\nMessage-ID: <bounce-orig@example.com>\r\n\r\n--r--\r\n";
+  Gate bounce = Deliver(dsn);
+  ASSERT_EQ(bounce.exit_code, 0) << bounce.log;
+  EXPECT_EQ(bounce.outcome, "delivery_report") << bounce.log;
+  EXPECT_EQ(bounce.case_id, first.case_id);
+  auto events = Events(agent1().token, first.case_id);
+  ASSERT_EQ(events.size(), 2u) << json::serialize(json::value_from(events));
+  EXPECT_EQ(Str(events[1], "/type"), "delivery");
+  EXPECT_EQ(Str(events[1], "/data/status"), "bounced");
+  EXPECT_EQ(Str(events[1], "/data/recipients/0/status"), "5.2.2");
+  EXPECT_NE(Str(events[1], "/data/detail").value_or("").find("mailbox full"), std::string::npos);
+}
+
+// A 20 MB video (27 MB as base64: over the default 25 MiB [mail] max_message_bytes). The
+// MTA gets exit 0 (the original is stored whole, as evidence); the customer's text reaches
+// the case; the attachment is listed with its name and "stored": false and the event says
+// what was not read. The customer sees the same message in their case.
+TEST_F(MailScenarioTest, TwentyMegabyteAttachmentOverTheLimitLosesNothing) {
+  const std::string sender = UniqueEmail("video");
+  std::string base64;
+  base64.reserve(28'000'000);
+  const std::string line(76, 'Q');
+  while (base64.size() < 20'000'000 / 3 * 4) base64 += line + "\r\n";
+  const std::string raw = Mail(
+      sender,
+      "Subject: Cracked screen video\r\nMessage-ID: <video-1@example.com>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=\"v\"\r\n",
+      "--v\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe TV arrived with a cracked "
+      "screen, video attached.\r\n--v\r\nContent-Type: video/mp4\r\nContent-Disposition: "
+      "attachment; filename=\"unboxing.mp4\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+          base64 + "--v--");
+  ASSERT_GT(raw.size(), size_t{25} << 20);
+  Gate gate = Deliver(raw);
+  ASSERT_EQ(gate.exit_code, 0) << gate.log;
+  EXPECT_EQ(gate.outcome, "opened") << gate.log;
+  EXPECT_NE(gate.log.find("max_message_bytes"), std::string::npos) << gate.log;
+
+  auto events = Events(agent1().token, gate.case_id);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(Str(events[0], "/data/body").value_or("").find("cracked screen, video attached"),
+            std::string::npos);
+  EXPECT_EQ(Int(events[0], "/data/truncated/size"), static_cast<int64_t>(raw.size()));
+  EXPECT_EQ(Str(events[0], "/data/attachments/0/filename"), "unboxing.mp4");
+  EXPECT_EQ(At(events[0], "/data/attachments/0/stored")->as_bool(), false);
+  const std::string customer = server().CustomerToken(CustomerOf(gate.case_id));
+  auto seen = Events(customer, gate.case_id);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_NE(Str(seen[0], "/data/body").value_or("").find("cracked screen"), std::string::npos);
+}
+
+// threads.tsv through the product: every conversation, and every set of copies of one
+// message, ends up in exactly one case, and two different ones never share a case. The
+// messages go in per source in Date order, as a mailbox would have received them.
+TEST_F(MailScenarioTest, EveryThreadOfTheCorpusLandsInOneCase) {
+  std::map<std::string, std::string> thread_of;  // "file#index" -> thread
+  std::map<std::string, std::string> kind_of;    // thread -> kind
+  for (auto& row : email::testing::LoadThreadsTsv()) {
+    if (row["kind"] != "conversation" && row["kind"] != "same-message-id") continue;
+    thread_of[row["file"] + "#" + row["msg_index"]] = row["thread"];
+    kind_of[row["thread"]] = row["kind"];
+  }
+  struct Item {
+    std::string name;
+    std::string source;
+    Timestamp date{};
+    std::string bytes;
+  };
+  std::vector<Item> items;
+  for (auto& m : email::testing::LoadCorpus()) {
+    std::string name = m.file + "#" + std::to_string(m.index);
+    if (!thread_of.contains(name)) continue;
+    auto parsed = email::ParseMessage(m.bytes);
+    ASSERT_TRUE(parsed) << name;
+    items.push_back(Item{name, m.file.substr(0, m.file.find('/')),
+                         parsed->date.value_or(Timestamp{}), std::move(m.bytes)});
+  }
+  ASSERT_EQ(items.size(), thread_of.size());
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return a.source != b.source ? a.source < b.source : a.date < b.date;
+  });
+  std::map<std::string, std::set<int64_t>> cases_of_thread;
+  std::map<int64_t, std::set<std::string>> threads_of_case;
+  for (const Item& item : items) {
+    Gate gate = Deliver(item.bytes);
+    ASSERT_EQ(gate.exit_code, 0) << item.name << ": " << gate.log;
+    ASSERT_NE(gate.case_id, 0) << item.name << ": " << gate.log;
+    cases_of_thread[thread_of[item.name]].insert(gate.case_id);
+    threads_of_case[gate.case_id].insert(thread_of[item.name]);
+  }
+  for (const auto& [thread, cases] : cases_of_thread) {
+    EXPECT_EQ(cases.size(), 1u) << thread << " (" << kind_of[thread] << ") spans " << cases.size()
+                                << " cases";
+  }
+  for (const auto& [case_id, threads] : threads_of_case) {
+    EXPECT_EQ(threads.size(), 1u) << "case " << case_id << " holds " << threads.size()
+                                  << " threads, first " << *threads.begin();
+  }
+  EXPECT_GE(cases_of_thread.size(), 50u);
+}
+
+}  // namespace
+}  // namespace redress::testing
