@@ -94,11 +94,11 @@ boost::asio::awaitable<Response> PostInboundEmail(RequestContext& ctx) {
   auto source = SourceOf(ctx);
   if (!source) co_return MakeProblem(ctx, source.error());
 
-  // Reading MIME is CPU work: off the I/O thread, never on the store's writer.
+  // Reading MIME is CPU work: off the I/O thread, never on the store's writer. The lambda
+  // captures by reference only: g++ 12 destroys an owning capture of a temporary inside
+  // co_await twice (heap corruption); the request outlives this coroutine anyway.
   auto prepared = co_await OnCpuPool<app::PreparedMail>(
-      ctx, [intake, raw = ctx.request.body()]() -> Result<app::PreparedMail> {
-        return intake->Prepare(raw);
-      });
+      ctx, [&]() -> Result<app::PreparedMail> { return intake->Prepare(ctx.request.body()); });
   if (!prepared) co_return MakeProblem(ctx, prepared.error());
   const std::string message_id = prepared->parsed ? prepared->parsed->message_id : "";
   const Timestamp now = ctx.services.clock.Now();
