@@ -6,6 +6,7 @@
 
 #include "app/case_service.h"
 #include "app/config.h"
+#include "app/mail_intake.h"
 #include "app/metrics.h"
 #include "app/policy_holder.h"
 #include "app/test_clock.h"
@@ -29,6 +30,9 @@ struct Services {
   /// The running escalation policy (case views, escalation routes, admin policy routes).
   /// Set by `serve`; null in tools that serve no escalation routes.
   PolicyHolder* policies = nullptr;
+  /// Files inbound mail (POST /api/v1/inbound/email). Set by `serve` when [mail] is
+  /// configured; null otherwise, and the route answers 503 so an MTA keeps the mail.
+  const MailIntake* mail_intake = nullptr;
 };
 
 }  // namespace redress::app

@@ -1,15 +1,22 @@
-// `redress mailgate --db ...`: the MTA pipe. Reads one message from stdin, files it
-// straight into the database through app::MailIntake (the same path as every other door
-// for mail) and exits with what the MTA understands (channels/email/transport/
+// `redress mailgate`: the MTA pipe. Reads one message from stdin and hands it over:
+//
+//  * `--url http://host:port --token-file F [--mailbox NAME]`: to a running server
+//    (POST /api/v1/inbound/email), so the mail host needs no database access, only a
+//    mailgate account's token (from the file, or $REDRESS_MAILGATE_TOKEN; never argv);
+//  * `--db ...`: straight into the database through app::MailIntake.
+//
+// Either way it exits with what the MTA understands (channels/email/transport/
 // mailgate_exit.h): 0 only once the raw message is durably stored, 75 when it could not
-// be stored (database locked or unreachable: the MTA retries), 65 only for input that is
-// not a message at all (it is still stored, as received). It writes to the database
-// directly, so --db (or the config's database) is required; handing the message to a
-// running server over HTTP instead is an open item of issue 5 (no inbound route yet).
+// be stored (server or database unreachable, a 5xx, a timeout, a wrong token: the MTA
+// retries), 65 only for input that is not a message at all, or over HTTP a message the
+// server refuses as too large (413). On 65 the reason goes to stderr, which MTAs quote in
+// the bounce, so the sender reads why.
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <iterator>
@@ -18,9 +25,11 @@
 #include <string>
 
 #include "app/case_service.h"
+#include "app/mail_config.h"
 #include "app/mail_intake.h"
 #include "app/outbound_mail_reactor.h"
 #include "app/open_store.h"
+#include "channels/email/transport/http_submission.h"
 #include "channels/email/transport/mailgate_exit.h"
 #include "cli/commands.h"
 #include "core/clock.h"
@@ -98,16 +107,100 @@ int Mailgate(const app::Config& config, const std::string& source) {
   return transport::kExitStored;
 }
 
+struct UrlOptions {
+  std::string url;
+  std::string token_file;
+  std::string mailbox;
+  int timeout_seconds = 120;
+};
+
+// The token: the file's content, else $REDRESS_MAILGATE_TOKEN. Never a command-line value.
+Result<std::string> MailgateToken(const UrlOptions& options) {
+  if (!options.token_file.empty()) return app::ReadSecretFile(options.token_file, "--token-file");
+  const char* env = std::getenv("REDRESS_MAILGATE_TOKEN");
+  if (env != nullptr && *env != '\0') return std::string(env);
+  return Fail(ErrorCode::kInvalidArgument,
+              "--url needs a token: --token-file FILE or $REDRESS_MAILGATE_TOKEN");
+}
+
+int MailgateOverHttp(const UrlOptions& options) {
+  auto fail = [](const Error& error) {
+    PrintError(error);
+    return transport::kExitTryLater;
+  };
+  auto token = MailgateToken(options);
+  if (!token) return fail(token.error());
+  // The server enforces its own limit (413); this bound only keeps a runaway pipe from
+  // exhausting memory on the mail host.
+  auto raw = ReadStdin(int64_t{256} << 20);
+  if (!raw) {
+    PrintError(raw.error());
+    return raw.error().code == ErrorCode::kPayloadTooLarge ? transport::kExitNotAMessage
+                                                           : transport::kExitTryLater;
+  }
+  transport::HttpSubmission submission{options.url, *token, options.mailbox, "",
+                                       std::chrono::seconds(options.timeout_seconds)};
+  auto reply = transport::SubmitOverHttp(submission, *raw);
+  if (!reply) return fail(reply.error());
+  const auto outcome = transport::MailgateOutcomeOfHttpStatus(reply->status);
+  // The server's JSON (or problem document) says what happened; it holds no secret.
+  std::string body = reply->body.substr(0, 2000);
+  for (char& c : body) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  switch (outcome) {
+    case transport::MailgateOutcome::kStored:
+      std::fprintf(stderr, "redress mailgate: stored (HTTP %d) %s\n", reply->status, body.c_str());
+      break;
+    case transport::MailgateOutcome::kTooLarge:
+      std::fprintf(stderr,
+                   "redress mailgate: the message (%zu bytes) is larger than this help desk "
+                   "accepts and was not delivered; please send large files another way, for "
+                   "example as a link. (HTTP 413) %s\n",
+                   raw->size(), body.c_str());
+      break;
+    case transport::MailgateOutcome::kNotAMessage:
+      std::fprintf(stderr,
+                   "redress mailgate: the input is not an email message and was not filed "
+                   "(HTTP %d) %s\n",
+                   reply->status, body.c_str());
+      break;
+    case transport::MailgateOutcome::kCouldNotStore:
+      std::fprintf(stderr, "redress mailgate: not stored, try again later (HTTP %d) %s\n",
+                   reply->status, body.c_str());
+      break;
+  }
+  return transport::MailgateExitCode(outcome);
+}
+
 }  // namespace
 
 void AddMailgateCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand(
       "mailgate", "Read one email on stdin and file it (for an MTA pipe); exit 0 stored, "
                   "75 try again later, 65 not a message");
-  cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
+  auto* db = cmd->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   auto source = std::make_shared<std::string>("mailgate");
-  cmd->add_option("--source", *source, "Where the mail came from, kept with it");
-  cmd->callback([&global, source] {
+  cmd->add_option("--source", *source, "Where the mail came from, kept with it (with --db)");
+  auto url = std::make_shared<UrlOptions>();
+  auto* url_option = cmd->add_option(
+      "--url", url->url, "Hand the message to a running server (http://host:port) instead of --db");
+  url_option->excludes(db);
+  cmd->add_option("--token-file", url->token_file,
+                  "With --url: file holding a mailgate account's token (else "
+                  "$REDRESS_MAILGATE_TOKEN)")
+      ->needs(url_option);
+  cmd->add_option("--mailbox", url->mailbox,
+                  "With --url: the [[mail.mailboxes]] name the mail arrived for (its queue)")
+      ->needs(url_option);
+  cmd->add_option("--timeout", url->timeout_seconds, "With --url: seconds to wait for the server")
+      ->needs(url_option)
+      ->check(CLI::Range(1, 3600));
+  cmd->callback([&global, source, url] {
+    if (!url->url.empty()) {
+      global.exit_code = MailgateOverHttp(*url);
+      return;
+    }
     auto config = ResolveConfig(global);
     if (!config) {
       global.exit_code = transport::kExitTryLater;

@@ -21,6 +21,7 @@
 #include "core/time_format.h"
 #include "engine/escalation_wiring.h"
 #include "engine/mail_wiring.h"
+#include "engine/mail_in_wiring.h"
 #include "http/api/credential_authenticator.h"
 #include "http/api/routes.h"
 #include "http/router.h"
@@ -110,6 +111,14 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   if (test_clock && *mail_out) {
     test_clock->OnMoved([&wiring = **mail_out](Timestamp) { wiring.jobs().RunUntilIdle(); });
   }
+  // ---- inbound mail: the intake behind POST /api/v1/inbound/email, the IMAP pollers
+  auto mail_in = engine::MailInWiring::Build(**store, clock, cases, config.mail,
+                                             engine::NodeOwnerName());
+  if (!mail_in) {
+    PrintError(mail_in.error());
+    return 2;
+  }
+  services.mail_intake = (*mail_in)->intake();
   app::AuthService auth(**store, clock, config);
   http::api::CredentialAuthenticator authenticator(auth);
   http::Router router;
@@ -129,6 +138,10 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   (*escalation)->Start();
   if (*mail_out) (*mail_out)->Start();
+  if (auto started = (*mail_in)->Start(); !started) {
+    PrintError(started.error());
+    return 1;
+  }
 
   auto server_options = http::ServerOptionsFromConfig(config);
   if (!server_options) {
@@ -172,6 +185,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   server.Stop();
   server.Wait();
   mail_out->reset();    // stops the mail runner (after its current SMTP attempt)
+  mail_in->reset();     // stops the mailbox poller after the message in progress
   escalation->reset();  // stops the job runner and the policy poller before the store goes
   // Finish the writes still queued while the server's io_contexts exist: their completions
   // are posted there, and must not outlive them.

@@ -28,7 +28,8 @@ Result<domain::User> BuildUser(const UserAddOptions& options) {
   auto role = domain::ParseRole(options.role);
   if (!role || *role == domain::Role::kCustomer || *role == domain::Role::kSystem) {
     return Fail(ErrorCode::kInvalidArgument,
-                "--role must be agent, supervisor or admin, not '" + options.role + "'");
+                "--role must be agent, supervisor, admin or mailgate, not '" + options.role +
+                    "'");
   }
   user.role = *role;
   if (options.level < 1 || options.level > 9) {

@@ -21,4 +21,8 @@ bool IsStaff(const Principal& p) { return p.IsStaff(); }
 
 bool CanManageUsers(const Principal& p) { return p.role == Role::kAdmin; }
 
+bool CanDeliverMail(const Principal& p) {
+  return p.role == Role::kMailgate || p.role == Role::kAdmin;
+}
+
 }  // namespace redress::domain

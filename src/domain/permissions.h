@@ -25,4 +25,9 @@ bool IsStaff(const Principal& p);
 /// Managing users and tokens: admins only.
 bool CanManageUsers(const Principal& p);
 
+/// Handing inbound mail to the server (POST /api/v1/inbound/email): a mailgate account
+/// (the MTA's) or an admin. A mailgate account may do nothing else (the dispatcher refuses
+/// it every other route), so its token, which lives on the mail host, reads no case.
+bool CanDeliverMail(const Principal& p);
+
 }  // namespace redress::domain

@@ -73,5 +73,22 @@ TEST(CanManageUsers, AdminsOnly) {
   EXPECT_FALSE(CanManageUsers(Principal::System()));
 }
 
+TEST(CanDeliverMail, MailgateAccountsAndAdminsOnly) {
+  const Principal mailgate{Role::kMailgate, 3, "Postfix on mx1", 0};
+  EXPECT_TRUE(CanDeliverMail(mailgate));
+  EXPECT_TRUE(CanDeliverMail(kAdmin));
+  EXPECT_FALSE(CanDeliverMail(kSupervisor));
+  EXPECT_FALSE(CanDeliverMail(kAgent));
+  EXPECT_FALSE(CanDeliverMail(kCustomer3));
+}
+
+TEST(CanReadCase, AMailgateAccountReadsNothing) {
+  // Its user id equals customer 3's id: it must not pass for that customer.
+  const Principal mailgate{Role::kMailgate, 3, "Postfix on mx1", 0};
+  EXPECT_FALSE(CanReadCase(mailgate, CaseOf(3)));
+  EXPECT_FALSE(CanReadCustomer(mailgate, 3));
+  EXPECT_FALSE(IsStaff(mailgate));
+}
+
 }  // namespace
 }  // namespace redress::domain

@@ -10,9 +10,13 @@
 
 namespace redress::domain {
 
-enum class Role { kCustomer, kAgent, kSupervisor, kAdmin, kSystem };
+/// kMailgate is an account for a mail transfer agent (`redress mailgate --url`): it may only
+/// deliver inbound mail (POST /api/v1/inbound/email) and reads nothing, so the token kept on
+/// the mail host opens no case to whoever reads it there.
+enum class Role { kCustomer, kAgent, kSupervisor, kAdmin, kSystem, kMailgate };
 
-const char* RoleName(Role role);  // "customer", "agent", "supervisor", "admin", "system"
+/// "customer", "agent", "supervisor", "admin", "system", "mailgate"
+const char* RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 struct Principal {

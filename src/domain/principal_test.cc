@@ -7,7 +7,8 @@ namespace {
 
 TEST(Role, NamesRoundTrip) {
   for (Role role :
-       {Role::kCustomer, Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kSystem}) {
+       {Role::kCustomer, Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kSystem,
+        Role::kMailgate}) {
     EXPECT_EQ(ParseRole(RoleName(role)), role) << RoleName(role);
   }
 }
@@ -18,6 +19,7 @@ TEST(Role, StableNames) {
   EXPECT_STREQ(RoleName(Role::kSupervisor), "supervisor");
   EXPECT_STREQ(RoleName(Role::kAdmin), "admin");
   EXPECT_STREQ(RoleName(Role::kSystem), "system");
+  EXPECT_STREQ(RoleName(Role::kMailgate), "mailgate");
 }
 
 TEST(Role, ParseIsExact) {

@@ -25,11 +25,13 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 /// Who may reach a route at all; checked by the session before the handler runs.
+/// A mailgate account (domain::Role::kMailgate) reaches kMailDelivery routes and no other.
 enum class Access {
   kAnyone,         // health, metrics, openapi, login
   kAuthenticated,  // any customer or staff principal
   kStaff,          // agent, supervisor, admin
   kAdmin,          // admin only
+  kMailDelivery,   // mailgate accounts and admins (domain::CanDeliverMail)
 };
 
 /// The body of a streamed response (server-sent events), written piece by piece after the

@@ -16,6 +16,7 @@
 #include "app/metrics.h"
 #include "app/services.h"
 #include "auth/secret_token.h"
+#include "domain/permissions.h"
 
 namespace redress::http {
 
@@ -65,12 +66,13 @@ bool CarriesJsonBody(http::verb method) {
   return method == http::verb::post || method == http::verb::put || method == http::verb::patch;
 }
 
-/// "application/json", any case, optionally followed by parameters ("; charset=utf-8").
-bool IsJsonMediaType(std::string_view content_type) {
+/// `expected` ("application/json"), any case, optionally followed by parameters
+/// ("; charset=utf-8").
+bool IsMediaType(std::string_view content_type, std::string_view expected) {
   std::string_view type = content_type.substr(0, content_type.find(';'));
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  return boost::beast::iequals(type, "application/json");
+  return boost::beast::iequals(type, expected);
 }
 
 std::string AllowHeader(const std::vector<http::verb>& methods) {
@@ -120,6 +122,14 @@ asio::awaitable<Response> Dispatcher::Handle(const Request& request, StreamBody*
   }
   Finish(request, response, exchange);
   co_return response;
+}
+
+uint64_t Dispatcher::BodyLimit(const Request& header, uint64_t fallback) const {
+  auto url = boost::urls::parse_origin_form(header.target());
+  if (!url) return fallback;
+  std::optional<Router::Match> match = router_.Find(header.method(), url->encoded_path(), nullptr);
+  if (!match || !match->options->body_limit) return fallback;
+  return match->options->body_limit(services_);
 }
 
 Response Dispatcher::Reject(const Request& partial, ProblemType type,
@@ -184,6 +194,15 @@ asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& e
     if (match->access == Access::kAdmin && who.principal.role != domain::Role::kAdmin) {
       co_return Problem(ProblemType::kPermissionDenied, "admins only", id);
     }
+    if (match->access == Access::kMailDelivery && !domain::CanDeliverMail(who.principal)) {
+      co_return Problem(ProblemType::kPermissionDenied,
+                        "only a mailgate account or an admin may deliver mail", id);
+    }
+    if (who.principal.role == domain::Role::kMailgate && match->access != Access::kMailDelivery) {
+      co_return Problem(ProblemType::kPermissionDenied,
+                        "a mailgate account may only deliver mail (POST /api/v1/inbound/email)",
+                        id);
+    }
     if (who.via_session_cookie && IsUnsafeMethod(request.method())) {
       auto token = request.find("X-CSRF-Token");
       if (token == request.end() || who.csrf_token.empty() ||
@@ -198,9 +217,22 @@ asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& e
 
   if (CarriesJsonBody(request.method()) && !request.body().empty()) {
     auto content_type = request.find(http::field::content_type);
-    if (content_type == request.end() || !IsJsonMediaType(content_type->value())) {
+    const std::vector<std::string>& accepted = match->options->media_types;
+    bool ok = false;
+    if (content_type != request.end()) {
+      if (accepted.empty()) {
+        ok = IsMediaType(content_type->value(), "application/json");
+      } else {
+        for (const std::string& type : accepted) ok = ok || IsMediaType(content_type->value(), type);
+      }
+    }
+    if (!ok) {
+      std::string types;
+      for (const std::string& type : accepted) types += (types.empty() ? "" : " or ") + type;
       co_return Problem(ProblemType::kUnsupportedMediaType,
-                        "request body must be sent as Content-Type: application/json", id);
+                        "request body must be sent as Content-Type: " +
+                            (types.empty() ? std::string("application/json") : types),
+                        id);
     }
   }
 

@@ -6,11 +6,12 @@
 //   3. route: no pattern matches the path → the static site for GET/HEAD outside /api/
 //      (if one is configured), else 404; pattern but not method → 405 + Allow
 //   4. unless the route is Access::kAnyone: Authenticator → 401 without valid credentials,
-//      403 for customers on kStaff routes and non-admins on kAdmin routes
+//      403 for customers on kStaff routes and non-admins on kAdmin routes; a mailgate
+//      account reaches kMailDelivery routes only
 //   5. CSRF: a session-cookie principal on POST/PUT/PATCH/DELETE must send X-CSRF-Token
 //      equal to its session's token → else 403
 //   6. POST/PUT/PATCH with a body must be Content-Type application/json (parameters such
-//      as charset allowed) → else 415
+//      as charset allowed), or one of the route's own media types (RouteOptions) → else 415
 //   7. the handler; an exception from it is a 500 problem and an error log line
 //   8. stamping: version and keep-alive from the request, Server, X-Request-Id,
 //      Content-Length; metrics (http_requests_total, http_request_duration_seconds) with
@@ -20,6 +21,7 @@
 // Stateless apart from its references: one Dispatcher serves every I/O thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -44,6 +46,10 @@ class Dispatcher {
   /// `*stream` when the response is a success; the session writes it after the header.
   boost::asio::awaitable<Response> Handle(const Request& request,
                                           StreamBody* stream = nullptr) const;
+
+  /// The body limit of the route `header` names (RouteOptions::body_limit), or `fallback`
+  /// (the server's limit) for every other request. The session asks before reading a body.
+  uint64_t BodyLimit(const Request& header, uint64_t fallback) const;
 
   /// Answers a request the session could not read whole (body over the limit, a malformed
   /// or oversized header), from the fields parsed so far. The response closes the

@@ -69,12 +69,12 @@ std::optional<std::string> DecodeSegment(std::string_view segment) {
 }  // namespace
 
 void Router::Add(boost::beast::http::verb method, std::string pattern, Access access,
-                 Handler handler) {
+                 Handler handler, RouteOptions options) {
   std::vector<std::string_view> parts;
   if (!SplitPath(pattern, &parts)) {
     throw std::logic_error("route pattern must start with '/': " + pattern);
   }
-  Route route{method, pattern, {}, access, std::move(handler)};
+  Route route{method, pattern, {}, access, std::move(handler), std::move(options)};
   for (std::string_view part : parts) {
     bool has_brace = part.find_first_of("{}") != std::string_view::npos;
     if (has_brace && (!IsParam(part) || ParamName(part).empty() ||
@@ -153,6 +153,7 @@ std::optional<Router::Match> Router::Find(boost::beast::http::verb method, std::
   if (allowed != nullptr) allowed->clear();
   Match match;
   match.handler = &best->handler;
+  match.options = &best->options;
   match.access = best->access;
   match.pattern = best->pattern;
   for (size_t i = 0; i < decoded.size(); ++i) {

@@ -14,6 +14,7 @@
 // all I/O threads without locking.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -31,6 +32,17 @@ namespace redress::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
 
+/// What a route accepts beyond the defaults (JSON bodies within the server's body limit).
+struct RouteOptions {
+  /// Media types a POST/PUT/PATCH body may be sent as (compared without parameters and
+  /// ignoring case); empty: application/json only.
+  std::vector<std::string> media_types;
+  /// The route's own body limit, for routes whose purpose is a large body (a raw email),
+  /// read per request so it follows the configuration; null: the server's limit. The
+  /// session applies it before reading the body, so a larger body is never read whole.
+  std::function<uint64_t(const app::Services&)> body_limit;
+};
+
 class Router {
  public:
   /// Registers a handler. `access` says who may reach it before the handler runs
@@ -38,10 +50,12 @@ class Router {
   /// finer rules (a customer's own case) with domain/permissions.h. A malformed pattern
   /// (not starting with "/", an empty or unclosed "{}") or a second handler for the same
   /// method and pattern is a programming error and throws std::logic_error at startup.
-  void Add(boost::beast::http::verb method, std::string pattern, Access access, Handler handler);
+  void Add(boost::beast::http::verb method, std::string pattern, Access access, Handler handler,
+           RouteOptions options = {});
 
   struct Match {
     const Handler* handler = nullptr;
+    const RouteOptions* options = nullptr;
     Access access = Access::kAnyone;
     std::string pattern;  // the registered pattern, used as the metrics label
     std::map<std::string, std::string, std::less<>> params;
@@ -65,6 +79,7 @@ class Router {
     std::vector<std::string> segments;  // "{id}" marks a parameter; literals are decoded
     Access access;
     Handler handler;
+    RouteOptions options;
   };
   std::vector<Route> routes_;
 };

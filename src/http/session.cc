@@ -140,11 +140,20 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const Dispatcher& disp
   while (!connections.draining()) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
-    parser.body_limit(body_limit);
+    // The body limit depends on the route (a raw email may be larger than a JSON body), so
+    // it is set once the header is in; a Content-Length over it is refused before the body
+    // is read, a chunked body as soon as it grows past it.
+    parser.body_limit(boost::none);
+    uint64_t limit = body_limit;
 
     stream.expires_after(kReadTimeout);
     std::tie(ec, transferred) = co_await http::async_read_header(stream, buffer, parser, kAwait);
     connection.busy = true;
+    if (!ec) {
+      limit = dispatcher.BodyLimit(parser.get(), body_limit);
+      parser.body_limit(limit);
+      if (parser.content_length() && *parser.content_length() > limit) ec = http::error::body_limit;
+    }
     if (!ec && ExpectsContinue(parser.get())) {
       http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
       std::tie(ec, transferred) = co_await http::async_write(stream, go_on, kAwait);
@@ -158,7 +167,7 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const Dispatcher& disp
     } else if (ec == http::error::body_limit) {
       response = dispatcher.Reject(
           parser.get(), ProblemType::kPayloadTooLarge,
-          fmt::format("request body is larger than the limit of {} bytes", body_limit));
+          fmt::format("request body is larger than the limit of {} bytes", limit));
       linger = true;
     } else if (ec == http::error::header_limit) {
       response = dispatcher.Reject(

@@ -16,6 +16,7 @@ void RegisterChangeRoutes(Router& router);      // live updates (server-sent eve
 void RegisterRecordRoutes(Router& router);      // a case's record, as a download
 void RegisterEscalationRoutes(Router& router);  // escalate, promises, decisions, credits
 void RegisterPolicyRoutes(Router& router);      // the escalation policy (admin)
+void RegisterInboundMailRoutes(Router& router); // raw email handed over by an MTA
 /// Only for `serve --test-clock`: the handlers need services.test_clock.
 void RegisterTestClockRoutes(Router& router);
 
@@ -30,6 +31,7 @@ inline void RegisterAllRoutes(Router& router) {
   RegisterRecordRoutes(router);
   RegisterEscalationRoutes(router);
   RegisterPolicyRoutes(router);
+  RegisterInboundMailRoutes(router);
 }
 
 }  // namespace redress::http::api

@@ -39,7 +39,7 @@ Result<domain::User> ReadNewUser(const json::object& body) {
   auto role = domain::ParseRole(*role_name);
   if (!role || *role == domain::Role::kCustomer || *role == domain::Role::kSystem) {
     return Fail(ErrorCode::kInvalidArgument,
-                "field 'role' must be one of agent, supervisor, admin", "role");
+                "field 'role' must be one of agent, supervisor, admin, mailgate", "role");
   }
   user.role = *role;
   auto level = OptionalInt64(body, "level");

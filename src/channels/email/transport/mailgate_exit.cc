@@ -7,6 +7,7 @@ int MailgateExitCode(MailgateOutcome outcome) {
     case MailgateOutcome::kStored:
       return kExitStored;
     case MailgateOutcome::kNotAMessage:
+    case MailgateOutcome::kTooLarge:
       return kExitNotAMessage;
     case MailgateOutcome::kCouldNotStore:
       return kExitTryLater;
@@ -18,6 +19,13 @@ MailgateOutcome MailgateOutcomeOf(const Result<void>& stored) {
   if (stored) return MailgateOutcome::kStored;
   return stored.error().code == ErrorCode::kInvalidArgument ? MailgateOutcome::kNotAMessage
                                                             : MailgateOutcome::kCouldNotStore;
+}
+
+MailgateOutcome MailgateOutcomeOfHttpStatus(int status) {
+  if (status == 200 || status == 201) return MailgateOutcome::kStored;
+  if (status == 400) return MailgateOutcome::kNotAMessage;
+  if (status == 413) return MailgateOutcome::kTooLarge;
+  return MailgateOutcome::kCouldNotStore;
 }
 
 }  // namespace redress::email::transport

@@ -1,0 +1,163 @@
+// `redress serve` polling IMAP mailboxes on a real Dovecot (tests/peers): messages APPENDed
+// to the folders become cases; a restart neither loses nor duplicates a message; one mail
+// that reached two of our mailboxes makes one case; \Seen and move modes mark only what is
+// stored. Waiting for the poller is a bounded loop on observable state, not a sleep.
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "peers/peer_fixtures.h"
+#include "support/http_client.h"
+#include "support/test_server.h"
+
+namespace redress::testing {
+namespace {
+
+using test_peers::DovecotPeerTest;
+
+void WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+std::string Mail(int n, const std::string& extra_headers = "", const std::string& reply_to_id = "") {
+  std::string id = "poll-" + std::to_string(n) + "@shop.test";
+  std::string m = extra_headers + "From: Customer " + std::to_string(n) + " <c" + std::to_string(n) +
+                  "@example.test>\r\nTo: support@acme.test\r\nSubject: Order " +
+                  std::to_string(1000 + n) + " never arrived\r\nMessage-ID: <" + id + ">\r\n";
+  if (!reply_to_id.empty()) {
+    m = "From: Customer 1 <c1@example.test>\r\nTo: support@acme.test\r\nSubject: Re: Order 1001 "
+        "never arrived\r\nMessage-ID: <" + id + ">\r\nIn-Reply-To: <" + reply_to_id + ">\r\n";
+  }
+  return m + "Date: Wed, 02 Dec 2026 09:00:00 +0000\r\nContent-Type: text/plain\r\n\r\n" +
+         "Message number " + std::to_string(n) + ".\r\n";
+}
+
+class ImapPollingTest : public DovecotPeerTest {
+ protected:
+  void SetUp() override {
+    DovecotPeerTest::SetUp();
+    for (const char* folder : {"Support", "Sales"}) {
+      auto created = peer().Command("", std::string("CREATE ") + folder);
+      ASSERT_TRUE(created) << created.error().message;
+    }
+    const auto dir = server_.dir();
+    WriteFile(dir / "thread.key", std::string(64, 'b'));
+    WriteFile(dir / "imap.password", peer().password() + "\n");
+    const std::string url = "imap://127.0.0.1:" + std::to_string(peer().imap_port());
+    auto box = [&](const std::string& name, const std::string& folder, const std::string& moved) {
+      return "[[mail.mailboxes]]\nname = \"" + name + "\"\nurl = \"" + url +
+             "\"\ntls = \"none\"\nusername = \"" + peer().user() + "\"\npassword_file = \"" +
+             (dir / "imap.password").string() + "\"\nfolder = \"" + folder +
+             "\"\nprocessed_folder = \"" + moved + "\"\ncategory = \"" + name +
+             "\"\npoll_seconds = 1\n\n";
+    };
+    WriteFile(dir / "redress.toml",
+              "[mail]\naddresses = [\"support@acme.test\", \"sales@acme.test\"]\n"
+              "thread_key_file = \"" + (dir / "thread.key").string() + "\"\n\n" +
+                  box("support", "Support", "") + box("sales", "Sales", "Sales-done"));
+    server_.set_config_file((dir / "redress.toml").string());
+    ASSERT_TRUE(server_.Start());
+  }
+
+  // One number from the server's database (the sqlite3 shell; WAL lets it read while the
+  // server writes).
+  int64_t Query(const std::string& sql) {
+    ProcessResult r = RunProcess({"sqlite3", server_.db_path(), sql});
+    EXPECT_TRUE(r.Ok()) << r.Describe();
+    try {
+      return std::stoll(r.out);
+    } catch (...) {
+      return -1;
+    }
+  }
+  int64_t EmailEvents() {
+    return Query(
+        "SELECT count(*) FROM events WHERE type IN ('case_opened','message_received') AND "
+        "channel = 'email'");
+  }
+  int64_t Cases() { return Query("SELECT count(*) FROM cases"); }
+  int64_t LastUid(const std::string& mailbox) {
+    return Query("SELECT coalesce((SELECT last_uid FROM mail_mailboxes WHERE name = '" + mailbox +
+                 "'), 0)");
+  }
+
+  // Waits (bounded) until `done` holds; false if it never did.
+  template <class F>
+  bool Eventually(F done, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return done();
+  }
+
+  void Append(const std::string& folder, const std::string& raw) {
+    auto appended = peer().Append(folder, raw);
+    ASSERT_TRUE(appended) << appended.error().message;
+  }
+
+  TestServer server_;
+};
+
+TEST_F(ImapPollingTest, FiveThenRestartThenTwoMoreAreSevenMessagesNoneTwice) {
+  Append("Support", Mail(1));
+  Append("Support", Mail(2, "", "poll-1@shop.test"));  // a reply: threads into case 1
+  for (int n = 3; n <= 5; ++n) Append("Support", Mail(n));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 5; })) << server_.LogTail();
+  EXPECT_EQ(EmailEvents(), 5);
+  EXPECT_EQ(Cases(), 4) << "the reply must join its case";
+  EXPECT_EQ(Query("SELECT count(*) FROM mail_messages WHERE source = 'imap:support'"), 5);
+  // Flag mode: every stored message is \Seen and still in the folder.
+  auto flags = peer().Command("Support", "UID FETCH 1:* (FLAGS)");
+  ASSERT_TRUE(flags) << flags.error().message;
+  size_t seen = 0;
+  for (size_t at = 0; (at = flags->find("\\Seen", at)) != std::string::npos; ++at) ++seen;
+  EXPECT_EQ(seen, 5u) << *flags;
+
+  ASSERT_TRUE(server_.Restart()) << server_.LogTail();
+  Append("Support", Mail(6));
+  Append("Support", Mail(7));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 7; })) << server_.LogTail();
+  EXPECT_EQ(EmailEvents(), 7) << "a message was lost or filed twice";
+  EXPECT_EQ(Cases(), 6);
+  EXPECT_EQ(Query("SELECT count(DISTINCT raw_sha256) FROM mail_messages"), 7);
+  // Cases of the mailbox carry its queue.
+  EXPECT_EQ(Query("SELECT count(*) FROM cases WHERE category = 'support'"), 6);
+}
+
+TEST_F(ImapPollingTest, OneMailToTwoMailboxesIsOneCaseAndMoveModeEmptiesTheFolder) {
+  // The same mail as each mailbox received it: the MTA added its own Delivered-To.
+  Append("Support", Mail(20, "Delivered-To: support@acme.test\r\n"));
+  Append("Sales", Mail(20, "Delivered-To: sales@acme.test\r\n"));
+  Append("Sales", Mail(21));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1 && LastUid("sales") == 2; }))
+      << server_.LogTail();
+  EXPECT_EQ(Cases(), 2) << "one mail to two mailboxes must make one case";
+  EXPECT_EQ(EmailEvents(), 2);
+  EXPECT_EQ(Query("SELECT count(*) FROM mail_messages WHERE status = 'duplicate'"), 1);
+  // Move mode: Sales is empty, its two messages wait in Sales-done.
+  auto left = peer().Command("Sales", "UID SEARCH ALL");
+  ASSERT_TRUE(left) << left.error().message;
+  EXPECT_EQ(left->find_first_of("0123456789"), std::string::npos) << *left;
+  auto moved = peer().Command("Sales-done", "UID SEARCH ALL");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_NE(moved->find('1'), std::string::npos) << *moved;
+  EXPECT_NE(moved->find('2'), std::string::npos) << *moved;
+}
+
+TEST_F(ImapPollingTest, OnlyOneNodePollsAMailboxAtATime) {
+  // The poll is one job per mailbox in the shared queue, leased to one node while it runs.
+  Append("Support", Mail(30));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1; })) << server_.LogTail();
+  EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll'"), 2);
+  EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll' AND key = 'support'"), 1);
+}
+
+}  // namespace
+}  // namespace redress::testing
