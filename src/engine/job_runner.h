@@ -5,7 +5,12 @@
 //
 // One pass: for every registered kind, claim due jobs (a write), then run each job in its
 // own write together with CompleteJob, so the job's effect (an event appended, a mail
-// marked sent) and its completion commit together or not at all. A handler error gives
+// marked sent) and its completion commit together or not at all. A kind registered as
+// JobWrites::kBatched runs every job of a claim in one write instead, each job with its
+// completion inside its own savepoint (WriteTx::Isolated): still together or not at all
+// per job, but one commit (one fsync) for hundreds of jobs, and a job that fails is undone
+// alone while the others commit. If the batch's write fails as a whole, its jobs are run
+// again one per write, so whatever broke it is confined to its own job. A handler error gives
 // the job back for a retry after a backoff, with the error remembered on the job; if the
 // lease was lost meanwhile (another node took the job over), the write rolls back and the
 // other node's run is the one that counts.
@@ -22,6 +27,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -34,11 +40,18 @@ namespace redress::engine {
 /// do slow work elsewhere, and schedule a follow-up job instead).
 using JobHandler = std::function<Result<void>(store::WriteTx&, const store::ClaimedJob&, Timestamp now)>;
 
+/// How the jobs of one kind are written (see the top of this file).
+enum class JobWrites {
+  kOnePerJob,  // a write per job: for handlers that may be slow or touch the outside
+  kBatched,    // a claim's jobs in one write: for handlers that only read and write the database
+};
+
 struct JobRunnerOptions {
   std::string owner;  // unique per node process, e.g. "host:pid:random"
   std::chrono::microseconds lease{std::chrono::seconds(60)};
   std::chrono::milliseconds poll_interval{500};  // real time between passes
   int batch = 50;                                // jobs claimed per claim
+  int batched_claim = 512;                       // jobs claimed (and written) at once, kBatched kinds
   /// Delay before retry number n (1-based) of a failed job: base * 2^(n-1), capped.
   std::chrono::microseconds retry_base{std::chrono::seconds(5)};
   std::chrono::microseconds retry_cap{std::chrono::minutes(30)};
@@ -59,7 +72,7 @@ class JobRunner {
   JobRunner& operator=(const JobRunner&) = delete;
 
   /// Registers the handler of one job kind. Before Start() only.
-  void Register(std::string kind, JobHandler handler);
+  void Register(std::string kind, JobHandler handler, JobWrites writes = JobWrites::kOnePerJob);
 
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
   /// Passes never overlap: a caller waits for a pass in progress to finish first.
@@ -82,14 +95,25 @@ class JobRunner {
   std::chrono::microseconds RetryDelay(int attempt) const;
 
  private:
-  void RunKind(const std::string& kind, const JobHandler& handler, PassReport& report);
+  struct Kind {
+    JobHandler handler;
+    JobWrites writes = JobWrites::kOnePerJob;
+  };
+
+  void RunKind(const std::string& kind, const Kind& handler, PassReport& report);
+  void RunOne(const std::string& kind, const JobHandler& handler, const store::ClaimedJob& job,
+              PassReport& report);
+  void RunBatch(const std::string& kind, const JobHandler& handler,
+                const std::vector<store::ClaimedJob>& jobs, PassReport& report);
+  void GiveBack(const std::string& kind, const store::ClaimedJob& job, Timestamp now,
+                const Error& error, PassReport& report);
   void Loop();
   bool Stopping();
 
   store::Store& store_;
   Clock& clock_;
   const JobRunnerOptions options_;
-  std::map<std::string, JobHandler> handlers_;
+  std::map<std::string, Kind> handlers_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers
   std::mutex mu_;

@@ -9,6 +9,7 @@
 #include "store/postgres/schema_v4.h"
 #include "store/postgres/schema_v5.h"
 #include "store/postgres/schema_v6.h"
+#include "store/postgres/schema_v9.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -20,6 +21,9 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {4, "case commitments", kSchemaV4},
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
     {6, "mail channel", kSchemaV6},
+    // Planned as version 9 (schema_v9.h) while 7 and 8 are written elsewhere; versions
+    // must be consecutive here, so it is 7 until the merge renumbers it.
+    {7, "customer value tier", kSchemaV9},
 });
 
 // Any fixed number: it names the one lock every migrating node queues on.

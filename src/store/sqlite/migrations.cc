@@ -9,6 +9,7 @@
 #include "store/sqlite/schema_v4.h"
 #include "store/sqlite/schema_v5.h"
 #include "store/sqlite/schema_v6.h"
+#include "store/sqlite/schema_v9.h"
 
 namespace redress::store::sqlite {
 namespace {
@@ -20,6 +21,9 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {4, "case commitments", kSchemaV4},
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
     {6, "mail channel", kSchemaV6},
+    // Planned as version 9 (schema_v9.h) while 7 and 8 are written elsewhere; versions
+    // must be consecutive here, so it is 7 until the merge renumbers it.
+    {7, "customer value tier", kSchemaV9},
 });
 
 constexpr std::string_view kCreateMigrationsTable =
