@@ -95,7 +95,7 @@ class Loader {
   Result<int64_t> Open(const d::Principal& who, int64_t customer_id, const char* subject,
                        const char* body, d::Channel channel, d::Priority priority,
                        const char* category) {
-    d::OpenCaseInput input{customer_id, subject, body, channel, priority, category, {}};
+    d::OpenCaseInput input{customer_id, subject, body, channel, priority, category, false, {}};
     const Timestamp at = Tick(hours(3));
     auto change = cases_.OpenNow(store_, who, input, at);
     if (!change) return Fail(change.error());

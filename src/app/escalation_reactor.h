@@ -2,7 +2,7 @@
 // the same transaction whoever appended: the API, the mail channel, the deadline job):
 //
 //  * OnEvents: each new event is evaluated against the running policy
-//    (policy::EvaluateEvent); the highest escalation it calls for is appended at once as
+//    (policy::EvaluateEvent, with the customer's value tier when a case opens); the highest escalation it calls for is appended at once as
 //    an `escalated` event with an owner picked round robin (escalation_routing.h). That
 //    event is shown to the reactors in the next round like any other.
 //  * OnSettled: the case's deadlines are recomputed (policy::ComputeSla); the time of its

@@ -1,5 +1,7 @@
 #include "app/policy_holder.h"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -34,6 +36,18 @@ const char* PolicyOriginName(PolicyOrigin origin) {
       return "database";
   }
   return "built-in";
+}
+
+Result<void> SchedulePolicyRefresh(store::WriteTx& tx, int64_t version, int64_t after_case_id,
+                                   Timestamp now) {
+  store::JobSpec job{kPolicyRefreshJobKind,
+                     "policy:v" + std::to_string(version) + "@" + std::to_string(after_case_id),
+                     now,
+                     boost::json::serialize(boost::json::object{{"version", version},
+                                                                 {"after_case_id", after_case_id}})};
+  auto scheduled = tx.ScheduleJob(job);
+  if (!scheduled) return Fail(scheduled.error());
+  return {};
 }
 
 const std::string& BuiltInPolicySource() {
@@ -155,7 +169,7 @@ Result<RunningPolicy> PolicyHolder::Replace(const std::string& source) {
     auto put = tx.PutSetting(kPolicySettingKey, source, now);
     if (!put) return Fail(put.error());
     version = *put;
-    return {};
+    return SchedulePolicyRefresh(tx, version, 0, now);
   });
   if (!written) return Fail(written.error());
   RunningPolicy running{std::move(*loaded), source, PolicyOrigin::kDatabase, now, version};

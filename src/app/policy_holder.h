@@ -27,6 +27,14 @@ namespace redress::app {
 /// The setting key under which an admin's policy is stored.
 inline constexpr char kPolicySettingKey[] = "escalation_policy";
 
+/// The job kind that recomputes every case's due times after a replacement
+/// (engine/policy_refresh_job.h); payload {"version": N, "after_case_id": N}.
+inline constexpr char kPolicyRefreshJobKind[] = "policy_refresh";
+
+/// Schedules the refresh of the cases after `after_case_id` for policy `version`, due now.
+Result<void> SchedulePolicyRefresh(store::WriteTx& tx, int64_t version, int64_t after_case_id,
+                                   Timestamp now);
+
 enum class PolicyOrigin { kBuiltIn, kFile, kDatabase };
 const char* PolicyOriginName(PolicyOrigin origin);  // "built-in", "file", "database"
 
@@ -54,7 +62,8 @@ class PolicyHolder {
   std::shared_ptr<const policy::EscalationPolicy> Get() const;
   RunningPolicy Current() const;
 
-  /// Validates `source`; if it loads, stores it for every node and runs it here at once.
+  /// Validates `source`; if it loads, stores it for every node and runs it here at once,
+  /// and schedules the refresh of every case's due times (kPolicyRefreshJobKind).
   /// Invalid: kInvalidArgument with the loader's message ("escalation.toml:12: ..."),
   /// and nothing changes.
   Result<RunningPolicy> Replace(const std::string& source);

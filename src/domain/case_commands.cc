@@ -85,12 +85,20 @@ Result<EventDraft> OpenCase(const Principal& actor, const OpenCaseInput& input, 
   data["body"] = input.body;
   data["priority"] = PriorityName(input.priority);
   data["category"] = *category;
+  if (input.public_post) {
+    if (input.channel != Channel::kSocial) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "public: only a case opened on the social channel can come from a public post",
+                  "public");
+    }
+    data["public"] = true;
+  }
   return Draft(EventType::kCaseOpened, actor, now, input.channel, std::move(data));
 }
 
 Result<std::vector<EventDraft>> AddMessage(const CaseState& state, const Principal& actor,
                                            const std::string& body, Channel channel,
-                                           Timestamp now) {
+                                           Timestamp now, bool public_post) {
   if (actor.IsCustomer() && state.customer_id != actor.id) {
     // Same answer as for a case that does not exist: see CanReadCase.
     return Fail(ErrorCode::kNotFound, "no " + CaseLabel(state));
@@ -102,9 +110,17 @@ Result<std::vector<EventDraft>> AddMessage(const CaseState& state, const Princip
   if (auto ok = CheckBody("body", body, kMaxBodyBytes, true); !ok) return Fail(ok.error());
   if (auto ok = CheckMessageChannel(channel); !ok) return Fail(ok.error());
 
+  if (public_post && (!actor.IsCustomer() || channel != Channel::kSocial)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "public: only a customer's message on the social channel can be a public post",
+                "public");
+  }
+
   std::vector<EventDraft> events;
   if (actor.IsCustomer()) {
-    events.push_back(Draft(EventType::kMessageReceived, actor, now, channel, {{"body", body}}));
+    boost::json::object data{{"body", body}};
+    if (public_post) data["public"] = true;
+    events.push_back(Draft(EventType::kMessageReceived, actor, now, channel, std::move(data)));
     // A customer writing back means the case is live again, whatever we thought.
     if (state.status == CaseStatus::kPending || state.status == CaseStatus::kSolved) {
       events.push_back(

@@ -35,6 +35,9 @@ struct OpenCaseInput {
   Channel channel = Channel::kWeb;
   Priority priority = Priority::kNormal;
   std::string category;
+  /// The customer raised this in a public social-media post (channel social only): the
+  /// case_opened event carries "public": true, which the social-media trigger escalates.
+  bool public_post = false;
   /// Extra payload a channel records with the opening (email: message_id, mail_kind);
   /// the fields above win over a key of the same name.
   boost::json::object channel_data;
@@ -49,9 +52,11 @@ Result<EventDraft> OpenCase(const Principal& actor, const OpenCaseInput& input, 
 /// (and reopens a pending or solved case with a `status_changed`), from staff it is a public
 /// `reply_sent` (and moves a `new` case to `open`). Closed cases accept nothing (kConflict).
 /// A customer writing on another customer's case gets kNotFound, as for a missing case.
+/// `public_post`: the customer's message is a public social-media post (channel social,
+/// customers only; kInvalidArgument on "public" otherwise), recorded as "public": true.
 Result<std::vector<EventDraft>> AddMessage(const CaseState& state, const Principal& actor,
                                            const std::string& body, Channel channel,
-                                           Timestamp now);
+                                           Timestamp now, bool public_post = false);
 
 /// An internal note; staff only.
 Result<std::vector<EventDraft>> AddNote(const CaseState& state, const Principal& actor,

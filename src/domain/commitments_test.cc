@@ -271,7 +271,11 @@ TEST(Commitments, CreditWithinLimitIsGrantedAboveItIsRouted) {
   ExpectError(ApproveCredit(c.state(), kMeera, 2, l2_small, kT0 + 3h), ErrorCode::kPermissionDenied,
               "above the approver's limit");
   CreditAuthority l2{2, 500000, 2, "L2 Escalations"};
-  c.Do(ApproveCredit(c.state(), kMeera, 2, l2, kT0 + 3h));
+  ExpectError(ApproveCredit(c.state(), kMeera, 2, l2, kT0 + 3h, "bad\xff reason"),
+              ErrorCode::kInvalidArgument, "reason");
+  c.Do(ApproveCredit(c.state(), kMeera, 2, l2, kT0 + 3h, "  Courier lost the parcel twice "));
+  EXPECT_EQ(c.events().back().data.at("approval_reason").as_string(), "Courier lost the parcel twice");
+  EXPECT_EQ(c.events().back().data.at("reason").as_string(), "Cashback exceeded");
   EXPECT_EQ(c.state().commitments.FindCredit(2)->status, CreditStatus::kApproved);
   EXPECT_EQ(c.state().commitments.FindCredit(2)->settled_by_name, "Meera (L2)");
   ExpectError(DenyCredit(c.state(), kMeera, 2, "no", kT0 + 4h), ErrorCode::kConflict,

@@ -82,7 +82,7 @@ Result<std::vector<EventDraft>> RequestCredit(const CaseState& state, const Prin
 
 Result<std::vector<EventDraft>> ApproveCredit(const CaseState& state, const Principal& actor,
                                               int64_t credit_id, const CreditAuthority& authority,
-                                              Timestamp now) {
+                                              Timestamp now, const std::string& approval_reason) {
   if (auto ok = RequireStaff(actor, "approve goodwill credit"); !ok) return Fail(ok.error());
   if (auto ok = RequireNotClosed(state); !ok) return Fail(ok.error());
   auto pending = FindPending(state, credit_id);
@@ -93,12 +93,16 @@ Result<std::vector<EventDraft>> ApproveCredit(const CaseState& state, const Prin
     return Denied(Amount(c.amount_minor, c.currency) + " is above the approver's limit of " +
                   Amount(authority.limit_minor, c.currency));
   }
-  return std::vector<EventDraft>{MakeDraft(EventType::kCreditApproved, actor, now,
-                                           {{"credit_id", credit_id},
-                                            {"amount_minor", c.amount_minor},
-                                            {"currency", c.currency},
-                                            {"reason", c.reason},
-                                            {"approved_by_level", actor.level}})};
+  auto note = CheckShortText("reason", approval_reason, kMaxCreditReasonChars, false);
+  if (!note) return Fail(note.error());
+  boost::json::object data{{"credit_id", credit_id},
+                           {"amount_minor", c.amount_minor},
+                           {"currency", c.currency},
+                           {"reason", c.reason},
+                           {"approved_by_level", actor.level}};
+  if (!note->empty()) data["approval_reason"] = *note;
+  return std::vector<EventDraft>{
+      MakeDraft(EventType::kCreditApproved, actor, now, std::move(data))};
 }
 
 Result<std::vector<EventDraft>> DenyCredit(const CaseState& state, const Principal& actor,

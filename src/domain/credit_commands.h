@@ -44,10 +44,12 @@ Result<std::vector<EventDraft>> RequestCredit(const CaseState& state, const Prin
                                               const CreditAuthority& authority, Timestamp now);
 
 /// Approves a pending request: the actor must be at or above its approver level and the
-/// amount within the actor's limit (`authority` resolved for the pending amount).
+/// amount within the actor's limit (`authority` resolved for the pending amount). The
+/// approver's own `approval_reason` (optional) is recorded beside the request's `reason`.
 Result<std::vector<EventDraft>> ApproveCredit(const CaseState& state, const Principal& actor,
                                               int64_t credit_id, const CreditAuthority& authority,
-                                              Timestamp now);
+                                              Timestamp now,
+                                              const std::string& approval_reason = "");
 
 /// Denies a pending request, with a reason the customer will read; same level rule.
 Result<std::vector<EventDraft>> DenyCredit(const CaseState& state, const Principal& actor,

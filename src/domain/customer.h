@@ -45,11 +45,18 @@ Result<std::string> NormalizePhone(std::string_view raw);
 /// case-insensitively, so "@AshaR" and "ashar" must not become two customers.
 Result<std::string> NormalizeSocial(std::string_view network, std::string_view handle);
 
+/// Validates and normalises a value tier: lowercased, 1-32 characters from [a-z0-9_-]; an
+/// empty string (after trimming) clears the tier.
+Result<std::string> NormalizeTier(std::string_view raw);
+
 struct Customer {
   int64_t id = 0;
   std::string name;
   std::vector<Identity> identities;
   Timestamp created_at{};
+  /// The customer's value tier ("gold", "vip"), set by staff; empty for none. The
+  /// escalation policy's value-tier rules start a new case of such a customer higher up.
+  std::string tier;
 
   std::vector<std::string> Emails() const;
   std::vector<std::string> Phones() const;

@@ -78,6 +78,16 @@ TEST(NormalizeEmail, ErrorFieldIsEmail) {
   EXPECT_EQ(r.error().message, "\"nope\" is not an email address: it has no '@'");
 }
 
+TEST(NormalizeTier, LowercasesTrimsAndRefusesOddCharacters) {
+  EXPECT_EQ(NormalizeTier("  VIP ").value_or("?"), "vip");
+  EXPECT_EQ(NormalizeTier("gold_plus-2").value_or("?"), "gold_plus-2");
+  EXPECT_EQ(NormalizeTier("").value_or("?"), "");  // clears the tier
+  auto spaced = NormalizeTier("gold plus");
+  ASSERT_FALSE(spaced);
+  EXPECT_EQ(spaced.error().field, "tier");
+  EXPECT_FALSE(NormalizeTier(std::string(33, 'a')));
+}
+
 TEST(NormalizePhone, StripsPunctuationToE164) {
   EXPECT_EQ(NormalizePhone("+91 98123 45678").value_or(""), "+919812345678");
   EXPECT_EQ(NormalizePhone(" +1 (415) 555-0100 ").value_or(""), "+14155550100");

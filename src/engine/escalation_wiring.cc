@@ -5,6 +5,7 @@
 #include <array>
 #include <random>
 
+#include "engine/policy_refresh_job.h"
 #include "engine/sla_deadline_job.h"
 
 namespace redress::engine {
@@ -31,6 +32,7 @@ Result<std::unique_ptr<EscalationWiring>> EscalationWiring::Build(store::Store& 
   options.owner = NodeOwnerName();
   wiring->jobs_ = std::make_unique<JobRunner>(store, clock, options);
   RegisterSlaDeadlineJob(*wiring->jobs_, cases, *wiring->policies_);
+  RegisterPolicyRefreshJob(*wiring->jobs_, store, *wiring->policies_);
   return wiring;
 }
 

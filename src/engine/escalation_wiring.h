@@ -1,7 +1,8 @@
 // Everything one serve process needs for escalation, built in one place so the
 // composition root stays short: the running policy (app::PolicyHolder, polled for other
 // nodes' changes), the reactor that evaluates triggers and schedules deadlines on every
-// case write, and this node's JobRunner with the SLA deadline job registered. Other job
+// case write, and this node's JobRunner with the SLA deadline job and the policy refresh
+// job (due times recomputed after an admin replaces the policy) registered. Other job
 // kinds (outbound mail, mailbox polls) register on jobs() before Start().
 #pragma once
 

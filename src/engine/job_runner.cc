@@ -13,14 +13,16 @@ JobRunner::JobRunner(store::Store& store, Clock& clock, JobRunnerOptions options
 
 JobRunner::~JobRunner() { Stop(); }
 
-void JobRunner::Register(std::string kind, JobHandler handler) {
-  RegisterWork(std::move(kind),
-               [handler = std::move(handler)](const store::ClaimedJob&, Timestamp)
-                   -> Result<JobHandler> { return handler; });
+void JobRunner::Register(std::string kind, JobHandler handler, JobWrites writes) {
+  JobWork work = [handler](const store::ClaimedJob&, Timestamp) -> Result<JobHandler> {
+    return handler;
+  };
+  handlers_.insert_or_assign(std::move(kind), Kind{std::move(work), std::move(handler), writes});
 }
 
 void JobRunner::RegisterWork(std::string kind, JobWork work) {
-  handlers_.insert_or_assign(std::move(kind), std::move(work));
+  handlers_.insert_or_assign(std::move(kind),
+                             Kind{std::move(work), nullptr, JobWrites::kOnePerJob});
 }
 
 std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
@@ -32,7 +34,7 @@ std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
 PassReport JobRunner::RunDueJobs() {
   std::lock_guard pass(pass_mu_);
   PassReport report;
-  for (const auto& [kind, handler] : handlers_) RunKind(kind, handler, report);
+  for (const auto& [kind, registered] : handlers_) RunKind(kind, registered, report);
   return report;
 }
 
@@ -49,14 +51,16 @@ PassReport JobRunner::RunUntilIdle(int max_passes) {
   return total;
 }
 
-void JobRunner::RunKind(const std::string& kind, const JobWork& work, PassReport& report) {
-  // Claim in batches until a claim comes back short: everything due now has been seen.
+void JobRunner::RunKind(const std::string& kind, const Kind& registered, PassReport& report) {
+  const bool batched = registered.writes == JobWrites::kBatched;
+  const int limit = batched ? options_.batched_claim : options_.batch;
+  // Claim until a claim comes back short: everything due now has been seen.
   for (;;) {
     std::vector<store::ClaimedJob> jobs;
     const Timestamp claimed_at = clock_.Now();
     auto claimed = store_.Write([&](store::WriteTx& tx) -> Result<void> {
-      auto got = tx.ClaimJobs(store::JobClaim{kind, options_.owner, claimed_at, options_.lease,
-                                              options_.batch});
+      auto got =
+          tx.ClaimJobs(store::JobClaim{kind, options_.owner, claimed_at, options_.lease, limit});
       if (!got) return Fail(got.error());
       jobs = std::move(*got);
       return {};
@@ -67,63 +71,136 @@ void JobRunner::RunKind(const std::string& kind, const JobWork& work, PassReport
                {{"kind", kind}, {"error", claimed.error().message}});
       return;
     }
-
-    for (const store::ClaimedJob& job : jobs) {
-      // Jobs claimed but not run keep their lease until it runs out, then go to any node.
+    // Jobs claimed but not run keep their lease until it runs out, then go to any node.
+    if (batched && !jobs.empty()) {
       if (Stopping()) return;
-      Error handler_error;
-      bool handler_failed = false;
-      // A JobWork's slow I/O runs here, outside any write; a plain handler returns at once.
-      auto handler = work(job, clock_.Now());
-      const Timestamp now = clock_.Now();
-      Result<void> ran;
-      if (!handler) {
-        handler_failed = true;
-        handler_error = handler.error();
-        ran = Fail(handler.error());
-      } else {
-        ran = store_.Write([&](store::WriteTx& tx) -> Result<void> {
-          auto result = (*handler)(tx, job, now);
-          if (!result) {
-            handler_failed = true;
-            handler_error = result.error();
-            return Fail(result.error());  // undo whatever the handler wrote
-          }
-          return tx.CompleteJob(job.id, options_.owner, now);
-        });
-      }
-      if (ran) {
-        ++report.done;
-        continue;
-      }
-      if (!handler_failed) {
-        if (ran.error().code == ErrorCode::kConflict) {
-          ++report.lost;
-        } else {
-          ++report.errors;
-          app::Log(app::LogLevel::kError, "completing a job failed",
-                   {{"kind", kind}, {"key", job.key}, {"error", ran.error().message}});
-        }
-        continue;
-      }
-      const Timestamp retry_at = now + RetryDelay(job.attempts);
-      auto retried = store_.Write([&](store::WriteTx& tx) {
-        return tx.RetryJob(job.id, options_.owner, retry_at, handler_error.message);
-      });
-      if (retried) {
-        ++report.retried;
-        app::Log(app::LogLevel::kWarn, "job failed; will retry",
-                 {{"kind", kind}, {"key", job.key}, {"attempts", job.attempts},
-                  {"error", handler_error.message}});
-      } else if (retried.error().code == ErrorCode::kConflict) {
-        ++report.lost;
-      } else {
-        ++report.errors;
-        app::Log(app::LogLevel::kError, "giving a failed job back failed",
-                 {{"kind", kind}, {"key", job.key}, {"error", retried.error().message}});
+      RunBatch(kind, registered.handler, jobs, report);
+    } else {
+      for (const store::ClaimedJob& job : jobs) {
+        if (Stopping()) return;
+        RunOne(kind, registered.work, job, report);
       }
     }
-    if (static_cast<int>(jobs.size()) < options_.batch) return;
+    if (static_cast<int>(jobs.size()) < limit) return;
+  }
+}
+
+void JobRunner::RunOne(const std::string& kind, const JobWork& work,
+                       const store::ClaimedJob& job, PassReport& report) {
+  // A JobWork's slow I/O runs here, outside any write; a plain handler returns at once.
+  auto handler = work(job, clock_.Now());
+  if (!handler) {
+    GiveBack(kind, job, clock_.Now(), handler.error(), report);
+    return;
+  }
+  RunHandler(kind, *handler, job, report);
+}
+
+void JobRunner::RunHandler(const std::string& kind, const JobHandler& handler,
+                           const store::ClaimedJob& job, PassReport& report) {
+  const Timestamp now = clock_.Now();
+  Error handler_error;
+  bool handler_failed = false;
+  auto ran = store_.Write([&](store::WriteTx& tx) -> Result<void> {
+    handler_failed = false;
+    auto result = handler(tx, job, now);
+    if (!result) {
+      handler_failed = true;
+      handler_error = result.error();
+      return Fail(result.error());  // undo whatever the handler wrote
+    }
+    return tx.CompleteJob(job.id, options_.owner, now);
+  });
+  if (ran) {
+    ++report.done;
+    return;
+  }
+  if (handler_failed) {
+    GiveBack(kind, job, now, handler_error, report);
+  } else if (ran.error().code == ErrorCode::kConflict) {
+    ++report.lost;
+  } else {
+    ++report.errors;
+    app::Log(app::LogLevel::kError, "completing a job failed",
+             {{"kind", kind}, {"key", job.key}, {"error", ran.error().message}});
+  }
+}
+
+void JobRunner::RunBatch(const std::string& kind, const JobHandler& handler,
+                         const std::vector<store::ClaimedJob>& jobs, PassReport& report) {
+  enum class Outcome { kDone, kFailed, kLost, kNotCompleted };
+  const Timestamp now = clock_.Now();
+  std::vector<Outcome> outcomes;
+  std::vector<Error> errors;
+  auto written = store_.Write([&](store::WriteTx& tx) -> Result<void> {
+    // A backend may run a write again (a PostgreSQL serialization failure): start afresh.
+    outcomes.assign(jobs.size(), Outcome::kDone);
+    errors.assign(jobs.size(), Error{});
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      bool handler_failed = false;
+      auto step = tx.Isolated([&]() -> Result<void> {
+        if (auto result = handler(tx, jobs[i], now); !result) {
+          handler_failed = true;
+          return result;
+        }
+        return tx.CompleteJob(jobs[i].id, options_.owner, now);
+      });
+      if (!step) return Fail(step.error());
+      if (!*step) continue;
+      errors[i] = std::move(**step);
+      outcomes[i] = handler_failed                          ? Outcome::kFailed
+                    : errors[i].code == ErrorCode::kConflict ? Outcome::kLost
+                                                             : Outcome::kNotCompleted;
+    }
+    return {};
+  });
+  if (!written) {
+    app::Log(app::LogLevel::kWarn, "a batch of jobs could not be written; running them one by one",
+             {{"kind", kind}, {"jobs", static_cast<int64_t>(jobs.size())},
+              {"error", written.error().message}});
+    for (const store::ClaimedJob& job : jobs) {
+      if (Stopping()) return;
+      RunHandler(kind, handler, job, report);
+    }
+    return;
+  }
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    switch (outcomes[i]) {
+      case Outcome::kDone:
+        ++report.done;
+        break;
+      case Outcome::kFailed:
+        GiveBack(kind, jobs[i], now, errors[i], report);
+        break;
+      case Outcome::kLost:
+        ++report.lost;
+        break;
+      case Outcome::kNotCompleted:
+        ++report.errors;
+        app::Log(app::LogLevel::kError, "completing a job failed",
+                 {{"kind", kind}, {"key", jobs[i].key}, {"error", errors[i].message}});
+        break;
+    }
+  }
+}
+
+void JobRunner::GiveBack(const std::string& kind, const store::ClaimedJob& job, Timestamp now,
+                         const Error& error, PassReport& report) {
+  const Timestamp retry_at = now + RetryDelay(job.attempts);
+  auto retried = store_.Write([&](store::WriteTx& tx) {
+    return tx.RetryJob(job.id, options_.owner, retry_at, error.message);
+  });
+  if (retried) {
+    ++report.retried;
+    app::Log(app::LogLevel::kWarn, "job failed; will retry",
+             {{"kind", kind}, {"key", job.key}, {"attempts", job.attempts},
+              {"error", error.message}});
+  } else if (retried.error().code == ErrorCode::kConflict) {
+    ++report.lost;
+  } else {
+    ++report.errors;
+    app::Log(app::LogLevel::kError, "giving a failed job back failed",
+             {{"kind", kind}, {"key", job.key}, {"error", retried.error().message}});
   }
 }
 

@@ -5,7 +5,12 @@
 //
 // One pass: for every registered kind, claim due jobs (a write), then run each job in its
 // own write together with CompleteJob, so the job's effect (an event appended, a mail
-// marked sent) and its completion commit together or not at all. A handler error gives
+// marked sent) and its completion commit together or not at all. A kind registered as
+// JobWrites::kBatched runs every job of a claim in one write instead, each job with its
+// completion inside its own savepoint (WriteTx::Isolated): still together or not at all
+// per job, but one commit (one fsync) for hundreds of jobs, and a job that fails is undone
+// alone while the others commit. If the batch's write fails as a whole, its jobs are run
+// again one per write, so whatever broke it is confined to its own job. A handler error gives
 // the job back for a retry after a backoff, with the error remembered on the job; if the
 // lease was lost meanwhile (another node took the job over), the write rolls back and the
 // other node's run is the one that counts.
@@ -22,6 +27,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -41,11 +47,18 @@ using JobHandler = std::function<Result<void>(store::WriteTx&, const store::Clai
 /// over and do it again (so the I/O is at-least-once; the recording stays exactly-once).
 using JobWork = std::function<Result<JobHandler>(const store::ClaimedJob&, Timestamp now)>;
 
+/// How the jobs of one kind are written (see the top of this file).
+enum class JobWrites {
+  kOnePerJob,  // a write per job: for handlers that may be slow or touch the outside
+  kBatched,    // a claim's jobs in one write: for handlers that only read and write the database
+};
+
 struct JobRunnerOptions {
   std::string owner;  // unique per node process, e.g. "host:pid:random"
   std::chrono::microseconds lease{std::chrono::seconds(60)};
   std::chrono::milliseconds poll_interval{500};  // real time between passes
   int batch = 50;                                // jobs claimed per claim
+  int batched_claim = 512;                       // jobs claimed (and written) at once, kBatched kinds
   /// Delay before retry number n (1-based) of a failed job: base * 2^(n-1), capped.
   std::chrono::microseconds retry_base{std::chrono::seconds(5)};
   std::chrono::microseconds retry_cap{std::chrono::minutes(30)};
@@ -66,8 +79,9 @@ class JobRunner {
   JobRunner& operator=(const JobRunner&) = delete;
 
   /// Registers the handler of one job kind. Before Start() only.
-  void Register(std::string kind, JobHandler handler);
-  /// Registers a kind whose work runs outside the write (see JobWork). Before Start() only.
+  void Register(std::string kind, JobHandler handler, JobWrites writes = JobWrites::kOnePerJob);
+  /// Registers a kind whose work runs outside the write (see JobWork), one write per job.
+  /// Before Start() only.
   void RegisterWork(std::string kind, JobWork work);
 
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
@@ -91,14 +105,28 @@ class JobRunner {
   std::chrono::microseconds RetryDelay(int attempt) const;
 
  private:
-  void RunKind(const std::string& kind, const JobWork& work, PassReport& report);
+  struct Kind {
+    JobWork work;        // every kind: gives the handler for one job
+    JobHandler handler;  // kinds registered with Register: what a batch runs
+    JobWrites writes = JobWrites::kOnePerJob;
+  };
+
+  void RunKind(const std::string& kind, const Kind& handler, PassReport& report);
+  void RunOne(const std::string& kind, const JobWork& work, const store::ClaimedJob& job,
+              PassReport& report);
+  void RunHandler(const std::string& kind, const JobHandler& handler,
+                  const store::ClaimedJob& job, PassReport& report);
+  void RunBatch(const std::string& kind, const JobHandler& handler,
+                const std::vector<store::ClaimedJob>& jobs, PassReport& report);
+  void GiveBack(const std::string& kind, const store::ClaimedJob& job, Timestamp now,
+                const Error& error, PassReport& report);
   void Loop();
   bool Stopping();
 
   store::Store& store_;
   Clock& clock_;
   const JobRunnerOptions options_;
-  std::map<std::string, JobWork> handlers_;
+  std::map<std::string, Kind> handlers_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers
   std::mutex mu_;

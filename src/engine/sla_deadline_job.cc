@@ -46,14 +46,15 @@ JobHandler SlaDeadlineHandler(const app::CaseService& cases, const app::PolicyHo
     if (!case_id) return Fail(case_id.error());
     const auto policy = policies.Get();
     const domain::Principal system = domain::Principal::System();
+    auto loaded = tx.LoadCaseForUpdate(*case_id);
+    if (!loaded) return Fail(loaded.error());
+    domain::CaseState state = std::move(*loaded);
     for (int fired = 0;; ++fired) {
-      auto state = tx.LoadCaseForUpdate(*case_id);
-      if (!state) return Fail(state.error());
-      const std::optional<policy::Deadline> due = FirstDue(*state, *policy, now);
+      const std::optional<policy::Deadline> due = FirstDue(state, *policy, now);
       if (!due) {
         // Nothing (more) due: the reactor scheduled what follows after each breach; a job
         // that found nothing at all still makes sure the next deadline has its job.
-        if (fired == 0) return app::ScheduleDeadlines(tx, *state, *policy, now);
+        if (fired == 0) return app::ScheduleDeadlines(tx, state, *policy, now);
         return {};
       }
       if (fired == kMaxFiredPerJob) {
@@ -73,13 +74,17 @@ JobHandler SlaDeadlineHandler(const app::CaseService& cases, const app::PolicyHo
           },
           now);
       if (!recorded) return Fail(recorded.error());
+      state = std::move(recorded->state);  // the case after the breach and its escalation
     }
   };
 }
 
 void RegisterSlaDeadlineJob(JobRunner& runner, const app::CaseService& cases,
                             const app::PolicyHolder& policies) {
-  runner.Register(app::kSlaDeadlineJobKind, SlaDeadlineHandler(cases, policies));
+  // The handler only reads and writes the database, so a burst of due deadlines is
+  // written hundreds per commit, each case isolated by its own savepoint.
+  runner.Register(app::kSlaDeadlineJobKind, SlaDeadlineHandler(cases, policies),
+                  JobWrites::kBatched);
 }
 
 }  // namespace redress::engine

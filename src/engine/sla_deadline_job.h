@@ -18,7 +18,7 @@ namespace redress::engine {
 
 JobHandler SlaDeadlineHandler(const app::CaseService& cases, const app::PolicyHolder& policies);
 
-/// Registers the handler under app::kSlaDeadlineJobKind.
+/// Registers the handler under app::kSlaDeadlineJobKind, batched (JobWrites::kBatched).
 void RegisterSlaDeadlineJob(JobRunner& runner, const app::CaseService& cases,
                             const app::PolicyHolder& policies);
 

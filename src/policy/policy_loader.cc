@@ -9,6 +9,8 @@
 #include <sstream>
 #include <utility>
 
+#include "domain/customer.h"
+
 namespace redress::policy {
 
 using domain::CaseStatus;
@@ -671,6 +673,13 @@ PolicyBuilder::Step PolicyBuilder::Triggers(const toml::table& root) {
     if (auto ok = OnlyKeys(rt, path, {"tier", "min_level"}); !ok) return ok;
     auto tier = String(rt, "tier", path, true);
     if (!tier) return Fail(tier.error());
+    // Spelled as customers' tiers are stored (domain::NormalizeTier), so "Platinum" matches.
+    auto normalized = domain::NormalizeTier(*tier);
+    if (!normalized || normalized->empty()) {
+      return Bad(*rt.get("tier"), Join(path, "tier"),
+                 normalized ? std::string("must not be empty") : normalized.error().message);
+    }
+    *tier = std::move(*normalized);
     const toml::node* min = rt.get("min_level");
     if (min == nullptr) return Bad(rt, Join(path, "min_level"), "is missing");
     auto r = rank(*min, Join(path, "min_level"));

@@ -158,6 +158,12 @@ class WriteTx {
   virtual Result<void> InsertUser(domain::User& user) = 0;
   /// Sets a customer's password hash (customer portal login). kNotFound if no such customer.
   virtual Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) = 0;
+  /// Sets a customer's value tier (domain::NormalizeTier'd; "" clears it). kNotFound if no
+  /// such customer.
+  virtual Result<void> SetCustomerTier(int64_t customer_id, const std::string& tier) = 0;
+  /// A customer's value tier as this transaction sees it (a customer created in the same
+  /// write included), for the escalation reactor. kNotFound if no such customer.
+  virtual Result<std::string> LoadCustomerTier(int64_t customer_id) = 0;
 
   virtual Result<void> InsertApiToken(const domain::ApiToken& token) = 0;
   virtual Result<void> InsertSession(const domain::Session& session) = 0;
@@ -197,6 +203,15 @@ class WriteTx {
   virtual Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) = 0;
   /// The email channel's tables in this same transaction (store/mail_tx.h).
   virtual MailTx& mail() = 0;
+
+  // ---- batching independent pieces of work into one commit
+  /// Runs `fn` inside a savepoint, so that its changes can be undone alone: if `fn` fails,
+  /// what it wrote is rolled back and its error is returned as the value, and the rest of
+  /// the transaction goes on (the deadline job runs hundreds of jobs per commit this way,
+  /// and one bad case does not take the others down). nullopt means `fn` succeeded and its
+  /// changes stay. An error of the call itself means the savepoint could not be set or
+  /// undone: the transaction cannot be trusted, so the WriteFn must return that error.
+  virtual Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) = 0;
 };
 
 /// Called with the id of a case that changed (events appended) on any node, after the

@@ -79,6 +79,41 @@ TEST_P(AccountsTest, IdentityHeldByAnotherCustomerIsConflictNamingThem) {
   EXPECT_EQ(written.error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_P(AccountsTest, CustomerTierIsStoredReadInTheWriteAndCleared) {
+  domain::Customer asha = testutil::MakeCustomer("Asha", "asha@example.com");
+  asha.tier = "gold";
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.InsertCustomer(asha); }));
+  auto read = store_->GetCustomer(asha.id);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->tier, "gold");
+
+  std::string seen;
+  auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
+    if (auto set = tx.SetCustomerTier(asha.id, "vip"); !set) return set;
+    auto tier = tx.LoadCustomerTier(asha.id);  // the write sees its own change
+    if (!tier) return Fail(tier.error());
+    seen = *tier;
+    return {};
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_EQ(seen, "vip");
+  EXPECT_EQ(store_->GetCustomer(asha.id)->tier, "vip");
+
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.SetCustomerTier(asha.id, ""); }));
+  EXPECT_EQ(store_->GetCustomer(asha.id)->tier, "");
+
+  auto missing = store_->Write([&](WriteTx& tx) { return tx.SetCustomerTier(asha.id + 99, "vip"); });
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  auto unknown = store_->Write([&](WriteTx& tx) -> Result<void> {
+    auto tier = tx.LoadCustomerTier(asha.id + 99);
+    if (!tier) return Fail(tier.error());
+    return {};
+  });
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(AccountsTest, CustomerLoginByEmail) {
   const int64_t id = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
   auto login = store_->FindCustomerLogin("asha@example.com");

@@ -2,9 +2,11 @@
 // on one database standing for two nodes. Time is passed in (fake), never slept for.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -192,6 +194,45 @@ TEST_P(StoreJobsTest, ConcurrentClaimersOnTwoNodesGetEveryJobExactlyOnce) {
   ASSERT_TRUE(failures.empty()) << failures.size() << " claims failed, first: " << failures[0];
   EXPECT_EQ(completed.size(), static_cast<size_t>(kJobs));
   for (const auto& [id, times] : completed) EXPECT_EQ(times, 1) << "job " << id;
+}
+
+TEST_P(StoreJobsTest, AFailedIsolatedStepIsUndoneAloneAndTheRestCommits) {
+  std::optional<Error> bad_step;
+  std::optional<Error> good_step;
+  auto written = node_a_->Write([&](WriteTx& tx) -> Result<void> {
+    if (auto before = tx.ScheduleJob(JobSpec{"sla_deadline", "before", T(1), "{}"}); !before) {
+      return Fail(before.error());
+    }
+    // A statement the database refuses (PostgreSQL rejects invalid UTF-8; SQLite stores
+    // it, so the step fails after it): on PostgreSQL the transaction is aborted until the
+    // savepoint is rolled back.
+    auto bad = tx.Isolated([&]() -> Result<void> {
+      if (auto kept = tx.ScheduleJob(JobSpec{"sla_deadline", "undone", T(1), "{}"}); !kept) {
+        return Fail(kept.error());
+      }
+      if (auto odd = tx.ScheduleJob(JobSpec{"sla_deadline", "bad-\xff", T(1), "{}"}); !odd) {
+        return Fail(odd.error());
+      }
+      return Fail(ErrorCode::kInvalidArgument, "refused after writing");
+    });
+    if (!bad) return Fail(bad.error());
+    bad_step = *bad;
+    auto good = tx.Isolated([&]() -> Result<void> {
+      auto kept = tx.ScheduleJob(JobSpec{"sla_deadline", "after", T(1), "{}"});
+      if (!kept) return Fail(kept.error());
+      return {};
+    });
+    if (!good) return Fail(good.error());
+    good_step = *good;
+    return {};
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  ASSERT_TRUE(bad_step.has_value());
+  EXPECT_FALSE(good_step.has_value()) << good_step->message;
+  std::vector<std::string> keys;
+  for (const ClaimedJob& job : Claim(*node_b_, "b", T(2))) keys.push_back(job.key);
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"after", "before"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreJobsTest, ::testing::ValuesIn(testutil::BackendNames()),

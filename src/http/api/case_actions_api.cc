@@ -24,6 +24,7 @@ using boost::beast::http::verb;
 struct MessageInput {
   std::string body;
   domain::Channel channel = domain::Channel::kWeb;
+  bool public_post = false;
 };
 
 boost::asio::awaitable<Response> PostMessage(RequestContext& ctx) {
@@ -32,7 +33,7 @@ boost::asio::awaitable<Response> PostMessage(RequestContext& ctx) {
   co_return co_await CaseAction<MessageInput>(
       ctx, status::created,
       [](const json::object& body) -> Result<MessageInput> {
-        if (auto unknown = RejectUnknownFields(body, {"body", "channel"}); !unknown) {
+        if (auto unknown = RejectUnknownFields(body, {"body", "channel", "public"}); !unknown) {
           return Fail(unknown.error());
         }
         MessageInput input;
@@ -50,13 +51,21 @@ boost::asio::awaitable<Response> PostMessage(RequestContext& ctx) {
           }
           input.channel = *parsed;
         }
+        if (const json::value* flag = body.if_contains("public")) {
+          if (!flag->is_bool()) {
+            return Fail(ErrorCode::kInvalidArgument, "field 'public' must be true or false",
+                        "public");
+          }
+          input.public_post = flag->get_bool();
+        }
         return input;
       },
       [&](store::WriteTx& tx, int64_t id, const MessageInput& input, Timestamp now) {
         return cases.Apply(
             tx, who, id,
             [&](const domain::CaseState& state) {
-              return domain::AddMessage(state, who, input.body, input.channel, now);
+              return domain::AddMessage(state, who, input.body, input.channel, now,
+                                        input.public_post);
             },
             now);
       });

@@ -25,7 +25,7 @@ using boost::beast::http::verb;
 
 Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body, const domain::Principal& who) {
   if (auto unknown = RejectUnknownFields(
-          body, {"customer_id", "subject", "body", "channel", "priority", "category"});
+          body, {"customer_id", "subject", "body", "channel", "priority", "category", "public"});
       !unknown) {
     return Fail(unknown.error());
   }
@@ -75,6 +75,12 @@ Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body, const domai
   auto category = OptionalString(body, "category");
   if (!category) return Fail(category.error());
   if (*category) input.category = std::move(**category);
+  if (const json::value* flag = body.if_contains("public")) {
+    if (!flag->is_bool()) {
+      return Fail(ErrorCode::kInvalidArgument, "field 'public' must be true or false", "public");
+    }
+    input.public_post = flag->get_bool();
+  }
   return input;
 }
 

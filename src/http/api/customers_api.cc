@@ -74,7 +74,43 @@ boost::asio::awaitable<Response> GetCustomer(RequestContext& ctx) {
     co_return MakeProblem(ctx, customer.error().code == ErrorCode::kNotFound ? not_found
                                                                              : customer.error());
   }
-  co_return MakeReply(ctx, Reply{status::ok, CustomerView(*customer), {}});
+  json::object view = CustomerView(*customer);
+  // The value tier is the company's view of the customer, not something shown to them.
+  if (ctx.who().role == domain::Role::kCustomer) view.erase("tier");
+  co_return MakeReply(ctx, Reply{status::ok, std::move(view), {}});
+}
+
+// PUT /api/v1/customers/{id}/tier {"tier": "gold"}; null or "" clears it. Supervisors and
+// admins only: the tier moves the customer's new cases up the escalation ladder.
+boost::asio::awaitable<Response> PutCustomerTier(RequestContext& ctx) {
+  auto id = PathId(ctx, "id");
+  if (!id) co_return MakeProblem(ctx, id.error());
+  const domain::Role role = ctx.who().role;
+  if (role != domain::Role::kSupervisor && role != domain::Role::kAdmin) {
+    co_return MakeProblem(ctx, Error{ErrorCode::kPermissionDenied,
+                                     "only a supervisor or an admin may set a customer's tier", {}});
+  }
+  auto body = BodyObject(ctx);
+  if (!body) co_return MakeProblem(ctx, body.error());
+  if (auto unknown = RejectUnknownFields(*body, {"tier"}); !unknown) {
+    co_return MakeProblem(ctx, unknown.error());
+  }
+  const json::value* raw = body->if_contains("tier");
+  if (raw == nullptr || !(raw->is_string() || raw->is_null())) {
+    co_return MakeProblem(ctx, Error{ErrorCode::kInvalidArgument,
+                                     "field 'tier' is required: a string, or null to clear it",
+                                     "tier"});
+  }
+  auto tier = domain::NormalizeTier(raw->is_null() ? std::string_view()
+                                                   : std::string_view(raw->get_string()));
+  if (!tier) co_return MakeProblem(ctx, tier.error());
+  const int64_t customer_id = *id;
+  const std::string stored = std::move(*tier);
+  co_return co_await DurableWrite(ctx, [customer_id, stored](store::WriteTx& tx) -> Result<Reply> {
+    if (auto set = tx.SetCustomerTier(customer_id, stored); !set) return Fail(set.error());
+    json::value shown = stored.empty() ? json::value(nullptr) : json::value(stored);
+    return Reply{status::ok, json::object{{"id", customer_id}, {"tier", std::move(shown)}}, {}};
+  });
 }
 
 }  // namespace
@@ -82,6 +118,7 @@ boost::asio::awaitable<Response> GetCustomer(RequestContext& ctx) {
 void RegisterCustomerRoutes(Router& router) {
   router.Add(verb::post, "/api/v1/customers", Access::kStaff, CreateCustomer);
   router.Add(verb::get, "/api/v1/customers/{id}", Access::kAuthenticated, GetCustomer);
+  router.Add(verb::put, "/api/v1/customers/{id}/tier", Access::kStaff, PutCustomerTier);
 }
 
 }  // namespace redress::http::api

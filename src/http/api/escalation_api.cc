@@ -332,7 +332,8 @@ boost::asio::awaitable<Response> SettleCredit(RequestContext& ctx, bool approve)
         if (auto unknown = RejectUnknownFields(body, {"reason"}); !unknown) {
           return Fail(unknown.error());
         }
-        // A denial is explained to the customer; an approval speaks for itself.
+        // A denial is explained to the customer; an approval may say why (recorded as the
+        // event's approval_reason).
         if (!approve) return RequireText(body, "reason");
         auto reason = OptionalString(body, "reason");
         if (!reason) return Fail(reason.error());
@@ -352,7 +353,7 @@ boost::asio::awaitable<Response> SettleCredit(RequestContext& ctx, bool approve)
               }
               const domain::CreditAuthority authority = policy::CreditAuthorityFor(
                   *policy, state, who.level, credit->amount_minor, credit->currency);
-              return domain::ApproveCredit(state, who, cid, authority, now);
+              return domain::ApproveCredit(state, who, cid, authority, now, reason);
             },
             now);
       });

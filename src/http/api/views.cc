@@ -78,7 +78,9 @@ json::object CustomerView(const domain::Customer& customer) {
                       {"emails", std::move(emails)},
                       {"phones", std::move(phones)},
                       {"social", std::move(social)},
-                      {"created_at", FormatTimestamp(customer.created_at)}};
+                      {"created_at", FormatTimestamp(customer.created_at)},
+                      {"tier", customer.tier.empty() ? json::value(nullptr)
+                                                     : json::value(customer.tier)}};
 }
 
 json::object UserView(const domain::User& user) {

@@ -10,6 +10,7 @@
 #include "store/postgres/schema_v5.h"
 #include "store/postgres/schema_v6.h"
 #include "store/postgres/schema_v7.h"
+#include "store/postgres/schema_v8.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -22,6 +23,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
     {6, "mail channel", kSchemaV6},
     {7, "outbox index by recipient", kSchemaV7},
+    {8, "customer value tier", kSchemaV8},
 });
 
 // Any fixed number: it names the one lock every migrating node queues on.

@@ -277,7 +277,7 @@ Result<std::vector<int64_t>> QueryCaseIds(Connection& conn, int64_t after_id, in
 }
 
 Result<std::optional<domain::Customer>> FindCustomer(Connection& conn, int64_t customer_id) {
-  auto head = conn.Query("SELECT id, name, created_at FROM customers WHERE id = $1",
+  auto head = conn.Query("SELECT id, name, created_at, tier FROM customers WHERE id = $1",
                          Params().Int64(customer_id));
   if (!head) return Fail(head.error());
   if (head->empty()) return std::optional<domain::Customer>();
@@ -285,6 +285,7 @@ Result<std::optional<domain::Customer>> FindCustomer(Connection& conn, int64_t c
   customer.id = head->Int64(0, 0);
   customer.name = head->Text(0, 1);
   customer.created_at = TimestampFromMicros(head->Int64(0, 2));
+  customer.tier = head->Text(0, 3);
 
   auto rows = conn.Query(
       "SELECT kind, value, verified FROM customer_identities WHERE customer_id = $1 ORDER BY id",

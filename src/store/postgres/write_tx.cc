@@ -182,8 +182,11 @@ Result<void> PgWriteTx::InsertCustomer(domain::Customer& customer) {
     }
   }
   auto inserted =
-      conn_.Query("INSERT INTO customers (name, created_at) VALUES ($1, $2) RETURNING id",
-                  Params().Text(customer.name).Int64(MicrosFromTimestamp(customer.created_at)));
+      conn_.Query("INSERT INTO customers (name, created_at, tier) VALUES ($1, $2, $3) RETURNING id",
+                  Params()
+                      .Text(customer.name)
+                      .Int64(MicrosFromTimestamp(customer.created_at))
+                      .Text(customer.tier));
   if (!inserted) return While("inserting customer", inserted.error());
   const int64_t id = inserted->Int64(0, 0);
   for (const domain::Identity& identity : customer.identities) {
@@ -226,6 +229,27 @@ Result<void> PgWriteTx::InsertUser(domain::User& user) {
   if (!inserted) return While("inserting user " + user.email, inserted.error());
   user.id = inserted->Int64(0, 0);
   return {};
+}
+
+Result<void> PgWriteTx::SetCustomerTier(int64_t customer_id, const std::string& tier) {
+  auto ran = conn_.Query("UPDATE customers SET tier = $1 WHERE id = $2",
+                         Params().Text(tier).Int64(customer_id));
+  if (!ran) return Fail(ran.error());
+  if (ran->Affected() == 0) {
+    return Fail(ErrorCode::kNotFound,
+                "customer " + std::to_string(customer_id) + " does not exist");
+  }
+  return {};
+}
+
+Result<std::string> PgWriteTx::LoadCustomerTier(int64_t customer_id) {
+  auto rows = conn_.Query("SELECT tier FROM customers WHERE id = $1", Params().Int64(customer_id));
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) {
+    return Fail(ErrorCode::kNotFound,
+                "customer " + std::to_string(customer_id) + " does not exist");
+  }
+  return rows->Text(0, 0);
 }
 
 Result<void> PgWriteTx::SetCustomerPassword(int64_t customer_id, const std::string& hash) {
@@ -420,6 +444,26 @@ Result<void> PgWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timestamp>
     return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
   }
   return {};
+}
+
+Result<std::optional<Error>> PgWriteTx::Isolated(const std::function<Result<void>()>& fn) {
+  if (auto saved = conn_.Query("SAVEPOINT isolated"); !saved) return Fail(saved.error());
+  Result<void> result = fn();
+  if (result) {
+    if (auto released = conn_.Query("RELEASE SAVEPOINT isolated"); !released) {
+      return Fail(released.error());
+    }
+    return std::optional<Error>();
+  }
+  // A failed statement aborted the transaction; rolling back to the savepoint revives it
+  // (and undoes this step's pg_notify too).
+  auto undone = conn_.Query("ROLLBACK TO SAVEPOINT isolated");
+  if (undone) undone = conn_.Query("RELEASE SAVEPOINT isolated");
+  if (!undone) {
+    return Fail(ErrorCode::kInternal, result.error().message + " (undoing it failed too: " +
+                                          undone.error().message + ")");
+  }
+  return std::optional<Error>(result.error());
 }
 
 }  // namespace redress::store::postgres

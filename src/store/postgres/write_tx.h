@@ -9,6 +9,7 @@
 // WriteFn must return the first error it gets from this class, not try something else.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ class PgWriteTx final : public WriteTx {
   Result<void> InsertCustomer(domain::Customer& customer) override;
   Result<void> InsertUser(domain::User& user) override;
   Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) override;
+  Result<void> SetCustomerTier(int64_t customer_id, const std::string& tier) override;
+  Result<std::string> LoadCustomerTier(int64_t customer_id) override;
   Result<void> InsertApiToken(const domain::ApiToken& token) override;
   Result<void> InsertSession(const domain::Session& session) override;
   Result<void> DeleteSession(const std::string& session_hash) override;
@@ -51,6 +54,7 @@ class PgWriteTx final : public WriteTx {
   Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) override;
   Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) override;
   MailTx& mail() override { return mail_; }
+  Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
  private:
   Result<void> WriteProjection(const domain::CaseState& after);

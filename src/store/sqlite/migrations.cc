@@ -10,6 +10,7 @@
 #include "store/sqlite/schema_v5.h"
 #include "store/sqlite/schema_v6.h"
 #include "store/sqlite/schema_v7.h"
+#include "store/sqlite/schema_v8.h"
 
 namespace redress::store::sqlite {
 namespace {
@@ -22,6 +23,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
     {6, "mail channel", kSchemaV6},
     {7, "outbox index by recipient", kSchemaV7},
+    {8, "customer value tier", kSchemaV8},
 });
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -320,7 +320,7 @@ Result<std::vector<int64_t>> QueryCaseIds(Database& db, int64_t after_id, int li
 Result<std::optional<domain::Customer>> FindCustomer(Database& db, int64_t customer_id) {
   domain::Customer customer;
   {
-    auto statement = db.Prepare("SELECT id, name, created_at FROM customers WHERE id = ?1");
+    auto statement = db.Prepare("SELECT id, name, created_at, tier FROM customers WHERE id = ?1");
     if (!statement) return Fail(statement.error());
     (*statement)->BindInt64(1, customer_id);
     auto row = (*statement)->Step();
@@ -329,6 +329,7 @@ Result<std::optional<domain::Customer>> FindCustomer(Database& db, int64_t custo
     customer.id = (*statement)->ColumnInt64(0);
     customer.name = (*statement)->ColumnText(1);
     customer.created_at = TimestampFromMicros((*statement)->ColumnInt64(2));
+    customer.tier = (*statement)->ColumnText(3);
   }
   auto statement = db.Prepare(
       "SELECT kind, value, verified FROM customer_identities WHERE customer_id = ?1 ORDER BY id");

@@ -192,10 +192,11 @@ Result<void> SqliteWriteTx::InsertCustomer(domain::Customer& customer) {
   }
 
   auto insert =
-      db_.Prepare("INSERT INTO customers (name, created_at) VALUES (?1, ?2) RETURNING id");
+      db_.Prepare("INSERT INTO customers (name, created_at, tier) VALUES (?1, ?2, ?3) RETURNING id");
   if (!insert) return Fail(insert.error());
   (*insert)->BindText(1, customer.name);
   (*insert)->BindInt64(2, MicrosFromTimestamp(customer.created_at));
+  (*insert)->BindText(3, customer.tier);
   auto row = (*insert)->Step();
   if (!row) return While("inserting customer", row.error());
   if (!*row) return Fail(ErrorCode::kInternal, "inserting customer returned no id");
@@ -249,6 +250,32 @@ Result<void> SqliteWriteTx::InsertUser(domain::User& user) {
   if (auto done = s.Run(); !done) return While("inserting user " + user.email, done.error());
   user.id = id;
   return {};
+}
+
+Result<void> SqliteWriteTx::SetCustomerTier(int64_t customer_id, const std::string& tier) {
+  auto statement = db_.Prepare("UPDATE customers SET tier = ?1 WHERE id = ?2");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, tier);
+  (*statement)->BindInt64(2, customer_id);
+  if (auto ran = (*statement)->Run(); !ran) return Fail(ran.error());
+  if (db_.Changes() == 0) {
+    return Fail(ErrorCode::kNotFound,
+                "customer " + std::to_string(customer_id) + " does not exist");
+  }
+  return {};
+}
+
+Result<std::string> SqliteWriteTx::LoadCustomerTier(int64_t customer_id) {
+  auto statement = db_.Prepare("SELECT tier FROM customers WHERE id = ?1");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindInt64(1, customer_id);
+  auto row = (*statement)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) {
+    return Fail(ErrorCode::kNotFound,
+                "customer " + std::to_string(customer_id) + " does not exist");
+  }
+  return (*statement)->ColumnText(0);
 }
 
 Result<void> SqliteWriteTx::SetCustomerPassword(int64_t customer_id, const std::string& hash) {
@@ -469,6 +496,31 @@ Result<void> SqliteWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timest
   }
   if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
   return {};
+}
+
+Result<std::optional<Error>> SqliteWriteTx::Isolated(const std::function<Result<void>()>& fn) {
+  // The writer has each write in its own savepoint already ("write"); this one nests.
+  if (auto saved = db_.Exec("SAVEPOINT isolated"); !saved) return Fail(saved.error());
+  const size_t mark = changed_.size();
+  Result<void> result = fn();
+  if (!db_.InTransaction()) {
+    // SQLite rolled the whole transaction back (disk full, I/O error): nothing to keep.
+    return Fail(ErrorCode::kUnavailable,
+                "the transaction was rolled back under an isolated step" +
+                    (result ? std::string() : ": " + result.error().message));
+  }
+  if (result) {
+    if (auto released = db_.Exec("RELEASE isolated"); !released) return Fail(released.error());
+    return std::optional<Error>();
+  }
+  auto undone = db_.Exec("ROLLBACK TO isolated");
+  if (undone) undone = db_.Exec("RELEASE isolated");
+  if (!undone) {
+    return Fail(ErrorCode::kInternal, result.error().message + " (undoing it failed too: " +
+                                          undone.error().message + ")");
+  }
+  changed_.resize(mark);
+  return std::optional<Error>(result.error());
 }
 
 }  // namespace redress::store::sqlite

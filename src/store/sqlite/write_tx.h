@@ -3,6 +3,7 @@
 // writer's business (sqlite_store.cc), so this class only runs statements.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,6 +27,8 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> InsertCustomer(domain::Customer& customer) override;
   Result<void> InsertUser(domain::User& user) override;
   Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) override;
+  Result<void> SetCustomerTier(int64_t customer_id, const std::string& tier) override;
+  Result<std::string> LoadCustomerTier(int64_t customer_id) override;
   Result<void> InsertApiToken(const domain::ApiToken& token) override;
   Result<void> InsertSession(const domain::Session& session) override;
   Result<void> DeleteSession(const std::string& session_hash) override;
@@ -43,6 +46,7 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) override;
   Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) override;
   MailTx& mail() override { return mail_; }
+  Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
   /// Cases appended to since the last TakeChanged, for change notifications after commit.
   /// The writer truncates back to a mark when a write's savepoint is rolled back.

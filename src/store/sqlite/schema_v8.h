@@ -1,0 +1,14 @@
+// Schema version 8 of the SQLite backend: the
+// customer's value tier, set by staff and read by the escalation reactor when a case opens
+// (the policy's [[triggers.value_tiers]]). Empty means no tier.
+#pragma once
+
+#include <string_view>
+
+namespace redress::store::sqlite {
+
+inline constexpr std::string_view kSchemaV8 = R"sql(
+ALTER TABLE customers ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+)sql";
+
+}  // namespace redress::store::sqlite
