@@ -113,8 +113,6 @@ class TestServer {
 
   /// Arguments added to every later `redress serve` (e.g. {"--test-clock"}).
   void set_extra_serve_args(std::vector<std::string> args) { extra_serve_args_ = std::move(args); }
-  /// A configuration file (`redress --config F serve ...`) for every later start.
-  void set_config_file(std::string path) { config_file_ = std::move(path); }
 
   bool Running() const { return pid_ > 0; }
   uint16_t port() const { return port_; }
@@ -156,7 +154,6 @@ class TestServer {
 
   TempDir dir_;
   std::vector<std::string> extra_serve_args_;
-  std::string config_file_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   StaffAccount agent1_;
