@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "mail_integration/configured_server.h"
 #include "peers/peer_fixtures.h"
 #include "support/http_client.h"
 #include "support/test_server.h"
@@ -20,8 +21,7 @@ namespace {
 using test_peers::DovecotPeerTest;
 
 void WriteFile(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
+  WriteTestFile(path, content);
 }
 
 std::string Mail(int n, const std::string& extra_headers = "", const std::string& reply_to_id = "") {
@@ -41,8 +41,12 @@ class ImapPollingTest : public DovecotPeerTest {
  protected:
   void SetUp() override {
     DovecotPeerTest::SetUp();
-    for (const char* folder : {"Support", "Sales"}) {
-      auto created = peer().Command("", std::string("CREATE ") + folder);
+    // Folders of their own per test: tests run in one process share the Dovecot.
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    support_ = test + "-Support";
+    sales_ = test + "-Sales";
+    for (const std::string& folder : {support_, sales_}) {
+      auto created = peer().Command("", "CREATE " + folder);
       ASSERT_TRUE(created) << created.error().message;
     }
     const auto dir = server_.dir();
@@ -59,8 +63,8 @@ class ImapPollingTest : public DovecotPeerTest {
     WriteFile(dir / "redress.toml",
               "[mail]\naddresses = [\"support@acme.test\", \"sales@acme.test\"]\n"
               "thread_key_file = \"" + (dir / "thread.key").string() + "\"\n\n" +
-                  box("support", "Support", "") + box("sales", "Sales", "Sales-done"));
-    server_.set_config_file((dir / "redress.toml").string());
+                  box("support", support_, "") + box("sales", sales_, sales_ + "-done"));
+    UseConfigFile(dir, dir / "redress.toml");
     ASSERT_TRUE(server_.Start());
   }
 
@@ -103,26 +107,28 @@ class ImapPollingTest : public DovecotPeerTest {
   }
 
   TestServer server_;
+  std::string support_;
+  std::string sales_;
 };
 
 TEST_F(ImapPollingTest, FiveThenRestartThenTwoMoreAreSevenMessagesNoneTwice) {
-  Append("Support", Mail(1));
-  Append("Support", Mail(2, "", "poll-1@shop.test"));  // a reply: threads into case 1
-  for (int n = 3; n <= 5; ++n) Append("Support", Mail(n));
+  Append(support_, Mail(1));
+  Append(support_, Mail(2, "", "poll-1@shop.test"));  // a reply: threads into case 1
+  for (int n = 3; n <= 5; ++n) Append(support_, Mail(n));
   ASSERT_TRUE(Eventually([&] { return LastUid("support") == 5; })) << server_.LogTail();
   EXPECT_EQ(EmailEvents(), 5);
   EXPECT_EQ(Cases(), 4) << "the reply must join its case";
   EXPECT_EQ(Query("SELECT count(*) FROM mail_messages WHERE source = 'imap:support'"), 5);
   // Flag mode: every stored message is \Seen and still in the folder.
-  auto flags = peer().Command("Support", "UID FETCH 1:* (FLAGS)");
+  auto flags = peer().Command(support_, "UID FETCH 1:* (FLAGS)");
   ASSERT_TRUE(flags) << flags.error().message;
   size_t seen = 0;
   for (size_t at = 0; (at = flags->find("\\Seen", at)) != std::string::npos; ++at) ++seen;
   EXPECT_EQ(seen, 5u) << *flags;
 
   ASSERT_TRUE(server_.Restart()) << server_.LogTail();
-  Append("Support", Mail(6));
-  Append("Support", Mail(7));
+  Append(support_, Mail(6));
+  Append(support_, Mail(7));
   ASSERT_TRUE(Eventually([&] { return LastUid("support") == 7; })) << server_.LogTail();
   EXPECT_EQ(EmailEvents(), 7) << "a message was lost or filed twice";
   EXPECT_EQ(Cases(), 6);
@@ -133,30 +139,42 @@ TEST_F(ImapPollingTest, FiveThenRestartThenTwoMoreAreSevenMessagesNoneTwice) {
 
 TEST_F(ImapPollingTest, OneMailToTwoMailboxesIsOneCaseAndMoveModeEmptiesTheFolder) {
   // The same mail as each mailbox received it: the MTA added its own Delivered-To.
-  Append("Support", Mail(20, "Delivered-To: support@acme.test\r\n"));
-  Append("Sales", Mail(20, "Delivered-To: sales@acme.test\r\n"));
-  Append("Sales", Mail(21));
+  Append(support_, Mail(20, "Delivered-To: support@acme.test\r\n"));
+  Append(sales_, Mail(20, "Delivered-To: sales@acme.test\r\n"));
+  Append(sales_, Mail(21));
   ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1 && LastUid("sales") == 2; }))
       << server_.LogTail();
   EXPECT_EQ(Cases(), 2) << "one mail to two mailboxes must make one case";
   EXPECT_EQ(EmailEvents(), 2);
   EXPECT_EQ(Query("SELECT count(*) FROM mail_messages WHERE status = 'duplicate'"), 1);
-  // Move mode: Sales is empty, its two messages wait in Sales-done.
-  auto left = peer().Command("Sales", "UID SEARCH ALL");
+  // Move mode: the Sales folder is empty, its two messages wait in <Sales>-done.
+  auto left = peer().Command(sales_, "UID SEARCH ALL");
   ASSERT_TRUE(left) << left.error().message;
   EXPECT_EQ(left->find_first_of("0123456789"), std::string::npos) << *left;
-  auto moved = peer().Command("Sales-done", "UID SEARCH ALL");
+  auto moved = peer().Command(sales_ + "-done", "UID SEARCH ALL");
   ASSERT_TRUE(moved) << moved.error().message;
   EXPECT_NE(moved->find('1'), std::string::npos) << *moved;
   EXPECT_NE(moved->find('2'), std::string::npos) << *moved;
 }
 
-TEST_F(ImapPollingTest, OnlyOneNodePollsAMailboxAtATime) {
+TEST_F(ImapPollingTest, EachMailboxIsOneLeasedJobInTheSharedQueue) {
   // The poll is one job per mailbox in the shared queue, leased to one node while it runs.
-  Append("Support", Mail(30));
+  Append(support_, Mail(30));
   ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1; })) << server_.LogTail();
   EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll'"), 2);
   EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll' AND key = 'support'"), 1);
+  // Polled again and again by claiming the same job, never completed, never duplicated.
+  ASSERT_TRUE(Eventually([&] {
+    return Query("SELECT attempts FROM jobs WHERE kind = 'mail_poll' AND key = 'support'") >= 3;
+  })) << server_.LogTail();
+  EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll' AND state = 'pending'"), 2);
+  // After a restart the node takes the same jobs up again instead of adding new ones.
+  ASSERT_TRUE(server_.Restart()) << server_.LogTail();
+  Append(support_, Mail(31));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 2; })) << server_.LogTail();
+  EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll'"), 2);
+  EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll' AND last_error != ''"), 0)
+      << server_.LogTail();
 }
 
 }  // namespace

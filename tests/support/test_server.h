@@ -156,7 +156,6 @@ class TestServer {
 
   TempDir dir_;
   std::vector<std::string> extra_serve_args_;
-  std::string config_file_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   StaffAccount agent1_;

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/server_fixture.h"
+#include "mail_integration/configured_server.h"
 #include "support/test_server.h"
 
 #ifndef REDRESS_MAIL_CORPUS
@@ -34,8 +35,7 @@ std::string Corpus(const std::string& name) {
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
+  WriteTestFile(path, content);
 }
 
 // A message of our own, unique per call, optionally replying to `in_reply_to`.
@@ -78,7 +78,7 @@ class InboundMailTest : public ::testing::Test {
                   "\n\n[[mail.mailboxes]]\nname = \"orders\"\nurl = \"imap://127.0.0.1:" +
                   std::to_string(DeadPort()) +
                   "\"\ntls = \"none\"\ncategory = \"orders\"\npoll_seconds = 86400\n");
-    server_->set_config_file((dir / "redress.toml").string());
+    UseConfigFile(dir, dir / "redress.toml");
     auto started = server_->Start();
     if (!started) {
       start_error_ = started.message();
@@ -207,7 +207,7 @@ TEST_F(InboundMailTest, OnlyMailgateAccountsAndAdminsDeliverAndMailgateDoesNothi
   // The mailgate token reads nothing: not the case it just filed, not the case list.
   const auto id = Int(Body(by_admin), "/case_id").value_or(0);
   for (const std::string& path :
-       {std::string("/api/v1/cases"), "/api/v1/cases/" + std::to_string(id), std::string("/api/v1/auth/me")}) {
+       {std::string("/api/v1/cases"), "/api/v1/cases/" + std::to_string(id), std::string("/api/v1/me")}) {
     EXPECT_TRUE(IsProblem(server_->Client().Get(path, Bearer(mailgate_.token)), 403,
                           "permission-denied"))
         << path;
