@@ -149,9 +149,24 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
         message.in_reply_to = m.message_id;  // the latest wins
       }
     }
+    // A message filed in this very write (the one an acknowledgement answers) has no
+    // mail row yet: MailIntake records it after the case's events.
+    for (const Event& e : change.events) {
+      if ((e.type == EventType::kCaseOpened || e.type == EventType::kMessageReceived) &&
+          e.channel == domain::Channel::kEmail && e.seq <= event.seq) {
+        if (std::string id = TextOr(e.data, "message_id", ""); !id.empty()) {
+          message.in_reply_to = std::move(id);
+        }
+      }
+    }
     auto references = mail.CaseMessageIds(state.id);
     if (!references) return Fail(references.error());
     message.references = std::move(*references);
+    if (!message.in_reply_to.empty() &&
+        std::find(message.references.begin(), message.references.end(), message.in_reply_to) ==
+            message.references.end()) {
+      message.references.push_back(message.in_reply_to);
+    }
     auto built = email::BuildOutboundMessage(message, signer_);
     if (!built) return Fail(built.error());
 
