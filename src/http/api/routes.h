@@ -16,6 +16,10 @@ void RegisterChangeRoutes(Router& router);      // live updates (server-sent eve
 void RegisterRecordRoutes(Router& router);      // a case's record, as a download
 void RegisterEscalationRoutes(Router& router);  // escalate, promises, decisions, credits
 void RegisterPolicyRoutes(Router& router);      // the escalation policy (admin)
+void RegisterCannedReplyRoutes(Router& router); // canned replies for the composer
+void RegisterSignInLinkRoutes(Router& router);  // one-time sign-in links for customers
+void RegisterCustomerPromiseRoutes(Router& router);  // a customer's open promises (staff)
+void RegisterChannelRoutes(Router& router);     // configured channels and their state (admin)
 /// Only for `serve --test-clock`: the handlers need services.test_clock.
 void RegisterTestClockRoutes(Router& router);
 
@@ -30,6 +34,10 @@ inline void RegisterAllRoutes(Router& router) {
   RegisterRecordRoutes(router);
   RegisterEscalationRoutes(router);
   RegisterPolicyRoutes(router);
+  RegisterCannedReplyRoutes(router);
+  RegisterSignInLinkRoutes(router);
+  RegisterCustomerPromiseRoutes(router);
+  RegisterChannelRoutes(router);
 }
 
 }  // namespace redress::http::api

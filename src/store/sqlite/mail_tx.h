@@ -33,6 +33,7 @@ class SqliteMailTx final : public MailTx {
   Result<void> UpdateOutbound(int64_t id, OutboxStatus status, int attempts,
                               const std::string& last_error, Timestamp now) override;
   Result<std::optional<MailboxCursor>> GetMailboxCursor(const std::string& mailbox) override;
+  Result<MailChannelStatus> ChannelStatus() override;  // mail_status.cc
   Result<void> SetMailboxCursor(const std::string& mailbox, const MailboxCursor& cursor,
                                 Timestamp now) override;
 

@@ -9,6 +9,7 @@
 #include "store/sqlite/schema_v4.h"
 #include "store/sqlite/schema_v5.h"
 #include "store/sqlite/schema_v6.h"
+#include "store/sqlite/schema_v7.h"
 
 namespace redress::store::sqlite {
 namespace {
@@ -20,6 +21,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {4, "case commitments", kSchemaV4},
     {5, "escalation settings, routing cursors, next due times", kSchemaV5},
     {6, "mail channel", kSchemaV6},
+    {7, "sign-in links; account mail in the outbox", kSchemaV7},
 });
 
 constexpr std::string_view kCreateMigrationsTable =
