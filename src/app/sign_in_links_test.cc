@@ -15,6 +15,19 @@ namespace {
 
 using store::testutil::T;
 
+SignInLinkRequest ByEmail(const std::string& email) {
+  SignInLinkRequest request;
+  request.email = email;
+  return request;
+}
+
+SignInLinkRequest ByStaff(int64_t customer_id) {
+  SignInLinkRequest request;
+  request.customer_id = customer_id;
+  request.requested_by = "user:3";
+  return request;
+}
+
 class SignInLinksTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -88,14 +101,14 @@ class SignInLinksTest : public ::testing::Test {
 };
 
 TEST_F(SignInLinksTest, UnknownAddressQueuesNothing) {
-  auto queued = Request({.email = "nobody@example.com"}, T(10));
+  auto queued = Request(ByEmail("nobody@example.com"), T(10));
   ASSERT_TRUE(queued) << queued.error().message;
   EXPECT_TRUE(queued->sent_to.empty());
   EXPECT_EQ(queued->outbox_id, 0);
 }
 
 TEST_F(SignInLinksTest, KnownAddressQueuesAccountMailWhoseLinkSignsInOnce) {
-  auto queued = Request({.email = "asha@example.com"}, T(10));
+  auto queued = Request(ByEmail("asha@example.com"), T(10));
   ASSERT_TRUE(queued) << queued.error().message;
   EXPECT_EQ(queued->sent_to, "asha@example.com");
   auto entry = Outbox(queued->outbox_id);
@@ -121,15 +134,15 @@ TEST_F(SignInLinksTest, KnownAddressQueuesAccountMailWhoseLinkSignsInOnce) {
 }
 
 TEST_F(SignInLinksTest, TwoRequestsAreTwoMailsAndTwoLinks) {
-  auto first = Request({.email = "asha@example.com"}, T(10));
-  auto second = Request({.email = "asha@example.com"}, T(11));
+  auto first = Request(ByEmail("asha@example.com"), T(10));
+  auto second = Request(ByEmail("asha@example.com"), T(11));
   ASSERT_TRUE(first && second);
   EXPECT_NE(first->outbox_id, second->outbox_id);
   EXPECT_NE(SecretIn(Outbox(first->outbox_id)->bytes), SecretIn(Outbox(second->outbox_id)->bytes));
 }
 
 TEST_F(SignInLinksTest, ExpiredAndUnknownLinksAreRefusedWithTheReason) {
-  auto queued = Request({.email = "asha@example.com"}, T(10));
+  auto queued = Request(ByEmail("asha@example.com"), T(10));
   ASSERT_TRUE(queued);
   const std::string secret = SecretIn(Outbox(queued->outbox_id)->bytes);
   auto late = Redeem(secret, T(10) + kSignInLinkLifetime);
@@ -143,17 +156,17 @@ TEST_F(SignInLinksTest, ExpiredAndUnknownLinksAreRefusedWithTheReason) {
 }
 
 TEST_F(SignInLinksTest, StaffSendToTheCustomersAddressAndNeedOne) {
-  auto sent = Request({.customer_id = asha_.id, .requested_by = "user:3"}, T(10));
+  auto sent = Request(ByStaff(asha_.id), T(10));
   ASSERT_TRUE(sent) << sent.error().message;
   EXPECT_EQ(sent->sent_to, "asha@example.com");
-  auto none = Request({.customer_id = phone_only_id_, .requested_by = "user:3"}, T(10));
+  auto none = Request(ByStaff(phone_only_id_), T(10));
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, ErrorCode::kConflict);
 }
 
 TEST_F(SignInLinksTest, WithoutMailConfiguredNothingIsQueued) {
   mail_.addresses.clear();
-  auto refused = Request({.email = "asha@example.com"}, T(10));
+  auto refused = Request(ByEmail("asha@example.com"), T(10));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
 }
