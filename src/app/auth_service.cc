@@ -123,7 +123,11 @@ Result<LoginGrant> AuthService::PrepareLogin(std::string_view email,
                                 : (auth::VerifyPassword(kDummyHash, password), false);
   if (!owner || !ok) return Fail(ErrorCode::kUnauthenticated, std::string(kBadLogin));
 
-  auto principal = PrincipalFor(*owner);
+  return GrantSession(*owner);
+}
+
+Result<LoginGrant> AuthService::GrantSession(const domain::CredentialOwner& owner) const {
+  auto principal = PrincipalFor(owner);
   if (!principal) return Fail(principal.error());
 
   const Timestamp now = clock_.Now();
@@ -131,7 +135,7 @@ Result<LoginGrant> AuthService::PrepareLogin(std::string_view email,
   grant.principal = std::move(*principal);
   grant.session_cookie = auth::NewSecretToken(auth::kSessionPrefix);
   grant.session.session_hash = auth::HashSecret(grant.session_cookie);
-  grant.session.owner = *owner;
+  grant.session.owner = owner;
   grant.session.csrf_token = auth::NewSecretToken(auth::kCsrfPrefix);
   grant.session.created_at = now;
   grant.session.expires_at = now + std::chrono::hours(config_.session_ttl_hours);

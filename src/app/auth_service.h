@@ -47,6 +47,10 @@ class AuthService {
   /// password give the same kUnauthenticated message, and take about the same time.
   Result<LoginGrant> PrepareLogin(std::string_view email, std::string_view password) const;
 
+  /// A new session for `owner` (who has proved who they are some other way, e.g. with a
+  /// one-time sign-in link); kUnauthenticated if the owner no longer exists or is inactive.
+  Result<LoginGrant> GrantSession(const domain::CredentialOwner& owner) const;
+
   /// The principal a stored credential stands for, if its owner still exists and is active.
   Result<domain::Principal> PrincipalFor(const domain::CredentialOwner& owner) const;
 

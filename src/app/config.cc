@@ -103,6 +103,19 @@ std::string CheckLogFormat(std::string_view format) {
   return std::string(kLogFormatRule);
 }
 
+constexpr std::string_view kPublicUrlRule =
+    "must be empty or an http:// or https:// URL without a query or fragment";
+
+std::string CheckPublicUrl(std::string_view url) {
+  if (url.empty()) return {};
+  const bool scheme = url.starts_with("http://") || url.starts_with("https://");
+  const size_t host = url.find("://") + 3;
+  if (!scheme || host >= url.size() || url.find_first_of("?# \t\r\n") != std::string_view::npos) {
+    return std::string(kPublicUrlRule);
+  }
+  return {};
+}
+
 const std::vector<Field>& Fields() {
   static const std::vector<Field> fields = {
       {"database", "url", "REDRESS_DB", Kind::kString, 0, 0, CheckDb, kDbRule,
@@ -140,6 +153,10 @@ const std::vector<Field>& Fields() {
       {"web", "root", "REDRESS_WEB_ROOT", Kind::kString, 0, 0, nullptr, {},
        [](Config& c, const Value& v) { c.web_root = std::get<std::string>(v); },
        [](const Config& c) { return Value(c.web_root); }},
+      {"web", "public_url", "REDRESS_PUBLIC_URL", Kind::kString, 0, 0, CheckPublicUrl,
+       kPublicUrlRule,
+       [](Config& c, const Value& v) { c.public_url = std::get<std::string>(v); },
+       [](const Config& c) { return Value(c.public_url); }},
       {"escalation", "policy_file", "REDRESS_ESCALATION_POLICY", Kind::kString, 0, 0, nullptr, {},
        [](Config& c, const Value& v) { c.escalation_policy_file = std::get<std::string>(v); },
        [](const Config& c) { return Value(c.escalation_policy_file); }},

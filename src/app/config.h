@@ -23,6 +23,9 @@ struct Config {
   std::string log_level = "info";          // [log] level: trace|debug|info|warn|error
   std::string log_format = "json";         // [log] format: json|text
   std::string web_root;                    // [web] root: built front end (web/dist); empty = API only
+  /// [web] public_url: where people reach the web app ("https://help.acme.example"), for
+  /// links in mail (sign-in links). Empty: "http://" + listen, which suits a local setup.
+  std::string public_url;
   /// [escalation] policy_file: the escalation matrix (TOML, docs/escalation.md); empty = the
   /// built-in one. A policy an admin stored through the API takes precedence over both.
   std::string escalation_policy_file;
@@ -32,6 +35,7 @@ struct Config {
 /// Environment as a map so that tests can pass their own (REDRESS_DB, REDRESS_LISTEN,
 /// REDRESS_THREADS, REDRESS_BODY_LIMIT_BYTES, REDRESS_SESSION_TTL_HOURS,
 /// REDRESS_SECURE_COOKIES, REDRESS_LOG_LEVEL, REDRESS_LOG_FORMAT, REDRESS_WEB_ROOT,
+/// REDRESS_PUBLIC_URL,
 /// REDRESS_ESCALATION_POLICY).
 using Environment = std::map<std::string, std::string>;
 

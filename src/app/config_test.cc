@@ -118,6 +118,20 @@ TEST_F(ConfigTest, MailExampleFileLoads) {
   EXPECT_EQ(config->mail.smtp->url, "smtp://mail.acme.example:587");
 }
 
+TEST_F(ConfigTest, PublicUrlIsEmptyOrAnHttpUrlWithoutQuery) {
+  Config config;
+  EXPECT_TRUE(ValidateConfig(config));
+  config.public_url = "https://help.acme.example";
+  EXPECT_TRUE(ValidateConfig(config));
+  for (const char* bad : {"ftp://help.acme.example", "help.acme.example", "https://", "https://x/?a=1",
+                          "https://x/#top"}) {
+    config.public_url = bad;
+    Result<void> valid = ValidateConfig(config);
+    ASSERT_FALSE(valid) << bad;
+    EXPECT_EQ(valid.error().field, "web.public_url");
+  }
+}
+
 TEST_F(ConfigTest, EnvironmentOverridesFile) {
   std::string path = WriteToml(
       "[server]\nthreads = 8\nlisten = \"0.0.0.0:80\"\n[log]\nlevel = \"warn\"\n");

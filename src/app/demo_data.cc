@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "app/canned_replies.h"
 #include "app/case_service.h"
 #include "auth/password.h"
 #include "domain/case_commands.h"
@@ -72,6 +73,33 @@ class Loader {
     auto written = store_.Write([&](store::WriteTx& tx) { return tx.InsertUser(user); });
     if (!written) return Fail(written.error());
     return user;
+  }
+
+  // A few canned replies for the composer, with the placeholders it fills in.
+  Result<void> AddCannedReplies() {
+    CannedReplyList list;
+    const std::pair<const char*, const char*> seeds[] = {
+        {"Acknowledge and give a date",
+         "Dear {{customer.name}},\n\nThank you for writing. Your case #{{case.id}} is with me "
+         "and I will come back to you with an answer by <date>.\n\n{{agent.name}}"},
+        {"Refund on its way",
+         "Dear {{customer.name}},\n\nYour refund for case #{{case.id}} has been issued. It "
+         "reaches your account within 5 working days; the reference is <ref>.\n\n{{agent.name}}"},
+        {"Ask for a photo",
+         "Dear {{customer.name}},\n\nCould you send a photo of the item and its label? Reply to "
+         "this message or add it on your case page.\n\n{{agent.name}}"},
+    };
+    for (const auto& [title, body] : seeds) {
+      if (auto added = AddCannedReply(list, title, body, now_); !added) return Fail(added.error());
+    }
+    const std::string value = EncodeCannedReplies(list);
+    auto written = store_.Write([&](store::WriteTx& tx) -> Result<void> {
+      auto version = tx.PutSetting(kCannedRepliesSetting, value, now_);
+      if (!version) return Fail(version.error());
+      return {};
+    });
+    if (!written) return Fail(written.error());
+    return {};
   }
 
   Result<d::Customer> AddCustomer(const CustomerSeed& seed) {
@@ -189,6 +217,7 @@ Result<DemoSummary> LoadDemoData(store::Store& store, const CaseService& cases, 
     if (!user) return Fail(user.error());
     staff.push_back(std::move(*user));
   }
+  if (auto canned = load.AddCannedReplies(); !canned) return Fail(canned.error());
   const d::User& priya = staff[0];
   const d::User& tom = staff[1];
   const d::User& mei = staff[2];

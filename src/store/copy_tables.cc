@@ -8,7 +8,8 @@ namespace {
 using enum CopyType;
 
 constexpr CopyColumn kCustomers[] = {
-    {"id", kInteger}, {"name", kText}, {"password_hash", kText}, {"created_at", kInteger}};
+    {"id", kInteger},        {"name", kText}, {"password_hash", kText},
+    {"created_at", kInteger}, {"tier", kText}};
 constexpr CopyColumn kIdentities[] = {{"id", kInteger},
                                       {"kind", kText},
                                       {"value", kText},
@@ -95,6 +96,11 @@ constexpr CopyColumn kMailMailboxes[] = {{"name", kText},
                                          {"uidvalidity", kInteger},
                                          {"last_uid", kInteger},
                                          {"updated_at", kInteger}};
+// Unused links are copied too: one mailed just before the move still works after it.
+constexpr CopyColumn kSignInLinks[] = {{"id", kInteger},         {"token_hash", kText},
+                                       {"customer_id", kInteger}, {"email", kText},
+                                       {"requested_by", kText},   {"created_at", kInteger},
+                                       {"expires_at", kInteger},  {"used_at", kInteger}};
 
 constexpr std::array kCopied{
     CopiedTable{"customers", kCustomers, "id", true},
@@ -116,6 +122,7 @@ constexpr std::array kCopied{
     CopiedTable{"mail_participants", kMailParticipants, "case_id, address"},
     CopiedTable{"mail_outbox", kMailOutbox, "id", true},
     CopiedTable{"mail_mailboxes", kMailMailboxes, "name"},
+    CopiedTable{"sign_in_links", kSignInLinks, "id", true},
 };
 
 constexpr std::array kNotCopied{

@@ -63,9 +63,11 @@ const char* OutboxStatusName(OutboxStatus status);  // "queued", "sent", "failed
 
 struct OutboxEntry {
   int64_t id = 0;  // filled in by EnqueueOutbound
+  /// 0 for account mail that belongs to no case (purpose "sign_in_link"; event_seq is
+  /// then the link's id): stored as NULL, never de-duplicated, no case event to record.
   int64_t case_id = 0;
   int64_t event_seq = 0;  // the event that called for the mail
-  std::string purpose;    // "reply", "acknowledgement", "escalation_notice"
+  std::string purpose;    // "reply", "acknowledgement", "escalation_notice", "sign_in_link"
   std::string sender;     // envelope MAIL FROM
   std::vector<std::string> recipients;
   std::string message_id;  // of the built message, without angle brackets
@@ -80,6 +82,21 @@ struct OutboxEntry {
 struct MailboxCursor {
   int64_t uidvalidity = 0;
   int64_t last_uid = 0;
+};
+
+/// What the channels page shows: every polled mailbox's cursor and when it last moved,
+/// and the outbox by status.
+struct MailChannelStatus {
+  struct Mailbox {
+    std::string name;
+    MailboxCursor cursor;
+    Timestamp updated_at{};
+  };
+  std::vector<Mailbox> mailboxes;  // by name
+  int64_t outbox_queued = 0;
+  int64_t outbox_sent = 0;
+  int64_t outbox_failed = 0;
+  std::optional<Timestamp> last_inbound_at;  // the newest inbound message stored
 };
 
 class MailTx {
@@ -137,6 +154,7 @@ class MailTx {
                                                           const std::string& recipient) = 0;
 
   // ---- mailbox poll state
+  virtual Result<MailChannelStatus> ChannelStatus() = 0;
   virtual Result<std::optional<MailboxCursor>> GetMailboxCursor(const std::string& mailbox) = 0;
   virtual Result<void> SetMailboxCursor(const std::string& mailbox, const MailboxCursor& cursor,
                                         Timestamp now) = 0;

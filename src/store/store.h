@@ -61,6 +61,19 @@ struct Setting {
   Timestamp updated_at{};
 };
 
+/// A one-time sign-in link for a customer; the secret in the link is stored only as its
+/// SHA-256. Redeeming sets used_at, after which the link never works again.
+struct SignInLink {
+  int64_t id = 0;  // filled in by InsertSignInLink
+  std::string token_hash;
+  int64_t customer_id = 0;
+  std::string email;         // the address the link was mailed to
+  std::string requested_by;  // "customer", or "user:<id>" when staff sent it
+  Timestamp created_at{};
+  Timestamp expires_at{};
+  std::optional<Timestamp> used_at;
+};
+
 struct CasePage {
   std::vector<domain::CaseState> cases;
   std::optional<int64_t> next_before_id;  // set when more cases may follow
@@ -189,6 +202,12 @@ class WriteTx {
   /// if `owner` no longer holds it.
   virtual Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                                 const std::string& error) = 0;
+
+  // ---- one-time sign-in links
+  virtual Result<void> InsertSignInLink(SignInLink& link) = 0;
+  virtual Result<std::optional<SignInLink>> FindSignInLink(const std::string& token_hash) = 0;
+  /// Sets used_at on link `id` if it is still unused; false if it was used already.
+  virtual Result<bool> UseSignInLink(int64_t id, Timestamp now) = 0;
 
   // ---- escalation bookkeeping
   /// Stores `value` under `key` and returns its new version (1 for a new key).

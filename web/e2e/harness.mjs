@@ -39,9 +39,10 @@ export async function openPage(browser, baseUrl, viewport = DESKTOP) {
   page.setDefaultTimeout(10000);
   const problems = [];
   page.on('console', (m) => {
-    // 4xx answers the app expects (a wrong password, another customer's case) are logged
-    // by Chromium as resource errors; they are checked through what the page shows instead.
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
+    // 4xx answers the app expects (a wrong password, another customer's case, a refused
+    // input) are logged by Chromium as resource errors; they are checked through what the
+    // page shows instead.
+    if (m.type() === 'error' && !/status of 4(0[1349]|22)/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.addInitScript(() => {
@@ -109,6 +110,8 @@ export async function apiSession(apiUrl, email) {
     principal,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
+    del: (path) => call('DELETE', path),
   };
 }
 

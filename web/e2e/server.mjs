@@ -3,7 +3,9 @@
 // fallback), and stops it afterwards. The binary comes from REDRESS_BINARY (the Makefile
 // sets it to the build under test); the built front end from WEB_DIST (default: web/dist).
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +14,13 @@ const run = promisify(execFile);
 const here = new URL('.', import.meta.url).pathname;
 
 export const DEMO_PASSWORD = 'redress-demo';
+
+/** A throwaway thread-token key file ([mail] thread_key_file), for configs with [mail]. */
+export function threadKeyFile() {
+  const path = join(mkdtempSync(join(tmpdir(), 'redress-key-')), 'thread.key');
+  writeFileSync(path, randomBytes(32).toString('hex'));
+  return path;
+}
 
 function binary() {
   const path = process.env.REDRESS_BINARY;
@@ -36,10 +45,11 @@ async function waitFor(check, what, gaveUp, timeoutMs = 15000) {
 }
 
 /**
- * Starts a server; returns { baseUrl, stop, log }. `testClock: true` starts it with
+ * Starts a server; returns { baseUrl, db, stop, log }. `testClock: true` starts it with
  * `--test-clock`, so a test can move time forward (POST /api/v1/test-clock as an admin).
+ * `config` is the text of a TOML configuration file to start it with (e.g. a [mail] section).
  */
-export async function startRedress({ testClock = false } = {}) {
+export async function startRedress({ testClock = false, config = '' } = {}) {
   const bin = binary();
   const webRoot = resolve(process.env.WEB_DIST ?? join(here, '..', 'dist'));
   const dir = await mkdtemp(join(tmpdir(), 'redress-e2e-'));
@@ -47,7 +57,13 @@ export async function startRedress({ testClock = false } = {}) {
   const portFile = join(dir, 'port');
   await run(bin, ['demo', '--db', db]);
 
-  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile,
+  const configArgs = [];
+  if (config) {
+    const configFile = join(dir, 'redress.toml');
+    await writeFile(configFile, config);
+    configArgs.push('--config', configFile);
+  }
+  const args = [...configArgs, 'serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile,
     '--web-root', webRoot, ...(testClock ? ['--test-clock'] : [])];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -66,6 +82,7 @@ export async function startRedress({ testClock = false } = {}) {
 
     return {
       baseUrl,
+      db,
       log: () => log,
       async stop() {
         child.kill('SIGTERM');

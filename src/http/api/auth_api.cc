@@ -7,6 +7,7 @@
 #include "core/time_format.h"
 #include "http/api/api_util.h"
 #include "http/api/routes.h"
+#include "http/api/session_cookie.h"
 #include "http/api/views.h"
 #include "http/json_body.h"
 
@@ -17,15 +18,6 @@ namespace json = boost::json;
 using boost::beast::http::field;
 using boost::beast::http::status;
 using boost::beast::http::verb;
-
-std::string SessionCookie(const app::Config& config, std::string_view value, int64_t max_age) {
-  std::string cookie(app::kSessionCookieName);
-  cookie += "=";
-  cookie += value;
-  cookie += "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (config.secure_cookies) cookie += "; Secure";
-  return cookie;
-}
 
 boost::asio::awaitable<Response> Login(RequestContext& ctx) {
   auto body = BodyObject(ctx);

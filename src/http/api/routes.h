@@ -17,6 +17,10 @@ void RegisterRecordRoutes(Router& router);      // a case's record, as a downloa
 void RegisterEscalationRoutes(Router& router);  // escalate, promises, decisions, credits
 void RegisterPolicyRoutes(Router& router);      // the escalation policy (admin)
 void RegisterInboundMailRoutes(Router& router); // raw email handed over by an MTA
+void RegisterCannedReplyRoutes(Router& router); // canned replies for the composer
+void RegisterSignInLinkRoutes(Router& router);  // one-time sign-in links for customers
+void RegisterCustomerPromiseRoutes(Router& router);  // a customer's open promises (staff)
+void RegisterChannelRoutes(Router& router);     // configured channels and their state (admin)
 /// Only for `serve --test-clock`: the handlers need services.test_clock.
 void RegisterTestClockRoutes(Router& router);
 
@@ -32,6 +36,10 @@ inline void RegisterAllRoutes(Router& router) {
   RegisterEscalationRoutes(router);
   RegisterPolicyRoutes(router);
   RegisterInboundMailRoutes(router);
+  RegisterCannedReplyRoutes(router);
+  RegisterSignInLinkRoutes(router);
+  RegisterCustomerPromiseRoutes(router);
+  RegisterChannelRoutes(router);
 }
 
 }  // namespace redress::http::api

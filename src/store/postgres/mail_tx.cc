@@ -236,7 +236,7 @@ Result<bool> PgMailTx::EnqueueOutbound(OutboxEntry& e) {
       " VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'), $8, $9, $10, $11, $11)"
       " ON CONFLICT (case_id, event_seq, purpose) DO NOTHING RETURNING id",
       Params()
-          .Int64(e.case_id)
+          .OptionalInt64(e.case_id > 0 ? std::optional<int64_t>(e.case_id) : std::nullopt)
           .Int64(e.event_seq)
           .Text(e.purpose)
           .Text(e.sender)

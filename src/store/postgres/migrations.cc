@@ -11,6 +11,7 @@
 #include "store/postgres/schema_v6.h"
 #include "store/postgres/schema_v7.h"
 #include "store/postgres/schema_v8.h"
+#include "store/postgres/schema_v9.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -24,6 +25,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {6, "mail channel", kSchemaV6},
     {7, "outbox index by recipient", kSchemaV7},
     {8, "customer value tier", kSchemaV8},
+    {9, "sign-in links; account mail in the outbox", kSchemaV9},
 });
 
 // Any fixed number: it names the one lock every migrating node queues on.

@@ -255,7 +255,11 @@ Result<bool> SqliteMailTx::EnqueueOutbound(OutboxEntry& e) {
       " ON CONFLICT (case_id, event_seq, purpose) DO NOTHING RETURNING id");
   if (!s) return Fail(s.error());
   Statement& st = **s;
-  st.BindInt64(1, e.case_id);
+  if (e.case_id > 0) {
+    st.BindInt64(1, e.case_id);
+  } else {
+    st.BindNull(1);  // account mail (a sign-in link): no case
+  }
   st.BindInt64(2, e.event_seq);
   st.BindText(3, e.purpose);
   st.BindText(4, e.sender);

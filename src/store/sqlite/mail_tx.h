@@ -35,6 +35,7 @@ class SqliteMailTx final : public MailTx {
   Result<std::optional<Timestamp>> LastOutboundTo(const std::string& purpose,
                                                   const std::string& recipient) override;
   Result<std::optional<MailboxCursor>> GetMailboxCursor(const std::string& mailbox) override;
+  Result<MailChannelStatus> ChannelStatus() override;  // mail_status.cc
   Result<void> SetMailboxCursor(const std::string& mailbox, const MailboxCursor& cursor,
                                 Timestamp now) override;
 

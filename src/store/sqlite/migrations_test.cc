@@ -43,7 +43,7 @@ TEST(MigrationsTest, FreshDatabaseReachesLatestVersion) {
   for (const char* table : {"customers", "customer_identities", "users", "api_tokens",
                             "sessions", "idempotency", "counters", "events", "cases",
                             "mail_blobs", "mail_messages", "mail_attachments", "mail_thread_ids",
-                            "mail_participants", "mail_outbox", "mail_mailboxes"}) {
+                            "mail_participants", "mail_outbox", "mail_mailboxes", "sign_in_links"}) {
     EXPECT_EQ(QueryInt(*db, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") +
                                 table + "'"),
               1)

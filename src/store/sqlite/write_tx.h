@@ -40,6 +40,10 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
+  // sign_in_links.cc
+  Result<void> InsertSignInLink(SignInLink& link) override;
+  Result<std::optional<SignInLink>> FindSignInLink(const std::string& token_hash) override;
+  Result<bool> UseSignInLink(int64_t id, Timestamp now) override;
   Result<int64_t> PutSetting(const std::string& key, const std::string& value,
                              Timestamp now) override;
   Result<int64_t> LoadRoutingCursor(const std::string& level_id) override;

@@ -2,8 +2,10 @@
 import { paths } from '../lib/routes';
 import { Link } from '../ui/router';
 
-export function AdminNav({ current }: { current: 'users' | 'escalation' }) {
-  const tab = (id: 'users' | 'escalation', href: string, title: string) => (
+type Tab = 'users' | 'escalation' | 'channels';
+
+export function AdminNav({ current }: { current: Tab }) {
+  const tab = (id: Tab, href: string, title: string) => (
     <Link href={href} class={current === id ? 'tab active' : 'tab'} aria-current={current === id ? 'page' : undefined}>
       {title}
     </Link>
@@ -12,6 +14,7 @@ export function AdminNav({ current }: { current: 'users' | 'escalation' }) {
     <nav class="queue-tabs" aria-label="Administration">
       {tab('users', paths.adminUsers(), 'Users and roles')}
       {tab('escalation', paths.adminEscalation(), 'Escalation matrix')}
+      {tab('channels', paths.adminChannels(), 'Channels')}
     </nav>
   );
 }

@@ -8,6 +8,7 @@ import type { Case, CaseEvent, CaseWithEvents } from '../api/types';
 import { channelLabel } from '../lib/labels';
 import { paths } from '../lib/routes';
 import { shortcutFor } from '../lib/shortcuts';
+import type { PlaceholderValues } from '../lib/canned';
 import { mergeEvents } from '../lib/timeline';
 import { ErrorMessage, Loading, NotFound, PriorityBadge, RecordDownload, StatusBadge, Time, useTitle } from '../ui/common';
 import { Link, navigate } from '../ui/router';
@@ -29,7 +30,7 @@ interface Loaded {
 }
 
 export function CasePage({ caseId }: { caseId: number }) {
-  const { api } = useSession();
+  const { api, me } = useSession();
   const state = useAsync<Loaded>(async () => {
     const [kase, events] = await Promise.all([
       api.getCase(caseId),
@@ -37,9 +38,14 @@ export function CasePage({ caseId }: { caseId: number }) {
     ]);
     return { kase, events: events.items };
   }, [api, caseId]);
+  const customerId = state.data?.kase.customer_id;
+  const customer = useAsync(
+    () => (customerId === undefined ? Promise.resolve(null) : api.getCustomer(customerId)),
+    [api, customerId]);
   const composer = useRef<ComposerHandle>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [assignFocus, setAssignFocus] = useState(0);
+  const [requests, setRequests] = useState({ promise: 0, decision: 0, escalate: 0, credit: 0 });
   const knownSeq = state.data?.events.reduce((max, e) => Math.max(max, e.seq), 0);
   const live = useLiveRefetch({ kind: 'case', caseId, knownSeq }, state.reload);
   useTitle(state.data ? `#${state.data.kase.number} ${state.data.kase.subject}` : `Case ${caseId}`);
@@ -49,7 +55,11 @@ export function CasePage({ caseId }: { caseId: number }) {
       const action = shortcutFor(event);
       if (!action) return;
       if (action === 'reply' || action === 'note') composer.current?.open(action);
-      else if (action === 'assign') setAssignFocus((n) => n + 1);
+      else if (action === 'canned') composer.current?.openCanned();
+      else if (action === 'assign' || action === 'transfer') setAssignFocus((n) => n + 1);
+      else if (action === 'promise' || action === 'decision' || action === 'escalate' || action === 'credit') {
+        setRequests((r) => ({ ...r, [action]: r[action] + 1 }));
+      }
       else if (action === 'help') setHelpOpen(true);
       else if (action === 'back') navigate(paths.agentQueue('mine'));
       else return;
@@ -74,6 +84,13 @@ export function CasePage({ caseId }: { caseId: number }) {
   }
 
   const { kase, events } = state.data;
+  const placeholders: PlaceholderValues = {
+    'customer.name': customer.data?.name,
+    'customer.email': customer.data?.emails[0],
+    'case.id': String(kase.number),
+    'case.subject': kase.subject,
+    'agent.name': me.name,
+  };
   return (
     <article class="case-page" aria-labelledby="case-title">
       <header class="case-header">
@@ -100,22 +117,22 @@ export function CasePage({ caseId }: { caseId: number }) {
       <div class="case-columns">
         <div class="case-main">
           <StaffTimeline events={events} />
-          <Composer ref={composer} caseId={kase.id} disabled={kase.status === 'closed'} onSent={applied} />
+          <Composer ref={composer} caseId={kase.id} disabled={kase.status === 'closed'} placeholders={placeholders} onSent={applied} />
           <p class="hint shortcut-hint">
-            <kbd>r</kbd> reply · <kbd>n</kbd> note · <kbd>a</kbd> assign · <kbd>?</kbd> all shortcuts
+            <kbd>r</kbd> reply · <kbd>n</kbd> note · <kbd>/</kbd> canned reply · <kbd>t</kbd> transfer · <kbd>p</kbd> promise · <kbd>d</kbd> decision · <kbd>e</kbd> escalate · <kbd>?</kbd> all shortcuts
           </p>
         </div>
         <aside class="case-side" aria-label="Escalation, promises, actions and customer">
-          <EscalationPanel kase={kase} onChanged={applied} />
-          <PromisesPanel kase={kase} onChanged={applied} />
+          <EscalationPanel kase={kase} onChanged={applied} openRequest={requests.escalate} />
+          <PromisesPanel kase={kase} onChanged={applied} openRequest={requests.promise} />
           <section class="panel" aria-label="Actions">
             <StatusForm kase={kase} onChanged={applied} />
             <PriorityForm kase={kase} onChanged={applied} />
             <AssignForm kase={kase} onChanged={applied} focusRequest={assignFocus} />
           </section>
-          <DecisionPanel kase={kase} onChanged={applied} />
-          <CreditPanel kase={kase} onChanged={applied} />
-          <CustomerPanel kase={kase} />
+          <DecisionPanel kase={kase} onChanged={applied} openRequest={requests.decision} />
+          <CreditPanel kase={kase} onChanged={applied} openRequest={requests.credit} />
+          <CustomerPanel kase={kase} customer={customer} />
         </aside>
       </div>
       <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />

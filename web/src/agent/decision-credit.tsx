@@ -8,16 +8,18 @@ import type { Case, CaseWithEvents, Credit, DecisionOutcome } from '../api/types
 import { escalationOf, formatMoney, OUTCOME_LABELS, outcomeLabel, parseMoney } from '../lib/escalation';
 import { Field, Time } from '../ui/common';
 import { FormDialog } from '../ui/form-dialog';
+import { useOpenOnRequest } from '../ui/open-request';
 import { useSession } from '../ui/session';
 
 type Changed = (r: CaseWithEvents) => void;
 
-export function DecisionPanel({ kase, onChanged }: { kase: Case; onChanged: Changed }) {
+export function DecisionPanel({ kase, onChanged, openRequest }: { kase: Case; onChanged: Changed; openRequest?: number }) {
   const { api } = useSession();
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState<DecisionOutcome>('approved');
   const [reason, setReason] = useState('');
   const [nextStep, setNextStep] = useState('');
+  useOpenOnRequest(openRequest, () => { if (kase.status !== 'closed') setOpen(true); });
   const view = escalationOf(kase);
   if (!view) return null;
   const decision = view.decision;
@@ -85,7 +87,7 @@ function CreditItem({ credit, canSettle, onSettle }: {
   );
 }
 
-export function CreditPanel({ kase, onChanged }: { kase: Case; onChanged: Changed }) {
+export function CreditPanel({ kase, onChanged, openRequest }: { kase: Case; onChanged: Changed; openRequest?: number }) {
   const { api, me } = useSession();
   const [open, setOpen] = useState(false);
   const [amount, setAmount] = useState('');
@@ -93,6 +95,7 @@ export function CreditPanel({ kase, onChanged }: { kase: Case; onChanged: Change
   const [reason, setReason] = useState('');
   const [settling, setSettling] = useState<{ credit: Credit; verdict: 'approve' | 'deny' } | null>(null);
   const [settleReason, setSettleReason] = useState('');
+  useOpenOnRequest(openRequest, () => { if (kase.status !== 'closed') setOpen(true); });
   if (!escalationOf(kase) || kase.credits === undefined) return null;
   const credits = kase.credits;
 

@@ -6,6 +6,7 @@ import type { Case, CaseWithEvents, EscalationView } from '../api/types';
 import { escalationOf, ladderOf, levelName, nextStepLabel, slaClocks } from '../lib/escalation';
 import { Field, Time } from '../ui/common';
 import { FormDialog } from '../ui/form-dialog';
+import { useOpenOnRequest } from '../ui/open-request';
 import { useSession } from '../ui/session';
 
 function NextStep({ view }: { view: EscalationView }) {
@@ -19,11 +20,12 @@ function NextStep({ view }: { view: EscalationView }) {
   );
 }
 
-export function EscalationPanel({ kase, onChanged }: { kase: Case; onChanged: (r: CaseWithEvents) => void }) {
+export function EscalationPanel({ kase, onChanged, openRequest }: { kase: Case; onChanged: (r: CaseWithEvents) => void; openRequest?: number }) {
   const { api } = useSession();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [toLevel, setToLevel] = useState('');
+  useOpenOnRequest(openRequest, () => { if (kase.status !== 'closed') setOpen(true); });
   const view = escalationOf(kase);
   if (!view) return null;
   const ladder = ladderOf(view);

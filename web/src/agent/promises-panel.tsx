@@ -7,6 +7,7 @@ import type { Case, CaseWithEvents, PromiseView } from '../api/types';
 import { escalationOf, localInputToIso, PROMISE_STATUS_LABELS, sortPromises, toLocalInput } from '../lib/escalation';
 import { ErrorMessage, Field, Time } from '../ui/common';
 import { FormDialog } from '../ui/form-dialog';
+import { useOpenOnRequest } from '../ui/open-request';
 import { useSession } from '../ui/session';
 
 export function PromiseItem({ promise, children }: { promise: PromiseView; children?: ComponentChildren }) {
@@ -25,13 +26,18 @@ export function PromiseItem({ promise, children }: { promise: PromiseView; child
   );
 }
 
-export function PromisesPanel({ kase, onChanged }: { kase: Case; onChanged: (r: CaseWithEvents) => void }) {
+export function PromisesPanel({ kase, onChanged, openRequest }: { kase: Case; onChanged: (r: CaseWithEvents) => void; openRequest?: number }) {
   const { api } = useSession();
   const [open, setOpen] = useState(false);
   const [what, setWhat] = useState('');
   const [due, setDue] = useState('');
   const [keepError, setKeepError] = useState<unknown>(null);
   const [keeping, setKeeping] = useState<number | null>(null);
+  const startPromise = () => {
+    setDue(toLocalInput(new Date(Date.now() + 24 * 3600 * 1000)));
+    setOpen(true);
+  };
+  useOpenOnRequest(openRequest, () => { if (kase.status !== 'closed') startPromise(); });
   const view = escalationOf(kase);
   if (!view) return null;
   const promises = sortPromises(view.promises);
@@ -67,10 +73,7 @@ export function PromisesPanel({ kase, onChanged }: { kase: Case; onChanged: (r: 
         </ul>
       )}
       <ErrorMessage error={keepError} />
-      <button type="button" class="button secondary" disabled={kase.status === 'closed'} onClick={() => {
-        setDue(toLocalInput(new Date(Date.now() + 24 * 3600 * 1000)));
-        setOpen(true);
-      }}>
+      <button type="button" class="button secondary" disabled={kase.status === 'closed'} onClick={startPromise}>
         Make a promise…
       </button>
       <FormDialog open={open} id="promise-dialog" title="Make a promise" submitLabel="Promise"

@@ -8,9 +8,10 @@
 import { ApiError, type ErrorContext, errorFromResponse, networkError } from './errors';
 import { newIdempotencyKey } from './idempotency';
 import type {
-  AssignInput, Case, CaseEvent, CaseFilter, CaseStatus, CaseWithEvents, Customer,
+  AssignInput, Case, CaseEvent, ChannelsView, CustomerPromise, CaseFilter, CaseStatus, CaseWithEvents, Customer,
   DecisionOutcome, LoginResult, Me, NewCase, NewUser, Page, PolicySource, Priority, QueueCount, User,
 } from './types';
+import type { CannedReply } from '../lib/canned';
 
 export interface TokenStore {
   get(): string | null;
@@ -102,7 +103,7 @@ export class ApiClient {
       const error = errorFromResponse(
         response.status, response.headers.get('Content-Type'), text, options.context,
       );
-      if (error.isUnauthenticated && options.context !== 'login') {
+      if (error.isUnauthenticated && options.context !== 'login' && options.context !== 'link') {
         this.tokens.set(null);
         this.onSessionEnded?.();
       }
@@ -125,6 +126,24 @@ export class ApiClient {
     });
     this.tokens.set(result.csrf_token);
     return result.principal;
+  }
+
+  /** Asks for a one-time sign-in link; the answer is the same whether or not the address has an account. */
+  requestSignInLink(email: string): Promise<{ message: string }> {
+    return this.request<{ message: string }>('POST', '/api/v1/auth/link', { body: { email }, context: 'link' });
+  }
+
+  async redeemSignInLink(token: string): Promise<Me> {
+    const result = await this.request<LoginResult>('POST', '/api/v1/auth/link/redeem', {
+      body: { token },
+      context: 'link',
+    });
+    this.tokens.set(result.csrf_token);
+    return result.principal;
+  }
+
+  sendSignInLink(customerId: number): Promise<{ sent_to: string }> {
+    return this.request<{ sent_to: string }>('POST', `/api/v1/customers/${customerId}/sign-in-link`, { context: 'customer' });
   }
 
   async logout(): Promise<void> {
@@ -257,6 +276,10 @@ export class ApiClient {
     return this.request<PolicySource>('GET', '/api/v1/admin/escalation-policy');
   }
 
+  getChannels(): Promise<ChannelsView> {
+    return this.request<ChannelsView>('GET', '/api/v1/admin/channels');
+  }
+
   putPolicy(source: string): Promise<PolicySource> {
     return this.request<PolicySource>('PUT', '/api/v1/admin/escalation-policy', { body: { source } });
   }
@@ -267,11 +290,33 @@ export class ApiClient {
     return this.request<Customer>('GET', `/api/v1/customers/${id}`, { context: 'customer' });
   }
 
+  customerPromises(id: number): Promise<{ items: CustomerPromise[] }> {
+    return this.request<{ items: CustomerPromise[] }>('GET', `/api/v1/customers/${id}/promises`, { context: 'customer' });
+  }
+
   listUsers(): Promise<{ items: User[] }> {
     return this.request<{ items: User[] }>('GET', '/api/v1/users');
   }
 
   createUser(input: NewUser, idempotencyKey?: string): Promise<User> {
     return this.request<User>('POST', '/api/v1/users', { body: input, idempotencyKey });
+  }
+
+  // ---- canned replies
+
+  listCanned(): Promise<{ items: CannedReply[]; placeholders: string[] }> {
+    return this.request<{ items: CannedReply[]; placeholders: string[] }>('GET', '/api/v1/canned-replies');
+  }
+
+  createCanned(input: { title: string; body: string }, idempotencyKey?: string): Promise<CannedReply> {
+    return this.request<CannedReply>('POST', '/api/v1/canned-replies', { body: input, idempotencyKey });
+  }
+
+  updateCanned(id: number, input: { title: string; body: string }): Promise<CannedReply> {
+    return this.request<CannedReply>('PUT', `/api/v1/canned-replies/${id}`, { body: input });
+  }
+
+  deleteCanned(id: number): Promise<void> {
+    return this.request<void>('DELETE', `/api/v1/canned-replies/${id}`);
   }
 }

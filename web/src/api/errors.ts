@@ -8,7 +8,7 @@ import type { Problem } from './types';
 const PROBLEM_PREFIX = 'https://redress.dev/problems/';
 
 /** What the request was about, so a 404 or 401 can be worded for the situation. */
-export type ErrorContext = 'login' | 'case' | 'customer' | 'default';
+export type ErrorContext = 'login' | 'link' | 'case' | 'customer' | 'default';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -80,6 +80,8 @@ export function describeProblem(problem: Problem, context: ErrorContext = 'defau
   const kind = problemKind(problem);
   switch (kind) {
     case 'unauthenticated':
+      // A sign-in link's refusal says why (unknown, used or expired) in words for people.
+      if (context === 'link' && problem.detail) return problem.detail;
       return context === 'login'
         ? 'That email address and password do not match an account. Check both and try again.'
         : 'Your session has ended. Please sign in again.';
@@ -106,6 +108,7 @@ export function describeProblem(problem: Problem, context: ErrorContext = 'defau
     case 'method-not-allowed':
       return 'The server could not understand the request from this page. Reload the page and try again.';
     case 'unavailable':
+      if (context === 'link' && problem.detail) return withDetail('Sign-in links cannot be sent right now.', problem.detail);
       return 'Redress is briefly unavailable. Wait a moment and try again.';
     case 'internal':
       return `Something went wrong on the server and nothing was changed.${reference(problem)}`;

@@ -41,6 +41,46 @@ export interface Customer {
   created_at: string;
 }
 
+export interface MailServerView {
+  url: string;
+  tls: string;
+  username: string;
+  password_configured: boolean;
+}
+
+export interface ChannelsView {
+  email: {
+    enabled: boolean;
+    addresses: string[];
+    from_name: string;
+    smtp: MailServerView | null;
+    mailboxes: {
+      name: string;
+      server: MailServerView;
+      folder: string;
+      processed_folder: string;
+      category: string;
+      poll_seconds: number;
+      uidvalidity: number | null;
+      last_uid: number | null;
+      last_poll_at: string | null;
+    }[];
+    outbox: { queued: number; sent: number; failed: number };
+    last_inbound_at: string | null;
+  };
+}
+
+/** An open promise on one of a customer's cases (GET /customers/{id}/promises). */
+export interface CustomerPromise {
+  case_id: number;
+  case_subject: string;
+  id: number;
+  what: string;
+  due_at: string;
+  made_by: string;
+  overdue: boolean;
+}
+
 export interface Owner {
   id: number;
   name: string;

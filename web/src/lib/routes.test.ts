@@ -13,9 +13,12 @@ describe('parseRoute', () => {
     expect(parseRoute('/portal/cases/7')).toEqual({ name: 'portal-case', id: 7 });
     expect(parseRoute('/agent/admin/users')).toEqual({ name: 'admin-users' });
     expect(parseRoute('/agent/admin/escalation')).toEqual({ name: 'admin-escalation' });
+    expect(parseRoute('/agent/admin/channels')).toEqual({ name: 'admin-channels' });
+    expect(parseRoute('/agent/canned-replies')).toEqual({ name: 'canned-replies' });
+    expect(parseRoute('/login/link')).toEqual({ name: 'login-link' });
   });
   it('answers not-found for case ids that are not positive integers and for unknown paths', () => {
-    for (const p of ['/portal/cases/0', '/portal/cases/-1', '/portal/cases/1e3', '/agent/cases/abc', '/admin', '/portal/cases/7/x', '/agent/admin/x', '/agent/admin']) {
+    for (const p of ['/portal/cases/0', '/portal/cases/-1', '/portal/cases/1e3', '/agent/cases/abc', '/admin', '/portal/cases/7/x', '/agent/admin/x', '/agent/admin', '/login/x', '/login/link/x']) {
       expect(parseRoute(p)).toEqual({ name: 'not-found' });
     }
   });

@@ -4,6 +4,7 @@
 export type Route =
   | { name: 'home' }
   | { name: 'login' }
+  | { name: 'login-link' }
   | { name: 'agent-queue'; queue: string }
   | { name: 'agent-case'; id: number }
   | { name: 'portal-cases' }
@@ -11,6 +12,8 @@ export type Route =
   | { name: 'portal-case'; id: number }
   | { name: 'admin-users' }
   | { name: 'admin-escalation' }
+  | { name: 'canned-replies' }
+  | { name: 'admin-channels' }
   | { name: 'not-found' };
 
 function caseId(text: string): number | null {
@@ -23,8 +26,10 @@ export function parseRoute(pathname: string): Route {
   const [a, b, c] = parts;
   if (parts.length === 0) return { name: 'home' };
   if (a === 'login' && parts.length === 1) return { name: 'login' };
+  if (a === 'login' && b === 'link' && parts.length === 2) return { name: 'login-link' };
   if (a === 'agent') {
     if (parts.length === 1) return { name: 'agent-queue', queue: 'mine' };
+    if (b === 'canned-replies' && parts.length === 2) return { name: 'canned-replies' };
     if (b === 'queues' && c && parts.length === 3) return { name: 'agent-queue', queue: c };
     if (b === 'cases' && c && parts.length === 3) {
       const id = caseId(c);
@@ -34,6 +39,7 @@ export function parseRoute(pathname: string): Route {
   if (a === 'agent' && b === 'admin' && parts.length === 3) {
     if (c === 'users') return { name: 'admin-users' };
     if (c === 'escalation') return { name: 'admin-escalation' };
+    if (c === 'channels') return { name: 'admin-channels' };
   }
   if (a === 'portal') {
     if (parts.length === 1) return { name: 'portal-cases' };
@@ -52,6 +58,8 @@ export const paths = {
   agentCase: (id: number) => `/agent/cases/${id}`,
   adminUsers: () => '/agent/admin/users',
   adminEscalation: () => '/agent/admin/escalation',
+  cannedReplies: () => '/agent/canned-replies',
+  adminChannels: () => '/agent/admin/channels',
   portal: () => '/portal',
   portalNew: () => '/portal/new',
   portalCase: (id: number) => `/portal/cases/${id}`,

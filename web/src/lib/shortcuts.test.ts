@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { moveSelection, shortcutFor } from './shortcuts';
+import { SHORTCUTS, moveSelection, shortcutFor } from './shortcuts';
 
 const press = (key: string, target: unknown = null, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
   shortcutFor({ key, target: target as EventTarget | null, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+
+describe('SHORTCUTS', () => {
+  it('gives every key one action', () => {
+    const keys = SHORTCUTS.map((s) => s.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
 
 describe('shortcutFor', () => {
   it('maps the command keys', () => {
@@ -11,6 +18,12 @@ describe('shortcutFor', () => {
     expect(press('j')).toBe('next');
     expect(press('k')).toBe('previous');
     expect(press('?')).toBe('help');
+    expect(press('/')).toBe('canned');
+    expect(press('t')).toBe('transfer');
+    expect(press('p')).toBe('promise');
+    expect(press('d')).toBe('decision');
+    expect(press('e')).toBe('escalate');
+    expect(press('c')).toBe('credit');
     expect(press('x')).toBeNull();
   });
   it('ignores keys typed into fields', () => {

@@ -1,7 +1,8 @@
 // Keyboard shortcuts: which key means what, and when a key press is typing rather than a
 // command (inside a text field, or with a modifier held).
 
-export type ShortcutAction = 'reply' | 'note' | 'next' | 'previous' | 'open' | 'help' | 'back' | 'assign';
+export type ShortcutAction = 'reply' | 'note' | 'next' | 'previous' | 'open' | 'help' | 'back' | 'assign' | 'canned'
+  | 'transfer' | 'promise' | 'decision' | 'escalate' | 'credit';
 
 export const SHORTCUTS: { key: string; action: ShortcutAction; description: string }[] = [
   { key: 'j', action: 'next', description: 'Next case in the list' },
@@ -10,6 +11,12 @@ export const SHORTCUTS: { key: string; action: ShortcutAction; description: stri
   { key: 'r', action: 'reply', description: 'Write a public reply to the customer' },
   { key: 'n', action: 'note', description: 'Write an internal note' },
   { key: 'a', action: 'assign', description: 'Assign or transfer the case' },
+  { key: '/', action: 'canned', description: 'Insert a canned reply into the reply' },
+  { key: 't', action: 'transfer', description: 'Transfer to a colleague (reason and hand-off note)' },
+  { key: 'p', action: 'promise', description: 'Make a promise to the customer' },
+  { key: 'd', action: 'decision', description: 'Record a decision' },
+  { key: 'e', action: 'escalate', description: 'Escalate the case' },
+  { key: 'c', action: 'credit', description: 'Give goodwill credit' },
   { key: 'u', action: 'back', description: 'Back to the queue' },
   { key: '?', action: 'help', description: 'Show these shortcuts' },
 ];
@@ -17,6 +24,7 @@ export const SHORTCUTS: { key: string; action: ShortcutAction; description: stri
 /** Keys handled inside a field rather than by shortcutFor, listed in the help. */
 export const FIELD_SHORTCUTS: { key: string; description: string }[] = [
   { key: 'Ctrl+Enter', description: 'Send the reply or note you are writing' },
+  { key: '/ + title', description: 'In the reply box: pick a canned reply by its title (↑ ↓, Enter)' },
 ];
 
 export interface KeyLike {

@@ -5,6 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient } from '../api/client';
 import { LiveFeed } from '../api/live';
 import type { Me } from '../api/types';
+import { CannedRepliesPage } from '../admin/canned-replies-page';
+import { ChannelsPage } from '../admin/channels-page';
 import { EscalationPolicyPage } from '../admin/escalation-policy-page';
 import { UsersPage } from '../admin/users-page';
 import { CasePage as AgentCasePage } from '../agent/case-page';
@@ -15,7 +17,7 @@ import { PortalCasePage } from '../portal/case-page';
 import { MyCasesPage } from '../portal/my-cases-page';
 import { NewCasePage } from '../portal/new-case-page';
 import { ErrorMessage, Loading, NotFound } from './common';
-import { LoginPage } from './login-page';
+import { LinkSignInPage, LoginPage } from './login-page';
 import { navigate, useRoute } from './router';
 import { SessionContext } from './session';
 import { TopBar } from './top-bar';
@@ -35,6 +37,10 @@ function Page({ route, me }: { route: Route; me: Me }) {
       return staff ? <AgentCasePage key={route.id} caseId={route.id} /> : notFound;
     case 'admin-users':
       return staff ? <UsersPage /> : notFound;
+    case 'admin-channels':
+      return me.role === 'admin' ? <ChannelsPage /> : notFound;
+    case 'canned-replies':
+      return staff ? <CannedRepliesPage /> : notFound;
     case 'admin-escalation':
       return me.role === 'admin' ? <EscalationPolicyPage /> : notFound;
     case 'portal-cases':
@@ -67,6 +73,7 @@ export function App() {
   // Send people to the right place once we know who they are.
   useEffect(() => {
     if (me === undefined) return;
+    if (route.name === 'login-link') return;  // the link page signs in by itself
     if (me === null && route.name !== 'login') {
       const back = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname)}`;
       navigate(paths.login() + back, { replace: true });
@@ -86,6 +93,12 @@ export function App() {
 
   if (startError) {
     return <main id="main" class="page"><ErrorMessage error={startError} onRetry={() => location.reload()} /></main>;
+  }
+  if (route.name === 'login-link') {
+    return <LinkSignInPage api={api} onSignedIn={(signedIn) => {
+      setMe(signedIn);
+      navigate(homeOf(signedIn), { replace: true });
+    }} />;
   }
   if (me === undefined) return <main id="main" class="page"><Loading what="Redress" /></main>;
   if (me === null) return <LoginPage api={api} onSignedIn={setMe} />;

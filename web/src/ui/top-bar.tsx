@@ -14,6 +14,7 @@ export function TopBar({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       {staff && (
         <nav class="top-nav" aria-label="Console">
           <Link href={paths.agentQueue('mine')}>Queues</Link>
+          <Link href={paths.cannedReplies()}>Canned replies</Link>
           {me.role === 'admin' && <Link href={paths.adminUsers()}>Admin</Link>}
         </nav>
       )}
