@@ -253,6 +253,8 @@ TEST_F(MailScenarioTest, EveryThreadOfTheCorpusLandsInOneCase) {
   for (const ThreadMessage& m : CorpusThreadMessages()) {
     Gate gate = Deliver(m.bytes);
     ASSERT_EQ(gate.exit_code, 0) << m.name << ": " << gate.log;
+    // A bounce for mail we never sent belongs to no case (docs/email.md, filing step 3).
+    if (gate.outcome == "unattached") continue;
     ASSERT_NE(gate.case_id, 0) << m.name << ": " << gate.log;
     cases_of_thread[m.thread].insert(gate.case_id);
     threads_of_case[gate.case_id].insert(m.thread);
