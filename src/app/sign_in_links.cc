@@ -1,5 +1,7 @@
 #include "app/sign_in_links.h"
 
+#include "app/outbound_mail_reactor.h"  // kMailSendJobKind
+
 #include "auth/secret_token.h"
 #include "channels/email/account_message.h"
 
@@ -86,6 +88,11 @@ Result<SignInLinkQueued> RequestSignInLink(store::WriteTx& tx, const MailConfig&
   entry.created_at = now;
   entry.updated_at = now;
   if (auto queued = tx.mail().EnqueueOutbound(entry); !queued) return Fail(queued.error());
+  // Sent by the outbox's mail_send job like any case mail (engine/mail_send_job.h); with no
+  // [mail.smtp] the row stays queued and the channels page shows it.
+  store::JobSpec job{kMailSendJobKind, "outbox:" + std::to_string(entry.id), now,
+                     "{\"outbox_id\":" + std::to_string(entry.id) + "}"};
+  if (auto scheduled = tx.ScheduleJob(job); !scheduled) return Fail(scheduled.error());
   return SignInLinkQueued{address, entry.id};
 }
 

@@ -53,6 +53,12 @@ boost::json::array Refused(const std::vector<transport::RecipientRejection>& rej
 Result<void> RecordDelivery(store::WriteTx& tx, const app::CaseService& cases,
                             const store::OutboxEntry& entry, boost::json::object data,
                             Timestamp now) {
+  if (entry.case_id == 0) {
+    // Account mail (a sign-in link) belongs to no case: its outcome stays on the outbox row.
+    app::Log(app::LogLevel::kInfo, "account mail delivery",
+             {{"outbox_id", entry.id}, {"purpose", entry.purpose}, {"status", data["status"]}});
+    return {};
+  }
   data["outbox_id"] = entry.id;
   data["message_id"] = entry.message_id;
   data["purpose"] = entry.purpose;

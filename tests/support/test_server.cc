@@ -461,8 +461,10 @@ ProcessResult TestServer::Cli(std::vector<std::string> args, const std::string& 
     return ::testing::AssertionFailure() << Errno("opening the server's log files");
   }
   std::string error;
-  std::vector<std::string> argv{RedressBinary(), "serve", "--db", db_path(), "--listen",
-                                "127.0.0.1:0", "--port-file", port_file.string()};
+  std::vector<std::string> argv{RedressBinary()};
+  if (!config_file_.empty()) argv.insert(argv.end(), {"--config", config_file_});
+  argv.insert(argv.end(), {"serve", "--db", db_path(), "--listen", "127.0.0.1:0", "--port-file",
+                           port_file.string()});
   argv.insert(argv.end(), extra_serve_args_.begin(), extra_serve_args_.end());
   pid_ = Spawn(argv, ChildFds{in.get(), out.get(), err.get()}, /*die_with_parent=*/true, &error);
   if (pid_ < 0) return ::testing::AssertionFailure() << error;

@@ -156,6 +156,7 @@ class TestServer {
 
   TempDir dir_;
   std::vector<std::string> extra_serve_args_;
+  std::string config_file_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   StaffAccount agent1_;
