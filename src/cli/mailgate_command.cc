@@ -60,9 +60,11 @@ Result<std::string> ReadStdin(int64_t hard_limit) {
 }
 
 int Mailgate(const app::Config& config, const std::string& source) {
+  // Every failure here is ours (configuration, store), never the sender's: the MTA keeps
+  // the message and retries. Only input that is not a message at all bounces (below).
   auto fail = [](const Error& error) {
     PrintError(error);
-    return transport::MailgateExitCode(transport::MailgateOutcomeOf(Fail(error)));
+    return transport::kExitTryLater;
   };
   if (!config.mail.enabled()) {
     return fail(Error{ErrorCode::kUnavailable,

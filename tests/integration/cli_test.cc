@@ -1,5 +1,6 @@
 // The operator's commands, run as a script would: results alone on stdout, clear messages
 // on stderr, exit 0 on success, non-zero (2 for bad input) otherwise.
+#include <fstream>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -140,6 +141,21 @@ TEST_F(CliTest, DemoDataVerifies) {
   ProcessResult verify = RunCli({"verify", "--db", db_});
   EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
   EXPECT_NE(verify.out.find("intact"), std::string::npos) << verify.Describe();
+}
+
+TEST_F(CliTest, MailgateWithABrokenConfigurationAsksTheMtaToRetry) {
+  // A bad thread key is the installation's fault, not the sender's: 75 keeps the message
+  // queued at the MTA; 65 would bounce it and the customer's mail would be lost to us.
+  const std::string key = (dir_.path() / "thread.key").string();
+  const std::string config = (dir_.path() / "mail.toml").string();
+  std::ofstream(key) << "too short\n";
+  std::ofstream(config) << "[mail]\naddresses = [\"support@acme.example\"]\n"
+                        << "thread_key_file = \"" << key << "\"\n";
+  const std::string message =
+      "From: asha@example.com\r\nTo: support@acme.example\r\nSubject: Refund\r\n\r\nHello\r\n";
+  ProcessResult r = RunCli({"--config", config, "mailgate", "--db", db_}, message);
+  EXPECT_EQ(r.exit_code, 75) << r.Describe();
+  EXPECT_NE(r.err.find("thread_key_file"), std::string::npos) << r.Describe();
 }
 
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
