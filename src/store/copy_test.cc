@@ -166,7 +166,11 @@ TEST_P(CopyTest, EveryTableArrivesIdenticalAndIdsContinue) {
     reply.created_at = T(11);
     reply.updated_at = T(11);
     if (auto r = mail.EnqueueOutbound(reply); !r) return Fail(r.error());
-    return mail.SetMailboxCursor("INBOX", MailboxCursor{77, 12}, T(12));
+    if (auto r = mail.SetMailboxCursor("INBOX", MailboxCursor{77, 12}, T(12)); !r) return r;
+    // A customer's value tier and a sign-in link mailed just before the move.
+    if (auto r = tx.SetCustomerTier(asha, "gold"); !r) return r;
+    SignInLink link{0, "link-hash", asha, "asha@example.com", "customer", T(13), T(913), {}};
+    return tx.InsertSignInLink(link);
   }));
 
   auto report = CopyDatabase(SourceUrl(), TargetUrl());

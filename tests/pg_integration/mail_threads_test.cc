@@ -63,7 +63,9 @@ TEST(PgMailThreads, EveryThreadOfTheCorpusLandsInOneCase) {
                                 Bearer(agent.token));
     ASSERT_EQ(r.status, 200) << r.Describe();
     int emails = 0;
-    for (const json::value& e : r.Json()->at("items").as_array()) {
+    auto body = r.Json();  // kept alive for the loop (a range-for ends inner temporaries)
+    ASSERT_TRUE(body.has_value()) << r.Describe();
+    for (const json::value& e : body->at("items").as_array()) {
       const std::string type(e.at("type").as_string());
       emails += e.at("channel").as_string() == "email" &&
                 (type == "message_received" || type == "case_opened");
