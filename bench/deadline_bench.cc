@@ -45,6 +45,7 @@
 #include "domain/case_commands.h"
 #include "engine/job_runner.h"
 #include "engine/sla_deadline_job.h"
+#include "store/postgres/postgres_store.h"
 #include "store/store.h"
 
 namespace redress::bench {
@@ -95,14 +96,15 @@ int Die(const char* what, const Error& error) {
 }
 
 int Run(const Args& args) {
-  const bool sqlite = args.db.rfind("postgres", 0) != 0;
+  const bool sqlite = !store::postgres::IsPostgresUrl(args.db);
   std::string url = args.db;
   if (url.empty()) {
     const char* tmp = getenv("TMPDIR");
     url = std::string(tmp && *tmp ? tmp : "/tmp") + "/redress-deadline-bench.db";
   }
-  if (sqlite) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(url + suffix);
+  if (sqlite) {  // start from an empty file, as --db names it ("sqlite:PATH" or PATH)
+    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
   std::printf("deadline_bench: %s, %d open cases, burst of %d\n", sqlite ? "SQLite" : "PostgreSQL",
               args.cases, args.burst);
@@ -183,10 +185,10 @@ int Run(const Args& args) {
   std::printf("restart: store reopened and a first pass over %lld open cases' timers in %.3f s "
               "(target < 2 s); %d fired (none due yet)\n",
               pending ? static_cast<long long>(*pending) : -1LL, reload_s, idle.done);
-  std::printf("memory: RSS %ld kB before, %ld kB after (+%ld kB, database caches included): "
-              "%.1f bytes per open case (target < 200); the runner itself holds no per-case "
-              "state\n",
-              rss_before, rss_after, rss_after - rss_before, per_case);
+  std::printf(
+      "memory: RSS %ld kB before, %ld kB after (+%ld kB, database caches included): "
+      "%.1f bytes per open case (target < 200)\n",
+      rss_before, rss_after, rss_after - rss_before, per_case);
 
   // ---- 3. the burst: every early case misses its first response at once
   clock.Set(t0 - 24h + 8h + 1s);  // default policy: first response within 8 hours

@@ -6,8 +6,8 @@
 //
 // Edits are optimistic: an edit reads the list and its version, changes it in memory and
 // stores it in a write that checks the version grew by exactly one (see
-// CheckedCannedWrite), so two admins editing at once never lose each other's change
-// silently: the second gets a conflict and retries.
+// StoreEdited in http/api/canned_replies_api.cc), so two admins editing at once never lose each
+// other's change silently: the second gets a conflict and retries.
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/hex.h"
 #include "domain/customer.h"
 
 namespace redress::app {
@@ -219,19 +220,7 @@ Result<std::string> LoadThreadKey(const MailConfig& mail) {
   if (!content) return Fail(content.error());
   if (content->size() == 32) return *content;
   if (content->size() == 64) {
-    std::string key;
-    for (size_t i = 0; i < 64; i += 2) {
-      auto digit = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-      };
-      int hi = digit((*content)[i]), lo = digit((*content)[i + 1]);
-      if (hi < 0 || lo < 0) break;
-      key += static_cast<char>(hi * 16 + lo);
-    }
-    if (key.size() == 32) return key;
+    if (auto key = DecodeHex(*content)) return std::move(*key);
   }
   return Fail(ErrorCode::kInvalidArgument,
               "[mail] thread_key_file " + mail.thread_key_file +

@@ -118,6 +118,10 @@ const char* IntakeOutcomeName(IntakeOutcome outcome) {
   return "unattached";
 }
 
+MailIntakeOptions MailIntakeOptionsFrom(const MailConfig& mail) {
+  return MailIntakeOptions{mail.addresses, mail.max_message_bytes, mail.max_attachment_bytes};
+}
+
 MailIntake::MailIntake(const CaseService& cases, const email::ThreadTokenSigner& signer,
                        MailIntakeOptions options)
     : cases_(cases), signer_(signer), options_(std::move(options)) {}
@@ -126,31 +130,28 @@ PreparedMail MailIntake::Prepare(std::string raw) const {
   PreparedMail mail;
   mail.sha256 = auth::Sha256Hex(raw);
   const int64_t limit = options_.max_message_bytes;
-  if (static_cast<int64_t>(raw.size()) > limit) {
-    // Read what fits: the headers and, in the usual layout, the customer's text.
-    auto parsed = email::ParseMessage(std::string_view(raw).substr(0, static_cast<size_t>(limit)));
-    if (!parsed) {
-      mail.refusal = PreparedMail::Refusal::kTooLarge;
-      mail.refusal_detail = "the message is " + std::to_string(raw.size()) +
-                            " bytes, over the limit of " + std::to_string(limit) +
-                            " bytes ([mail] max_message_bytes), and its first " +
-                            std::to_string(limit) +
-                            " bytes are not a message; it is stored as received but not filed "
-                            "into a case";
-    } else {
-      mail.truncation_note = "this email is " + std::to_string(raw.size()) +
-                             " bytes, over the limit of " + std::to_string(limit) +
-                             " bytes ([mail] max_message_bytes): only its first " +
-                             std::to_string(limit) +
-                             " bytes were read, its attachments are kept only inside the "
-                             "stored original, which is complete";
-      mail.classification = email::ClassifyMail(*parsed);
-      mail.parsed = std::move(*parsed);
-    }
-  } else if (auto parsed = email::ParseMessage(raw); !parsed) {
+  const bool over_limit = static_cast<int64_t>(raw.size()) > limit;
+  // Over the limit, read what fits: the headers and, in the usual layout, the customer's text.
+  const std::string_view readable =
+      over_limit ? std::string_view(raw).substr(0, static_cast<size_t>(limit)) : raw;
+  auto parsed = email::ParseMessage(readable);
+  const std::string size_note = "the message is " + std::to_string(raw.size()) +
+                                " bytes, over the limit of " + std::to_string(limit) +
+                                " bytes ([mail] max_message_bytes)";
+  if (!parsed && over_limit) {
+    mail.refusal = PreparedMail::Refusal::kTooLarge;
+    mail.refusal_detail = size_note + ", and its first " + std::to_string(limit) +
+                          " bytes are not a message; it is stored as received but not filed "
+                          "into a case";
+  } else if (!parsed) {
     mail.refusal = PreparedMail::Refusal::kNotAMessage;
     mail.refusal_detail = "not an email message: " + parsed.error().message;
   } else {
+    if (over_limit) {
+      mail.truncation_note = size_note + ": only its first " + std::to_string(limit) +
+                             " bytes were read, its attachments are kept only inside the "
+                             "stored original, which is complete";
+    }
     mail.classification = email::ClassifyMail(*parsed);
     mail.parsed = std::move(*parsed);
   }
@@ -220,7 +221,7 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
     }
     int position = 0;
     for (const email::Attachment& a : m.attachments) {
-      if (!mail.truncation_note.empty() ||
+      if (mail.truncated() ||
           static_cast<int64_t>(a.bytes.size()) > options_.max_attachment_bytes) {
         ++position;  // kept inside the raw message only; the event says so
         continue;
@@ -326,7 +327,7 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
     return result;
   }
 
-  const bool truncated = !mail.truncation_note.empty();
+  const bool truncated = mail.truncated();
   boost::json::array attachments;
   for (const email::Attachment& a : m.attachments) {
     bool kept = !truncated && static_cast<int64_t>(a.bytes.size()) <= options_.max_attachment_bytes;
@@ -364,10 +365,8 @@ Result<IntakeResult> MailIntake::Ingest(store::WriteTx& tx, const PreparedMail& 
                                                  {"read_bytes", options_.max_message_bytes},
                                                  {"note", mail.truncation_note}};
     result.detail = mail.truncation_note;
-    constexpr std::string_view kNoteStart = "\n\n[";
-    if (body.size() + mail.truncation_note.size() + 8 <= domain::kMaxBodyBytes) {
-      body += std::string(kNoteStart) + mail.truncation_note + "]";
-    }
+    const std::string note = "\n\n[" + mail.truncation_note + "]";
+    if (body.size() + note.size() <= domain::kMaxBodyBytes) body += note;
   }
 
   std::optional<CaseChange> change;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/case_service.h"
+#include "app/mail_config.h"
 #include "channels/email/mail_classifier.h"
 #include "channels/email/mime_message.h"
 #include "channels/email/thread_token.h"
@@ -35,6 +36,9 @@ struct MailIntakeOptions {
   int64_t max_message_bytes = int64_t{25} << 20;
   int64_t max_attachment_bytes = int64_t{10} << 20;
 };
+
+/// The intake's options from [mail]: its addresses and size limits.
+MailIntakeOptions MailIntakeOptionsFrom(const MailConfig& mail);
 
 /// Where a message came from: "mailgate", "http", "imap:<mailbox>"; and the category of
 /// the cases it opens (a mailbox's queue), "" for none.
@@ -55,7 +59,8 @@ struct PreparedMail {
   std::string sha256;  // lowercase hex of raw
   enum class Refusal { kNone, kTooLarge, kNotAMessage } refusal = Refusal::kNone;
   std::string refusal_detail;
-  std::string truncation_note;  // set when only a prefix of `raw` was read
+  std::string truncation_note;  // why only a prefix of `raw` was read; empty if all was
+  bool truncated() const { return !truncation_note.empty(); }
   std::optional<email::ParsedMessage> parsed;
   email::Classification classification;
 };

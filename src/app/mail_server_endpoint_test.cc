@@ -71,10 +71,19 @@ TEST(MailServerEndpointTest, PasswordIsReadFromItsFile) {
   ASSERT_TRUE(endpoint) << endpoint.error().message;
   EXPECT_EQ(endpoint->username, "redress");
   EXPECT_EQ(endpoint->password, "s3cret");
-  server.password_file = path.string();  // gone now
-  auto missing = ToMailEndpoint(server, kSmtpSchemes, "mail.smtp");
+  auto missing = ToMailEndpoint(server, kSmtpSchemes, "mail.smtp");  // the file is gone now
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().message.find("s3cret"), std::string::npos);
+  EXPECT_NE(missing.error().message.find("mail.smtp password_file"), std::string::npos)
+      << missing.error().message;
+  EXPECT_NE(missing.error().message.find(path.string()), std::string::npos)
+      << missing.error().message;
+}
+
+TEST(MailServerEndpointTest, APasswordWrittenIntoTheUrlIsRefusedWithoutBeingRepeated) {
+  auto refused =
+      ToMailEndpoint(Server("smtp://redress:s3cret@mail.acme.example"), kSmtpSchemes, "mail.smtp");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message.find("s3cret"), std::string::npos) << refused.error().message;
 }
 
 }  // namespace

@@ -48,6 +48,13 @@ std::string Footer(int64_t case_id) {
 
 }  // namespace
 
+store::JobSpec MailSendJob(int64_t outbox_id, Timestamp due, int attempt) {
+  std::string key = "outbox:" + std::to_string(outbox_id);
+  if (attempt > 1) key += ":" + std::to_string(attempt);
+  return store::JobSpec{kMailSendJobKind, std::move(key), due,
+                        "{\"outbox_id\":" + std::to_string(outbox_id) + "}"};
+}
+
 bool OutboundMailConfigured(const MailConfig& mail) {
   return mail.enabled() && mail.smtp.has_value();
 }
@@ -161,12 +168,7 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
     }
     auto references = mail.CaseMessageIds(state.id);
     if (!references) return Fail(references.error());
-    message.references = std::move(*references);
-    if (!message.in_reply_to.empty() &&
-        std::find(message.references.begin(), message.references.end(), message.in_reply_to) ==
-            message.references.end()) {
-      message.references.push_back(message.in_reply_to);
-    }
+    message.references = std::move(*references);  // the builder adds in_reply_to last
     auto built = email::BuildOutboundMessage(message, signer_);
     if (!built) return Fail(built.error());
 
@@ -201,9 +203,9 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
     if (auto inserted = mail.InsertMailMessage(row); !inserted) return Fail(inserted.error());
     if (auto id = mail.AddThreadId(state.id, built->message_id, true); !id) return id;
     if (auto who = mail.AddParticipant(state.id, draft->to); !who) return who;
-    store::JobSpec job{kMailSendJobKind, "outbox:" + std::to_string(entry.id), now,
-                       "{\"outbox_id\":" + std::to_string(entry.id) + "}"};
-    if (auto scheduled = tx.ScheduleJob(job); !scheduled) return Fail(scheduled.error());
+    if (auto scheduled = tx.ScheduleJob(MailSendJob(entry.id, now)); !scheduled) {
+      return Fail(scheduled.error());
+    }
   }
   return {};
 }

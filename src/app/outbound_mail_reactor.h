@@ -32,6 +32,10 @@ namespace redress::app {
 /// The job kind that sends one outbox entry (engine/mail_send_job.h).
 inline constexpr const char* kMailSendJobKind = "mail_send";
 
+/// The job that sends outbox entry `outbox_id` at `due`. Attempt n > 1 is a retry with a key
+/// of its own ("outbox:ID:n"), since scheduling a key that already exists does nothing.
+store::JobSpec MailSendJob(int64_t outbox_id, Timestamp due, int attempt = 1);
+
 struct OutboundMailOptions {
   email::Mailbox from;                     // [mail] from_name and the first address
   std::vector<std::string> own_addresses;  // normalised: never mailed, never acknowledged

@@ -1,7 +1,6 @@
 #include "app/sign_in_links.h"
 
-#include "app/outbound_mail_reactor.h"  // kMailSendJobKind
-
+#include "app/outbound_mail_reactor.h"  // MailSendJob
 #include "auth/secret_token.h"
 #include "channels/email/account_message.h"
 
@@ -90,9 +89,9 @@ Result<SignInLinkQueued> RequestSignInLink(store::WriteTx& tx, const MailConfig&
   if (auto queued = tx.mail().EnqueueOutbound(entry); !queued) return Fail(queued.error());
   // Sent by the outbox's mail_send job like any case mail (engine/mail_send_job.h); with no
   // [mail.smtp] the row stays queued and the channels page shows it.
-  store::JobSpec job{kMailSendJobKind, "outbox:" + std::to_string(entry.id), now,
-                     "{\"outbox_id\":" + std::to_string(entry.id) + "}"};
-  if (auto scheduled = tx.ScheduleJob(job); !scheduled) return Fail(scheduled.error());
+  if (auto scheduled = tx.ScheduleJob(MailSendJob(entry.id, now)); !scheduled) {
+    return Fail(scheduled.error());
+  }
   return SignInLinkQueued{address, entry.id};
 }
 

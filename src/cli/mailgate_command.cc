@@ -91,13 +91,12 @@ int Mailgate(const app::Config& config, const std::string& source) {
   // mail runner sends them (engine/mail_send_job.h).
   std::optional<app::OutboundMailReactor> outbound;
   if (app::OutboundMailConfigured(config.mail)) {
-    outbound.emplace(*signer, nullptr, app::OutboundMailOptionsFrom(config.mail));
+    // With the policies, so an escalation notice says when the next step is due.
+    outbound.emplace(*signer, &(*escalation)->policies(),
+                     app::OutboundMailOptionsFrom(config.mail));
     cases.AddReactor(*outbound);
   }
-  app::MailIntake intake(cases, *signer,
-                         app::MailIntakeOptions{config.mail.addresses,
-                                                config.mail.max_message_bytes,
-                                                config.mail.max_attachment_bytes});
+  app::MailIntake intake(cases, *signer, app::MailIntakeOptionsFrom(config.mail));
   auto result = intake.IngestNow(**store, std::move(*raw), app::MailSource{source, ""}, clock.Now());
   if (!result) return fail(result.error());
   std::fprintf(stderr, "redress mailgate: %s%s%s\n", app::IntakeOutcomeName(result->outcome),

@@ -253,22 +253,18 @@ Result<std::vector<Identity>> ValidateNewCustomer(const NewCustomer& input) {
 }
 
 Result<std::string> NormalizeTier(std::string_view raw) {
-  while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+  raw = TrimAsciiSpace(raw);
   if (raw.size() > 32) {
     return Fail(ErrorCode::kInvalidArgument,
                 "tier: at most 32 characters, got " + std::to_string(raw.size()), "tier");
   }
-  std::string tier;
-  for (char c : raw) {
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (!((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '_' ||
-          lower == '-')) {
+  std::string tier = AsciiLower(raw);
+  for (char c : tier) {
+    if (!IsAsciiAlnum(c) && c != '_' && c != '-') {
       return Fail(ErrorCode::kInvalidArgument,
                   "tier: only letters, digits, '_' and '-' are allowed (like \"gold\" or \"vip\")",
                   "tier");
     }
-    tier.push_back(lower);
   }
   return tier;
 }

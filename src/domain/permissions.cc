@@ -19,6 +19,10 @@ bool CanReadCustomer(const Principal& p, int64_t customer_id) {
 
 bool IsStaff(const Principal& p) { return p.IsStaff(); }
 
+bool IsSupervisorOrAdmin(const Principal& p) {
+  return p.role == Role::kSupervisor || p.role == Role::kAdmin;
+}
+
 bool CanManageUsers(const Principal& p) { return p.role == Role::kAdmin; }
 
 bool CanDeliverMail(const Principal& p) {

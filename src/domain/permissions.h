@@ -22,6 +22,10 @@ bool CanReadCustomer(const Principal& p, int64_t customer_id);
 /// Creating customers, listing all cases, notes, assignment and status: staff only.
 bool IsStaff(const Principal& p);
 
+/// Changing what shapes other staff's work (canned replies, a customer's value tier):
+/// supervisors and admins.
+bool IsSupervisorOrAdmin(const Principal& p);
+
 /// Managing users and tokens: admins only.
 bool CanManageUsers(const Principal& p);
 

@@ -65,6 +65,14 @@ TEST(IsStaff, AgentsSupervisorsAdminsOnly) {
   EXPECT_FALSE(IsStaff(Principal::System()));
 }
 
+TEST(IsSupervisorOrAdmin, NotAgentsCustomersOrTheSystem) {
+  EXPECT_TRUE(IsSupervisorOrAdmin(kSupervisor));
+  EXPECT_TRUE(IsSupervisorOrAdmin(kAdmin));
+  EXPECT_FALSE(IsSupervisorOrAdmin(kAgent));
+  EXPECT_FALSE(IsSupervisorOrAdmin(kCustomer3));
+  EXPECT_FALSE(IsSupervisorOrAdmin(Principal::System()));
+}
+
 TEST(CanManageUsers, AdminsOnly) {
   EXPECT_TRUE(CanManageUsers(kAdmin));
   EXPECT_FALSE(CanManageUsers(kSupervisor));

@@ -14,10 +14,7 @@ JobRunner::JobRunner(store::Store& store, Clock& clock, JobRunnerOptions options
 JobRunner::~JobRunner() { Stop(); }
 
 void JobRunner::Register(std::string kind, JobHandler handler, JobWrites writes) {
-  JobWork work = [handler](const store::ClaimedJob&, Timestamp) -> Result<JobHandler> {
-    return handler;
-  };
-  handlers_.insert_or_assign(std::move(kind), Kind{std::move(work), std::move(handler), writes});
+  handlers_.insert_or_assign(std::move(kind), Kind{nullptr, std::move(handler), writes});
 }
 
 void JobRunner::RegisterWork(std::string kind, JobWork work) {
@@ -78,17 +75,21 @@ void JobRunner::RunKind(const std::string& kind, const Kind& registered, PassRep
     } else {
       for (const store::ClaimedJob& job : jobs) {
         if (Stopping()) return;
-        RunOne(kind, registered.work, job, report);
+        RunOne(kind, registered, job, report);
       }
     }
     if (static_cast<int>(jobs.size()) < limit) return;
   }
 }
 
-void JobRunner::RunOne(const std::string& kind, const JobWork& work,
+void JobRunner::RunOne(const std::string& kind, const Kind& registered,
                        const store::ClaimedJob& job, PassReport& report) {
-  // A JobWork's slow I/O runs here, outside any write; a plain handler returns at once.
-  auto handler = work(job, clock_.Now());
+  if (registered.handler) {
+    RunHandler(kind, registered.handler, job, report);
+    return;
+  }
+  // A JobWork's slow I/O runs here, outside any write.
+  auto handler = registered.work(job, clock_.Now());
   if (!handler) {
     GiveBack(kind, job, clock_.Now(), handler.error(), report);
     return;

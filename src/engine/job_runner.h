@@ -105,14 +105,14 @@ class JobRunner {
   std::chrono::microseconds RetryDelay(int attempt) const;
 
  private:
-  struct Kind {
-    JobWork work;        // every kind: gives the handler for one job
-    JobHandler handler;  // kinds registered with Register: what a batch runs
+  struct Kind {          // exactly one of work and handler is set
+    JobWork work;        // kinds registered with RegisterWork
+    JobHandler handler;  // kinds registered with Register
     JobWrites writes = JobWrites::kOnePerJob;
   };
 
   void RunKind(const std::string& kind, const Kind& handler, PassReport& report);
-  void RunOne(const std::string& kind, const JobWork& work, const store::ClaimedJob& job,
+  void RunOne(const std::string& kind, const Kind& registered, const store::ClaimedJob& job,
               PassReport& report);
   void RunHandler(const std::string& kind, const JobHandler& handler,
                   const store::ClaimedJob& job, PassReport& report);

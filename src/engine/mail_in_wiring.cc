@@ -17,19 +17,14 @@ Result<std::unique_ptr<MailInWiring>> MailInWiring::Build(store::Store& store, C
   auto signer = email::ThreadTokenSigner::Create(*key);
   if (!signer) return Fail(signer.error());
   wiring->signer_.emplace(std::move(*signer));
-  wiring->intake_ = std::make_unique<app::MailIntake>(
-      cases, *wiring->signer_,
-      app::MailIntakeOptions{mail.addresses, mail.max_message_bytes, mail.max_attachment_bytes});
+  wiring->intake_ =
+      std::make_unique<app::MailIntake>(cases, *wiring->signer_, app::MailIntakeOptionsFrom(mail));
   if (!mail.mailboxes.empty()) {
     auto poller = MailPoller::Build(store, clock, *wiring->intake_, mail.mailboxes, std::move(owner));
     if (!poller) return Fail(poller.error());
     wiring->poller_ = std::move(*poller);
   }
   return wiring;
-}
-
-MailInWiring::~MailInWiring() {
-  if (poller_) poller_->Stop();
 }
 
 Result<void> MailInWiring::Start() {

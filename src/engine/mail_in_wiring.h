@@ -27,7 +27,6 @@ class MailInWiring {
                                                      const app::CaseService& cases,
                                                      const app::MailConfig& mail,
                                                      std::string owner);
-  ~MailInWiring();  // stops the poller
 
   /// Starts polling the mailboxes (if any).
   Result<void> Start();
@@ -40,7 +39,7 @@ class MailInWiring {
 
   std::optional<email::ThreadTokenSigner> signer_;
   std::unique_ptr<app::MailIntake> intake_;
-  std::unique_ptr<MailPoller> poller_;
+  std::unique_ptr<MailPoller> poller_;  // last: destroyed (and stopped) before the intake
 };
 
 }  // namespace redress::engine

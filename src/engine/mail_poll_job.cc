@@ -1,9 +1,11 @@
 #include "engine/mail_poll_job.h"
 
-#include <charconv>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "app/log.h"
+#include "app/mail_server_endpoint.h"
 
 namespace redress::engine {
 namespace {
@@ -37,65 +39,9 @@ Result<void> SaveCursor(store::Store& store, const std::string& name,
 
 Result<transport::ImapMailboxConfig> ImapConfigFor(const app::MailboxConfig& box) {
   transport::ImapMailboxConfig config;
-  const std::string& url = box.server.url;
-  std::string_view rest;
-  bool implicit = false;
-  if (url.rfind("imaps://", 0) == 0) {
-    rest = std::string_view(url).substr(8);
-    implicit = true;
-  } else if (url.rfind("imap://", 0) == 0) {
-    rest = std::string_view(url).substr(7);
-  } else {
-    return BadSetting(box, "url must be imap://host[:port] or imaps://host[:port], got '" + url + "'");
-  }
-  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  std::string_view host = rest;
-  std::string_view port;
-  if (!rest.empty() && rest.front() == '[') {
-    size_t close = rest.find(']');
-    if (close == std::string_view::npos) return BadSetting(box, "url has an unclosed '['");
-    host = rest.substr(1, close - 1);
-    if (close + 1 < rest.size()) {
-      if (rest[close + 1] != ':') return BadSetting(box, "url: expected ':' after ']'");
-      port = rest.substr(close + 2);
-    }
-  } else if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.empty() || host.find('/') != std::string_view::npos) {
-    return BadSetting(box, "url must be imap://host[:port] or imaps://host[:port], got '" + url + "'");
-  }
-  config.endpoint.host = std::string(host);
-  config.endpoint.port = implicit ? 993 : 143;
-  if (!port.empty()) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-      return BadSetting(box, "url has a bad port '" + std::string(port) + "'");
-    }
-    config.endpoint.port = static_cast<uint16_t>(value);
-  }
-  const std::string& tls = box.server.tls;
-  if (tls.empty()) {
-    config.endpoint.tls = implicit ? transport::TlsMode::kImplicit : transport::TlsMode::kStartTlsRequired;
-  } else if (tls == "none") {
-    config.endpoint.tls = transport::TlsMode::kNone;
-  } else if (tls == "starttls_optional") {
-    config.endpoint.tls = transport::TlsMode::kStartTlsOptional;
-  } else if (tls == "starttls") {
-    config.endpoint.tls = transport::TlsMode::kStartTlsRequired;
-  } else {
-    config.endpoint.tls = transport::TlsMode::kImplicit;
-  }
-  config.endpoint.username = box.server.username;
-  if (!box.server.password_file.empty()) {
-    auto password = app::ReadSecretFile(box.server.password_file,
-                                        "[[mail.mailboxes]] " + box.name + " password_file");
-    if (!password) return Fail(password.error());
-    config.endpoint.password = std::move(*password);
-  }
-  config.endpoint.ca_file = box.server.ca_file;
+  auto endpoint = app::ToMailEndpoint(box.server, app::kImapSchemes, "mail.mailboxes " + box.name);
+  if (!endpoint) return Fail(endpoint.error());
+  config.endpoint = std::move(*endpoint);
   config.endpoint.operation_timeout = std::chrono::minutes(2);
   config.folder = box.folder;
   if (box.processed_folder.empty()) {
@@ -131,38 +77,73 @@ Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntak
   if (next.uidvalidity != cursor->uidvalidity && pending->uids.empty()) {
     if (auto saved = SaveCursor(store, box.name, next, clock.Now()); !saved) return Fail(saved.error());
   }
-  for (uint32_t uid : pending->uids) {
-    if (report.fetched >= max_messages) {
-      report.more = true;
-      break;
+  // Messages are fetched a chunk at a time and filed with IngestBatch, so a chunk shares
+  // its commits; each is marked on the server only after its own write has committed, and
+  // the cursor moves once per chunk. A crash in between re-fetches messages that are
+  // already stored, and the store drops them again by their raw hash.
+  constexpr size_t kChunkMessages = 32;
+  constexpr size_t kChunkBytes = 32u << 20;
+  size_t position = 0;
+  bool stop = false;
+  std::optional<Error> failure;
+  while (position < pending->uids.size() && !stop) {
+    std::vector<uint32_t> chunk;  // the uids handled, in order
+    std::vector<bool> gone;       // per chunk uid: deleted between the listing and the fetch
+    std::vector<app::PreparedMail> mails;
+    size_t bytes = 0;
+    while (position < pending->uids.size() && mails.size() < kChunkMessages &&
+           bytes < kChunkBytes) {
+      if (report.fetched >= max_messages) {
+        report.more = true;
+        stop = true;
+        break;
+      }
+      if (!keep_going()) {
+        stop = true;
+        break;
+      }
+      const uint32_t uid = pending->uids[position];
+      auto raw = mailbox.Fetch(pending->uidvalidity, uid);
+      if (!raw && raw.error().code != ErrorCode::kNotFound) {
+        failure = raw.error();
+        stop = true;
+        break;
+      }
+      ++position;
+      chunk.push_back(uid);
+      gone.push_back(!raw);
+      if (!raw) continue;  // nothing to store
+      ++report.fetched;
+      bytes += raw->size();
+      mails.push_back(intake.Prepare(std::move(*raw)));
     }
-    if (!keep_going()) break;
-    auto raw = mailbox.Fetch(pending->uidvalidity, uid);
-    if (!raw && raw.error().code == ErrorCode::kNotFound) {
-      // Gone between the listing and the fetch (deleted by someone else): nothing to store.
-      next.last_uid = uid;
+    const auto filed = intake.IngestBatch(store, mails, source, clock.Now());
+    const int64_t cursor_before = next.last_uid;
+    for (size_t c = 0, m = 0; c < chunk.size(); ++c) {
+      if (!gone[c]) {
+        const Result<app::IntakeResult>& result = filed[m++];
+        if (!result) {
+          failure = result.error();
+          break;
+        }
+        if (result->outcome == app::IntakeOutcome::kDuplicate) {
+          ++report.duplicates;
+        } else {
+          ++report.filed;
+        }
+        if (auto marked = mailbox.MarkProcessed(pending->uidvalidity, chunk[c]); !marked) {
+          failure = marked.error();
+          break;
+        }
+      }
+      next.last_uid = chunk[c];
+    }
+    if (next.last_uid != cursor_before) {
       if (auto saved = SaveCursor(store, box.name, next, clock.Now()); !saved) {
         return Fail(saved.error());
       }
-      continue;
     }
-    if (!raw) return Fail(raw.error());
-    ++report.fetched;
-    auto filed = intake.IngestNow(store, std::move(*raw), source, clock.Now());
-    if (!filed) return Fail(filed.error());
-    if (filed->outcome == app::IntakeOutcome::kDuplicate) {
-      ++report.duplicates;
-    } else {
-      ++report.filed;
-    }
-    // Only now, with the message durably stored: mark it, then move the cursor past it.
-    if (auto marked = mailbox.MarkProcessed(pending->uidvalidity, uid); !marked) {
-      return Fail(marked.error());
-    }
-    next.last_uid = uid;
-    if (auto saved = SaveCursor(store, box.name, next, clock.Now()); !saved) {
-      return Fail(saved.error());
-    }
+    if (failure) return Fail(*failure);
   }
   return report;
 }

@@ -60,9 +60,11 @@ struct MailPollReport {
   bool more = false;  // stopped at max_messages with more waiting
 };
 
-/// One poll of one mailbox on the calling thread. An error stops the poll where it
-/// happened (the cursor stays behind the message that failed); what was done before stays
-/// done. `keep_going` is asked between messages (false: stop early, e.g. shutting down).
+/// One poll of one mailbox on the calling thread. Messages are fetched up to 32 at a time
+/// and filed with MailIntake::IngestBatch (shared commits); each is marked on the server
+/// after its write commits. An error stops the poll where it happened (the cursor stays
+/// behind the message that failed); what was done before stays done. `keep_going` is asked between
+/// messages (false: stop early, e.g. shutting down).
 Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntake& intake,
                                        const app::MailboxConfig& box,
                                        email::transport::ImapMailbox& mailbox, Clock& clock,

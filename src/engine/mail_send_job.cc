@@ -125,10 +125,7 @@ JobHandler Outcome(const app::CaseService& cases, const MailSendOptions& options
         !updated) {
       return updated;
     }
-    store::JobSpec retry{app::kMailSendJobKind,
-                         "outbox:" + std::to_string(entry.id) + ":" + std::to_string(attempts + 1),
-                         decision.next_attempt,
-                         "{\"outbox_id\":" + std::to_string(entry.id) + "}"};
+    auto retry = app::MailSendJob(entry.id, decision.next_attempt, attempts + 1);
     if (auto scheduled = tx.ScheduleJob(retry); !scheduled) return Fail(scheduled.error());
     return RecordDelivery(tx, cases, entry,
                           boost::json::object{{"status", "deferred"},

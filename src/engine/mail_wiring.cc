@@ -51,8 +51,4 @@ Result<std::unique_ptr<MailWiring>> MailWiring::Build(store::Store& store, Clock
   return wiring;
 }
 
-MailWiring::~MailWiring() {
-  if (jobs_) jobs_->Stop();
-}
-
 }  // namespace redress::engine

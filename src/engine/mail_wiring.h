@@ -32,7 +32,6 @@ class MailWiring {
                                                    app::CaseService& cases,
                                                    const app::MailConfig& mail,
                                                    const app::PolicyHolder* policies);
-  ~MailWiring();  // stops the runner
 
   void Start() { jobs_->Start(); }
   JobRunner& jobs() { return *jobs_; }
@@ -42,7 +41,7 @@ class MailWiring {
 
   std::unique_ptr<email::ThreadTokenSigner> signer_;
   std::unique_ptr<app::OutboundMailReactor> reactor_;
-  std::unique_ptr<JobRunner> jobs_;
+  std::unique_ptr<JobRunner> jobs_;  // last: destroyed (and stopped) before what it uses
 };
 
 }  // namespace redress::engine

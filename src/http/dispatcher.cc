@@ -1,5 +1,10 @@
 #include "http/dispatcher.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/beast/core/string.hpp>
+#include <boost/url/parse.hpp>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -7,10 +12,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/beast/core/string.hpp>
-#include <boost/url/parse.hpp>
-#include <fmt/format.h>
 
 #include "app/log.h"
 #include "app/metrics.h"
@@ -218,21 +219,15 @@ asio::awaitable<Response> Dispatcher::Answer(const Request& request, Exchange& e
   if (CarriesJsonBody(request.method()) && !request.body().empty()) {
     auto content_type = request.find(http::field::content_type);
     const std::vector<std::string>& accepted = match->options->media_types;
-    bool ok = false;
-    if (content_type != request.end()) {
-      if (accepted.empty()) {
-        ok = IsMediaType(content_type->value(), "application/json");
-      } else {
-        for (const std::string& type : accepted) ok = ok || IsMediaType(content_type->value(), type);
-      }
-    }
+    const bool ok = content_type != request.end() &&
+                    std::any_of(accepted.begin(), accepted.end(), [&](const std::string& type) {
+                      return IsMediaType(content_type->value(), type);
+                    });
     if (!ok) {
       std::string types;
       for (const std::string& type : accepted) types += (types.empty() ? "" : " or ") + type;
       co_return Problem(ProblemType::kUnsupportedMediaType,
-                        "request body must be sent as Content-Type: " +
-                            (types.empty() ? std::string("application/json") : types),
-                        id);
+                        "request body must be sent as Content-Type: " + types, id);
     }
   }
 

@@ -165,6 +165,17 @@ Result<std::optional<int64_t>> OptionalInt64(const json::object& obj, std::strin
   return std::optional<int64_t>(*n);
 }
 
+Result<std::optional<bool>> OptionalBool(const json::object& obj, std::string_view name,
+                                         std::string_view parent) {
+  const json::value* value = obj.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::optional<bool>();
+  if (!value->is_bool()) {
+    std::string path = FieldPath(parent, name);
+    return Fail(ErrorCode::kInvalidArgument, "field '" + path + "' must be true or false", path);
+  }
+  return std::optional<bool>(value->get_bool());
+}
+
 Result<std::vector<std::string>> OptionalStringArray(const json::object& obj, std::string_view name,
                                                      std::string_view parent) {
   std::vector<std::string> out;

@@ -64,6 +64,10 @@ Result<int64_t> RequireInt64(const boost::json::object& obj, std::string_view na
 Result<std::optional<int64_t>> OptionalInt64(const boost::json::object& obj, std::string_view name,
                                              std::string_view parent = {});
 
+/// A boolean; absent or null is nullopt. Anything else: "field 'x' must be true or false".
+Result<std::optional<bool>> OptionalBool(const boost::json::object& obj, std::string_view name,
+                                         std::string_view parent = {});
+
 /// An array of strings; absent or null is an empty vector. Element errors name the index:
 /// "field 'emails[2]' must be a string, got number".
 Result<std::vector<std::string>> OptionalStringArray(const boost::json::object& obj,

@@ -181,6 +181,15 @@ TEST(OptionalInt64Test, AbsentNullPresentWrong) {
                 "customer_id");
 }
 
+TEST(OptionalBoolTest, AbsentNullPresentWrong) {
+  EXPECT_FALSE(OptionalBool(Obj(R"({})"), "public")->has_value());
+  EXPECT_FALSE(OptionalBool(Obj(R"({"public":null})"), "public")->has_value());
+  EXPECT_EQ(OptionalBool(Obj(R"({"public":true})"), "public")->value(), true);
+  auto wrong = OptionalBool(Obj(R"({"public":"yes"})"), "public");
+  ASSERT_FALSE(wrong);
+  ExpectInvalid(wrong.error(), "field 'public' must be true or false", "public");
+}
+
 // ---- arrays
 
 TEST(OptionalStringArrayTest, ReadsStringsAndTreatsAbsentAsEmpty) {

@@ -35,8 +35,8 @@ using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>
 /// What a route accepts beyond the defaults (JSON bodies within the server's body limit).
 struct RouteOptions {
   /// Media types a POST/PUT/PATCH body may be sent as (compared without parameters and
-  /// ignoring case); empty: application/json only.
-  std::vector<std::string> media_types;
+  /// ignoring case).
+  std::vector<std::string> media_types{"application/json"};
   /// The route's own body limit, for routes whose purpose is a large body (a raw email),
   /// read per request so it follows the configuration; null: the server's limit. The
   /// session applies it before reading the body, so a larger body is never read whole.

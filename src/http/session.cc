@@ -149,7 +149,9 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const Dispatcher& disp
     stream.expires_after(kReadTimeout);
     std::tie(ec, transferred) = co_await http::async_read_header(stream, buffer, parser, kAwait);
     connection.busy = true;
-    if (!ec) {
+    // Only a request that carries a body needs its route looked up here (Answer finds it
+    // again anyway); a GET keeps the server's limit.
+    if (!ec && (parser.chunked() || parser.content_length().value_or(0) > 0)) {
       limit = dispatcher.BodyLimit(parser.get(), body_limit);
       parser.body_limit(limit);
       if (parser.content_length() && *parser.content_length() > limit) ec = http::error::body_limit;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/hex.h"
 #include "store/copy_endpoint.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/postgres_store.h"
@@ -52,6 +53,18 @@ class TableDigest {
   int64_t rows_ = 0;
 };
 
+// Reads every row of `table` into a digest, handing each row to `also` as well.
+Result<TableSummary> ReadTable(CopyEndpoint& source, const CopiedTable& table,
+                               const RowVisitor& also) {
+  TableDigest digest;
+  auto read = source.ForEachRow(table, [&](const CopyRow& row) -> Result<void> {
+    digest.Add(row);
+    return also(row);
+  });
+  if (!read) return Fail(read.error());
+  return digest.Summary(table.name);
+}
+
 Result<void> RequireEmpty(CopyEndpoint& target) {
   int64_t total = 0;
   for (const CopiedTable& table : CopiedTables()) {
@@ -71,18 +84,15 @@ Result<CopyReport> CopyAll(CopyEndpoint& source, CopyEndpoint& target) {
   if (auto empty = RequireEmpty(target); !empty) return Fail(empty.error());
   CopyReport report;
   for (const CopiedTable& table : CopiedTables()) {
-    TableDigest digest;
-    auto copied = source.ForEachRow(table, [&](const CopyRow& row) -> Result<void> {
-      digest.Add(row);
-      return target.Insert(table, row);
-    });
-    if (copied) copied = target.EndTable(table);
+    auto summary =
+        ReadTable(source, table, [&](const CopyRow& row) { return target.Insert(table, row); });
+    Result<void> copied = summary ? target.EndTable(table) : Result<void>(Fail(summary.error()));
     if (!copied) {
       Error error = copied.error();
       error.message = "copying " + std::string(table.name) + ": " + error.message;
       return Fail(std::move(error));
     }
-    report.tables.push_back(digest.Summary(table.name));
+    report.tables.push_back(std::move(*summary));
   }
   auto last_case_id = source.LastCaseId();
   if (!last_case_id) return Fail(last_case_id.error());
@@ -145,16 +155,12 @@ Result<std::vector<TableSummary>> SummarizeTables(const std::string& url) {
   if (auto begun = (*database)->BeginRead(); !begun) return Fail(begun.error());
   std::vector<TableSummary> summaries;
   for (const CopiedTable& table : CopiedTables()) {
-    TableDigest digest;
-    auto read = (*database)->ForEachRow(table, [&](const CopyRow& row) -> Result<void> {
-      digest.Add(row);
-      return {};
-    });
-    if (!read) {
+    auto summary = ReadTable(**database, table, [](const CopyRow&) -> Result<void> { return {}; });
+    if (!summary) {
       (*database)->EndRead();
-      return Fail(read.error());
+      return Fail(summary.error());
     }
-    summaries.push_back(digest.Summary(table.name));
+    summaries.push_back(std::move(*summary));
   }
   (*database)->EndRead();
   return summaries;

@@ -43,9 +43,6 @@ class CopyEndpoint {
   virtual Result<void> ContinueIds(int64_t last_case_id) = 0;
   virtual Result<void> Commit() = 0;
   virtual Result<void> Rollback() = 0;
-
-  /// "sqlite:PATH" or the PostgreSQL URL, for messages (no password).
-  virtual std::string Describe() const = 0;
 };
 
 enum class EndpointRole {
@@ -62,9 +59,5 @@ Result<std::unique_ptr<CopyEndpoint>> OpenSqliteCopyEndpoint(const std::string& 
                                                              EndpointRole role);
 Result<std::unique_ptr<CopyEndpoint>> OpenPostgresCopyEndpoint(const std::string& url,
                                                                EndpointRole role);
-
-/// "a1ff" -> bytes; nullopt for odd length or a non-hex digit.
-std::optional<std::string> DecodeHex(std::string_view hex);
-std::string EncodeHex(std::string_view bytes);
 
 }  // namespace redress::store

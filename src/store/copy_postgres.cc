@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/hex.h"
 #include "store/copy_endpoint.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/pg_conn.h"
@@ -27,18 +28,10 @@ std::string ColumnList(const CopiedTable& table, bool for_select) {
   return out;
 }
 
-// The URL without its user information (which may hold a password).
-std::string WithoutCredentials(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + url.substr(at + 1);
-}
-
 class PostgresCopyEndpoint final : public CopyEndpoint {
  public:
-  PostgresCopyEndpoint(std::unique_ptr<postgres::Connection> conn, std::string url)
-      : conn_(std::move(conn)), url_(std::move(url)) {}
+  explicit PostgresCopyEndpoint(std::unique_ptr<postgres::Connection> conn)
+      : conn_(std::move(conn)) {}
 
   Result<void> BeginRead() override {
     return conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -171,49 +164,15 @@ class PostgresCopyEndpoint final : public CopyEndpoint {
   Result<void> Commit() override { return conn_->Exec("COMMIT"); }
   Result<void> Rollback() override { return conn_->Exec("ROLLBACK"); }
 
-  std::string Describe() const override { return WithoutCredentials(url_); }
-
  private:
   std::unique_ptr<postgres::Connection> conn_;
-  std::string url_;
   std::string_view table_;   // the table being inserted into
   int64_t sent_ = 0;         // its rows inserted so far
   postgres::Params batch_;   // rows held back, column after column
   int batched_ = 0;
 };
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
-
-std::string EncodeHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-std::optional<std::string> DecodeHex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int high = HexValue(hex[i]);
-    const int low = HexValue(hex[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-  }
-  return out;
-}
 
 Result<std::unique_ptr<CopyEndpoint>> OpenPostgresCopyEndpoint(const std::string& url,
                                                                EndpointRole role) {
@@ -227,7 +186,7 @@ Result<std::unique_ptr<CopyEndpoint>> OpenPostgresCopyEndpoint(const std::string
     static const SystemClock clock;
     if (auto migrated = postgres::Migrate(**conn, clock); !migrated) return Fail(migrated.error());
   }
-  return std::unique_ptr<CopyEndpoint>(new PostgresCopyEndpoint(std::move(*conn), url));
+  return std::unique_ptr<CopyEndpoint>(new PostgresCopyEndpoint(std::move(*conn)));
 }
 
 }  // namespace redress::store

@@ -8,6 +8,7 @@
 #include "store/copy_endpoint.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace redress::store {
 namespace {
@@ -78,7 +79,7 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
     if (!counter) return Fail(counter.error());
     auto row = (*counter)->Step();
     if (!row) return Fail(row.error());
-    if (!*row) return Fail(ErrorCode::kCorruption, Describe() + " has no case_id counter");
+    if (!*row) return Fail(ErrorCode::kCorruption, "sqlite:" + path_ + " has no case_id counter");
     return (*counter)->ColumnInt64(0);
   }
 
@@ -96,6 +97,7 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
     if (table.name != table_) {
       table_ = table.name;
       rows_ = 0;
+      insert_sql_ = InsertSql(table);
     }
     ++rows_;
     auto inserted = InsertRow(table, row);
@@ -108,13 +110,17 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
   }
   Result<void> EndTable(const CopiedTable&) override { return {}; }
 
-  Result<void> InsertRow(const CopiedTable& table, const CopyRow& row) {
+  static std::string InsertSql(const CopiedTable& table) {
     std::string placeholders;
     for (size_t i = 1; i <= table.columns.size(); ++i) {
       placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
     }
-    auto insert = db_->Prepare("INSERT INTO " + std::string(table.name) + " (" +
-                               ColumnList(table) + ") VALUES (" + placeholders + ")");
+    return "INSERT INTO " + std::string(table.name) + " (" + ColumnList(table) + ") VALUES (" +
+           placeholders + ")";
+  }
+
+  Result<void> InsertRow(const CopiedTable& table, const CopyRow& row) {
+    auto insert = db_->Prepare(insert_sql_);
     if (!insert) return Fail(insert.error());
     for (size_t c = 0; c < table.columns.size(); ++c) {
       const int index = static_cast<int>(c) + 1;
@@ -159,12 +165,11 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
     return db_->Exec("ROLLBACK");
   }
 
-  std::string Describe() const override { return "sqlite:" + path_; }
-
  private:
   std::unique_ptr<sqlite::Database> db_;
   std::string path_;
-  std::string_view table_;  // the table being inserted into, and its rows so far
+  std::string_view table_;  // the table being inserted into, its INSERT and its rows so far
+  std::string insert_sql_;
   int64_t rows_ = 0;
 };
 
@@ -172,27 +177,19 @@ class SqliteCopyEndpoint final : public CopyEndpoint {
 
 Result<std::unique_ptr<CopyEndpoint>> OpenSqliteCopyEndpoint(const std::string& path,
                                                              EndpointRole role) {
-  const bool source = role == EndpointRole::kSource;
-  auto db = sqlite::Database::Open(
-      path, source ? sqlite::Database::Mode::kReadOnly : sqlite::Database::Mode::kReadWriteCreate,
-      5000);
-  if (!db) return Fail(db.error());
-  if (source) {
+  constexpr int kBusyTimeoutMs = 5000;
+  if (role == EndpointRole::kSource) {
+    auto db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly, kBusyTimeoutMs);
+    if (!db) return Fail(db.error());
     if (auto current = sqlite::RequireLatestSchema(**db); !current) return Fail(current.error());
-  } else {
-    // As the store opens it: WAL, a durable commit, foreign keys checked.
-    {
-      auto mode = (*db)->Prepare("PRAGMA journal_mode = WAL");
-      if (!mode) return Fail(mode.error());
-      if (auto ran = (*mode)->Step(); !ran) return Fail(ran.error());
-    }  // reset here: a statement still stepping would keep the migration from committing
-    if (auto set = (*db)->Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"); !set) {
-      return Fail(set.error());
-    }
-    static const SystemClock clock;
-    if (auto migrated = sqlite::Migrate(**db, clock); !migrated) return Fail(migrated.error());
+    return std::unique_ptr<CopyEndpoint>(new SqliteCopyEndpoint(std::move(*db), path));
   }
-  return std::unique_ptr<CopyEndpoint>(new SqliteCopyEndpoint(std::move(*db), path));
+  // As the store opens it: WAL, a durable commit, foreign keys checked.
+  auto target = sqlite::OpenWriteConnection(path, /*create=*/true, kBusyTimeoutMs);
+  if (!target) return Fail(target.error());
+  static const SystemClock clock;
+  if (auto migrated = sqlite::Migrate(**target, clock); !migrated) return Fail(migrated.error());
+  return std::unique_ptr<CopyEndpoint>(new SqliteCopyEndpoint(std::move(*target), path));
 }
 
 }  // namespace redress::store

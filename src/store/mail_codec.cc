@@ -9,6 +9,26 @@ std::optional<OutboxStatus> ParseOutboxStatus(std::string_view text) {
   return std::nullopt;
 }
 
+Result<void> CountOutbox(MailChannelStatus& status, std::string_view name, int64_t count) {
+  auto parsed = ParseOutboxStatus(name);
+  if (!parsed) {
+    return Fail(ErrorCode::kCorruption,
+                "mail_outbox has rows of unknown status '" + std::string(name) + "'");
+  }
+  switch (*parsed) {
+    case OutboxStatus::kQueued:
+      status.outbox_queued += count;
+      break;
+    case OutboxStatus::kSent:
+      status.outbox_sent += count;
+      break;
+    case OutboxStatus::kFailed:
+      status.outbox_failed += count;
+      break;
+  }
+  return {};
+}
+
 std::string JoinRecipients(const std::vector<std::string>& recipients) {
   std::string out;
   for (const std::string& r : recipients) {

@@ -19,6 +19,10 @@ inline MailDirection ParseMailDirection(std::string_view text) {
 }
 std::optional<OutboxStatus> ParseOutboxStatus(std::string_view text);
 
+/// Adds `count` outbox rows of status `name` to the channel status; a status this build
+/// does not know is corruption, not a row to leave out of the totals.
+Result<void> CountOutbox(MailChannelStatus& status, std::string_view name, int64_t count);
+
 /// Recipients joined by '\n' (an address never contains one: the builder refuses it).
 std::string JoinRecipients(const std::vector<std::string>& recipients);
 std::vector<std::string> SplitRecipients(std::string_view text);

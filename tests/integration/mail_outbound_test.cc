@@ -10,7 +10,10 @@
 // reply, which gives the tests a point where all mail that is due has been attempted,
 // without sleeping. The mailgate is another process on the real clock, so after filing a
 // message the tests move the server's clock up to the real time (Flush) first.
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -20,11 +23,9 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
 #include "integration/server_fixture.h"
 #include "peers/smtp_peer.h"
+#include "support/mail_gate.h"
 #include "support/test_server.h"
 
 namespace redress::testing {
@@ -105,17 +106,15 @@ class OutboundMailTest : public ::testing::Test {
 
   /// Files `raw` through `redress mailgate` as an MTA would; the case it reports, or 0.
   static int64_t Mailgate(const std::string& raw, std::string* outcome = nullptr) {
-    ProcessResult r = RunCli({"--config", config_path_, "mailgate", "--db", server_->db_path()},
-                             raw);
-    EXPECT_TRUE(r.Ok()) << r.Describe();
-    std::smatch m;
-    if (!std::regex_search(r.err, m, std::regex("mailgate: (\\w+) case (\\d+)"))) {
-      ADD_FAILURE() << "mailgate named no case: " << r.Describe();
+    Gate gate = testing::Mailgate(config_path_, server_->db_path(), raw);
+    EXPECT_EQ(gate.exit_code, 0) << gate.log;
+    if (gate.case_id == 0) {
+      ADD_FAILURE() << "mailgate named no case: " << gate.log;
       return 0;
     }
-    if (outcome) *outcome = m[1];
+    if (outcome) *outcome = gate.outcome;
     Flush();
-    return std::stoll(m[2]);
+    return gate.case_id;
   }
 
   /// Moves the server's test clock to at least the real time (the mailgate's clock), so
@@ -331,6 +330,7 @@ TEST_F(OutboundMailTest, AcknowledgementsDoNotLoopWithAnAutoResponder) {
                             "Auto-Submitted: auto-replied\r\n"),
                &outcome);
   ASSERT_GT(vacation, 0);
+  EXPECT_EQ(outcome, "opened");
   // A responder that does not mark itself looks like a person; the per-sender window stops
   // it from getting an acknowledgement of its own, which would answer it again.
   const int64_t unmarked =

@@ -44,10 +44,6 @@ class MailScenarioTest : public ServerTest {
     return "From: " + from + "\r\nTo: " + kOurs + "\r\n" + headers + "\r\n" + body + "\r\n";
   }
 
-  /// Events of the case as `token` sees them.
-  static std::vector<json::value> Events(const std::string& token, int64_t case_id) {
-    return AllEvents(token, case_id);
-  }
   static std::vector<std::string> Types(const std::vector<json::value>& events) {
     std::vector<std::string> types;
     for (const json::value& e : events) types.push_back(Str(e, "/type").value_or("?"));
@@ -86,7 +82,7 @@ TEST_F(MailScenarioTest, SeedStory001EditedTokenStillLandsAndOnlyStaffSeeTheMism
   EXPECT_EQ(reply.outcome, "appended") << reply.log;
   EXPECT_EQ(reply.case_id, first.case_id);
 
-  auto staff = Events(agent1().token, first.case_id);
+  auto staff = AllEvents(agent1().token, first.case_id);
   auto types = Types(staff);
   ASSERT_NE(std::find(types.begin(), types.end(), "thread_token_mismatch"), types.end())
       << json::serialize(json::value_from(staff));
@@ -97,7 +93,7 @@ TEST_F(MailScenarioTest, SeedStory001EditedTokenStillLandsAndOnlyStaffSeeTheMism
     EXPECT_EQ(Int(e, "/data/claimed_case"), first.case_id);
   }
   const std::string customer_token = server().CustomerToken(CustomerOf(first.case_id));
-  auto seen = Events(customer_token, first.case_id);
+  auto seen = AllEvents(customer_token, first.case_id);
   auto seen_types = Types(seen);
   EXPECT_EQ(std::count(seen_types.begin(), seen_types.end(), "thread_token_mismatch"), 0);
   ASSERT_EQ(seen.size(), 2u) << json::serialize(json::value_from(seen));
@@ -110,14 +106,14 @@ TEST_F(MailScenarioTest, SeedStory001EditedTokenStillLandsAndOnlyStaffSeeTheMism
 TEST_F(MailScenarioTest, ForgedTokenNeverAttachesAStrangersMail) {
   Gate victim = Deliver(Mail(UniqueEmail("victim"), "Subject: Damaged sofa\r\n", "Torn on arrival."));
   ASSERT_EQ(victim.outcome, "opened") << victim.log;
-  const size_t before = Events(agent1().token, victim.case_id).size();
+  const size_t before = AllEvents(agent1().token, victim.case_id).size();
   const std::string forged = "support+c" + std::to_string(victim.case_id) + "-aaaaaaaaaaaaaaaa@acme.example";
   Gate stranger = Deliver("From: " + UniqueEmail("mallory") + "\r\nTo: " + forged +
                           "\r\nSubject: Re: Damaged sofa\r\n\r\nPlease refund me instead.\r\n");
   ASSERT_EQ(stranger.exit_code, 0) << stranger.log;
   EXPECT_EQ(stranger.outcome, "opened") << stranger.log;
   EXPECT_NE(stranger.case_id, victim.case_id);
-  EXPECT_EQ(Events(agent1().token, victim.case_id).size(), before);
+  EXPECT_EQ(AllEvents(agent1().token, victim.case_id).size(), before);
   const std::string mallory = server().CustomerToken(CustomerOf(stranger.case_id));
   EXPECT_EQ(Client().Get("/api/v1/cases/" + std::to_string(victim.case_id), Bearer(mallory)).status,
             404);
@@ -135,7 +131,7 @@ TEST_F(MailScenarioTest, ReplyWithEveryThreadHeaderStrippedLandsBySenderAndSubje
   EXPECT_EQ(reply.outcome, "appended") << reply.log;
   EXPECT_EQ(reply.case_id, first.case_id);
   int replies = 0;
-  for (const json::value& e : Events(agent1().token, first.case_id)) {
+  for (const json::value& e : AllEvents(agent1().token, first.case_id)) {
     if (Str(e, "/type") != "message_received") continue;
     ++replies;
     EXPECT_EQ(Str(e, "/data/match_rule"), "sender_subject");
@@ -166,7 +162,7 @@ TEST_F(MailScenarioTest, AutoReplyLoopCountsNoContactAndEscalatesNothing) {
     ASSERT_EQ(loop.exit_code, 0) << loop.log;
     EXPECT_EQ(loop.case_id, first.case_id) << loop.log;
   }
-  auto events = Events(agent1().token, first.case_id);
+  auto events = AllEvents(agent1().token, first.case_id);
   ASSERT_EQ(events.size(), 5u) << json::serialize(json::value_from(events));
   for (size_t i = 1; i < events.size(); ++i) {
     EXPECT_EQ(Str(events[i], "/type"), "message_received");
@@ -198,7 +194,7 @@ TEST_F(MailScenarioTest, BounceBecomesADeliveryEventOnItsCase) {
   ASSERT_EQ(bounce.exit_code, 0) << bounce.log;
   EXPECT_EQ(bounce.outcome, "delivery_report") << bounce.log;
   EXPECT_EQ(bounce.case_id, first.case_id);
-  auto events = Events(agent1().token, first.case_id);
+  auto events = AllEvents(agent1().token, first.case_id);
   ASSERT_EQ(events.size(), 2u) << json::serialize(json::value_from(events));
   EXPECT_EQ(Str(events[1], "/type"), "delivery");
   EXPECT_EQ(Str(events[1], "/data/status"), "bounced");
@@ -230,7 +226,7 @@ TEST_F(MailScenarioTest, TwentyMegabyteAttachmentOverTheLimitLosesNothing) {
   EXPECT_EQ(gate.outcome, "opened") << gate.log;
   EXPECT_NE(gate.log.find("max_message_bytes"), std::string::npos) << gate.log;
 
-  auto events = Events(agent1().token, gate.case_id);
+  auto events = AllEvents(agent1().token, gate.case_id);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_NE(Str(events[0], "/data/body").value_or("").find("cracked screen, video attached"),
             std::string::npos);
@@ -238,7 +234,7 @@ TEST_F(MailScenarioTest, TwentyMegabyteAttachmentOverTheLimitLosesNothing) {
   EXPECT_EQ(Str(events[0], "/data/attachments/0/filename"), "unboxing.mp4");
   EXPECT_EQ(At(events[0], "/data/attachments/0/stored")->as_bool(), false);
   const std::string customer = server().CustomerToken(CustomerOf(gate.case_id));
-  auto seen = Events(customer, gate.case_id);
+  auto seen = AllEvents(customer, gate.case_id);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_NE(Str(seen[0], "/data/body").value_or("").find("cracked screen"), std::string::npos);
 }
@@ -247,32 +243,21 @@ TEST_F(MailScenarioTest, TwentyMegabyteAttachmentOverTheLimitLosesNothing) {
 // message, ends up in exactly one case, and two different ones never share a case. The
 // messages go in per source in Date order, as a mailbox would have received them.
 TEST_F(MailScenarioTest, EveryThreadOfTheCorpusLandsInOneCase) {
-  std::map<std::string, std::set<int64_t>> cases_of_thread;
-  std::map<int64_t, std::set<std::string>> threads_of_case;
-  std::map<int64_t, int> filed_in_case;  // messages that became events (not copies)
+  ThreadTally tally;
   for (const ThreadMessage& m : CorpusThreadMessages()) {
     Gate gate = Deliver(m.bytes);
     ASSERT_EQ(gate.exit_code, 0) << m.name << ": " << gate.log;
     // A bounce for mail we never sent belongs to no case (docs/email.md, filing step 3).
     if (gate.outcome == "unattached") continue;
     ASSERT_NE(gate.case_id, 0) << m.name << ": " << gate.log;
-    cases_of_thread[m.thread].insert(gate.case_id);
-    threads_of_case[gate.case_id].insert(m.thread);
-    if (gate.outcome == "opened" || gate.outcome == "appended") ++filed_in_case[gate.case_id];
+    tally.Add(m, gate);
   }
-  EXPECT_GE(cases_of_thread.size(), 50u);
-  for (const auto& [thread, cases] : cases_of_thread) {
-    EXPECT_EQ(cases.size(), 1u) << thread << " spans " << cases.size() << " cases";
-  }
-  for (const auto& [case_id, threads] : threads_of_case) {
-    EXPECT_EQ(threads.size(), 1u) << "case " << case_id << " holds " << threads.size()
-                                  << " threads, first " << *threads.begin();
-  }
+  tally.ExpectOneCasePerThread();
   // What an agent reads over the API agrees: each case has one email event per message
   // filed into it.
-  for (const auto& [case_id, filed] : filed_in_case) {
+  for (const auto& [case_id, filed] : tally.filed_in_case) {
     int emails = 0;
-    for (const json::value& e : Events(agent1().token, case_id)) {
+    for (const json::value& e : AllEvents(agent1().token, case_id)) {
       emails += Str(e, "/channel") == "email" &&
                 (Str(e, "/type") == "message_received" || Str(e, "/type") == "case_opened");
     }

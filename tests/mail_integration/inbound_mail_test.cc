@@ -190,7 +190,7 @@ TEST_F(InboundMailTest, AMessageOverTheLimitIs413AndNothingIsRead) {
   EXPECT_NE(Str(Body(r), "/detail").value_or("").find(std::to_string(kMaxMessageBytes)),
             std::string::npos)
       << r.Describe();
-  // Bodies of other routes keep the server's own limit (1 MiB) and JSON.
+  // The mail route takes raw mail only: a JSON body is refused with 415.
   HttpResponse json = Deliver(Mail("j@shop.test", "j@example.com", "x"), mailgate_.token, "",
                               "application/json");
   EXPECT_TRUE(IsProblem(json, 415, "unsupported-media-type")) << json.Describe();
@@ -276,7 +276,7 @@ TEST_F(InboundMailTest, AMessageWrittenBySwaksLandsInACase) {
   ASSERT_NE(swaks.out.find("Subject: Refund for order 4411"), std::string::npos) << swaks.out;
   ProcessResult piped = Mailgate(swaks.out);
   ASSERT_EQ(piped.exit_code, 0) << piped.Describe();
-  // The case is the customer's: find it through the customer's own listing.
+  // Find the new case by its order number through staff search.
   HttpResponse cases = server_->Client().Get("/api/v1/cases/search?q=4411",
                                              Bearer(server_->admin().token));
   ASSERT_EQ(cases.status, 200) << cases.Describe();

@@ -36,29 +36,18 @@ TEST(PgMailThreads, EveryThreadOfTheCorpusLandsInOneCase) {
   ASSERT_TRUE(node.Start());
   const std::string config = WriteMailConfig(dir.path());
 
-  std::map<std::string, std::set<int64_t>> cases_of_thread;
-  std::map<int64_t, std::set<std::string>> threads_of_case;
-  std::map<int64_t, int> filed_in_case;
+  ThreadTally tally;
   for (const ThreadMessage& m : CorpusThreadMessages()) {
     Gate gate = Mailgate(config, db.url(), m.bytes);
     ASSERT_EQ(gate.exit_code, 0) << m.name << ": " << gate.log;
     // A bounce for mail we never sent belongs to no case (docs/email.md, filing step 3).
     if (gate.outcome == "unattached") continue;
     ASSERT_NE(gate.case_id, 0) << m.name << ": " << gate.log;
-    cases_of_thread[m.thread].insert(gate.case_id);
-    threads_of_case[gate.case_id].insert(m.thread);
-    if (gate.outcome == "opened" || gate.outcome == "appended") ++filed_in_case[gate.case_id];
+    tally.Add(m, gate);
   }
-  EXPECT_GE(cases_of_thread.size(), 50u);
-  for (const auto& [thread, cases] : cases_of_thread) {
-    EXPECT_EQ(cases.size(), 1u) << thread << " spans " << cases.size() << " cases";
-  }
-  for (const auto& [case_id, threads] : threads_of_case) {
-    EXPECT_EQ(threads.size(), 1u) << "case " << case_id << " holds " << threads.size()
-                                  << " threads, first " << *threads.begin();
-  }
+  tally.ExpectOneCasePerThread();
   HttpClient client("127.0.0.1", node.port());
-  for (const auto& [case_id, filed] : filed_in_case) {
+  for (const auto& [case_id, filed] : tally.filed_in_case) {
     HttpResponse r = client.Get("/api/v1/cases/" + std::to_string(case_id) + "/events?limit=500",
                                 Bearer(agent.token));
     ASSERT_EQ(r.status, 200) << r.Describe();

@@ -5,10 +5,13 @@
 // tests include it, and they link redress_email for the parser and the token signer.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,5 +106,31 @@ inline std::vector<ThreadMessage> CorpusThreadMessages() {
   for (Item& item : items) out.push_back(std::move(item.message));
   return out;
 }
+
+/// Where the corpus threads went, message by message, and the rule they must obey: each
+/// threads.tsv group in exactly one case, and no case holding two groups.
+struct ThreadTally {
+  std::map<std::string, std::set<int64_t>> cases_of_thread;
+  std::map<int64_t, std::set<std::string>> threads_of_case;
+  std::map<int64_t, int> filed_in_case;  // messages that became events (not copies)
+
+  /// `gate` filed `m` into a case (its exit code and case already checked).
+  void Add(const ThreadMessage& m, const Gate& gate) {
+    cases_of_thread[m.thread].insert(gate.case_id);
+    threads_of_case[gate.case_id].insert(m.thread);
+    if (gate.outcome == "opened" || gate.outcome == "appended") ++filed_in_case[gate.case_id];
+  }
+
+  void ExpectOneCasePerThread() const {
+    EXPECT_GE(cases_of_thread.size(), 50u);
+    for (const auto& [thread, cases] : cases_of_thread) {
+      EXPECT_EQ(cases.size(), 1u) << thread << " spans " << cases.size() << " cases";
+    }
+    for (const auto& [case_id, threads] : threads_of_case) {
+      EXPECT_EQ(threads.size(), 1u) << "case " << case_id << " holds " << threads.size()
+                                    << " threads, first " << *threads.begin();
+    }
+  }
+};
 
 }  // namespace redress::testing

@@ -1,33 +1,11 @@
 #include "channels/email/outbound_message.h"
 
-#include <sodium.h>
-
-#include "channels/email/gmime_support.h"
-#include "channels/email/text_encoding.h"
+#include "channels/email/mime_build.h"
 
 namespace redress::email {
 namespace {
 
 constexpr size_t kMaxReferences = 20;
-
-// Header values must stay on one logical line: CR and LF would let a subject or a display
-// name inject headers of its own.
-std::string OneLine(std::string_view value) {
-  std::string out = ScrubUtf8(value);
-  for (char& c : out) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-  return out;
-}
-
-std::string RandomUnique() {
-  unsigned char bytes[10];
-  randombytes_buf(bytes, sizeof(bytes));
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  std::string out;
-  for (unsigned char b : bytes) out.push_back(kAlphabet[b & 31]);
-  return out;
-}
 
 std::string Domain(std::string_view address) {
   size_t at = address.rfind('@');
@@ -44,26 +22,18 @@ std::string JoinIds(const std::vector<std::string>& ids) {
 }
 
 std::vector<std::string> TrimmedReferences(const OutboundMessage& message) {
-  std::vector<std::string> ids = message.references;
-  if (!message.in_reply_to.empty() && (ids.empty() || ids.back() != message.in_reply_to)) {
-    ids.push_back(message.in_reply_to);
+  // The message answered comes last, once (a case's stored ids may hold it anywhere).
+  std::vector<std::string> ids;
+  for (const std::string& id : message.references) {
+    if (id != message.in_reply_to) ids.push_back(id);
   }
+  if (!message.in_reply_to.empty()) ids.push_back(message.in_reply_to);
   if (ids.size() > kMaxReferences) {
     std::vector<std::string> kept{ids.front()};
     kept.insert(kept.end(), ids.end() - (kMaxReferences - 1), ids.end());
     ids = std::move(kept);
   }
   return ids;
-}
-
-GObjectPtr<GMimeTextPart> TextPart(const char* subtype, const std::string& text) {
-  GObjectPtr<GMimeTextPart> part(g_mime_text_part_new_with_subtype(subtype));
-  std::string valid = ScrubUtf8(text);
-  g_mime_text_part_set_text(part.get(), valid.c_str());
-  g_mime_text_part_set_charset(part.get(), "utf-8");
-  // Quoted-printable or base64, whichever is shorter: safe on any transport.
-  g_mime_object_encode(GMIME_OBJECT(part.get()), GMIME_ENCODING_CONSTRAINT_7BIT);
-  return part;
 }
 
 }  // namespace
@@ -80,24 +50,15 @@ Result<BuiltMessage> BuildOutboundMessage(const OutboundMessage& message,
   }
   EnsureGMime();
   BuiltMessage built;
-  std::string unique = message.unique.empty() ? RandomUnique() : message.unique;
+  std::string unique = message.unique.empty() ? RandomUnique(10) : message.unique;
   built.message_id = signer.MessageId(message.case_id, unique, Domain(message.from.address));
   built.reply_to = signer.ReplyAddress(message.from.address, message.case_id);
 
   GObjectPtr<GMimeMessage> mime(g_mime_message_new(TRUE));
-  g_mime_message_add_mailbox(mime.get(), GMIME_ADDRESS_TYPE_FROM,
-                             OneLine(message.from.name).c_str(),
-                             OneLine(message.from.address).c_str());
-  for (const Mailbox& to : message.to) {
-    g_mime_message_add_mailbox(mime.get(), GMIME_ADDRESS_TYPE_TO, OneLine(to.name).c_str(),
-                               OneLine(to.address).c_str());
-  }
-  for (const Mailbox& cc : message.cc) {
-    g_mime_message_add_mailbox(mime.get(), GMIME_ADDRESS_TYPE_CC, OneLine(cc.name).c_str(),
-                               OneLine(cc.address).c_str());
-  }
-  g_mime_message_add_mailbox(mime.get(), GMIME_ADDRESS_TYPE_REPLY_TO,
-                             OneLine(message.from.name).c_str(), built.reply_to.c_str());
+  AddMailbox(mime.get(), GMIME_ADDRESS_TYPE_FROM, message.from);
+  for (const Mailbox& to : message.to) AddMailbox(mime.get(), GMIME_ADDRESS_TYPE_TO, to);
+  for (const Mailbox& cc : message.cc) AddMailbox(mime.get(), GMIME_ADDRESS_TYPE_CC, cc);
+  AddMailbox(mime.get(), GMIME_ADDRESS_TYPE_REPLY_TO, Mailbox{message.from.name, built.reply_to});
 
   std::string subject = OneLine(message.subject);
   if (FindSubjectTag(subject) != message.case_id) {
@@ -105,10 +66,7 @@ Result<BuiltMessage> BuildOutboundMessage(const OutboundMessage& message,
   }
   g_mime_message_set_subject(mime.get(), subject.c_str(), "utf-8");
 
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(message.date.time_since_epoch());
-  GDateTime* date = g_date_time_new_from_unix_utc(seconds.count());
-  g_mime_message_set_date(mime.get(), date);
-  g_date_time_unref(date);
+  SetDate(mime.get(), message.date);
   g_mime_message_set_message_id(mime.get(), built.message_id.c_str());
 
   GMimeObject* object = GMIME_OBJECT(mime.get());
@@ -136,10 +94,7 @@ Result<BuiltMessage> BuildOutboundMessage(const OutboundMessage& message,
     g_mime_message_set_mime_part(mime.get(), GMIME_OBJECT(alternative.get()));
   }
 
-  GMimeFormatOptions* format = g_mime_format_options_new();
-  g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
-  built.bytes = TakeGString(g_mime_object_to_string(object, format));
-  g_mime_format_options_free(format);
+  built.bytes = ToCrlfBytes(mime.get());
   return built;
 }
 

@@ -122,6 +122,17 @@ TEST_F(Outbound, LongThreadsKeepTheFirstAndTheRecentReferences) {
   EXPECT_EQ(parsed->references.back(), "m49@x.example");
 }
 
+TEST_F(Outbound, TheMessageAnsweredIsReferencedOnceAndLast) {
+  OutboundMessage m = Reply();
+  m.references = {"juergen-1@example.de", "juergen-2@example.de", "rd.old@acme.example"};
+  m.in_reply_to = "juergen-2@example.de";
+  Result<ParsedMessage> parsed = ParseMessage(BuildOutboundMessage(m, signer_)->bytes);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->references,
+            (std::vector<std::string>{"juergen-1@example.de", "rd.old@acme.example",
+                                      "juergen-2@example.de"}));
+}
+
 TEST_F(Outbound, RejectsIncompleteMessages) {
   OutboundMessage m = Reply();
   m.to.clear();

@@ -4,7 +4,6 @@
 #include "app/auth_service.h"
 #include "app/services.h"
 #include "auth/secret_token.h"
-#include "core/time_format.h"
 #include "http/api/api_util.h"
 #include "http/api/routes.h"
 #include "http/api/session_cookie.h"
@@ -37,22 +36,9 @@ boost::asio::awaitable<Response> Login(RequestContext& ctx) {
 
   // A new session each time, so no Idempotency-Key replay matters here; it is still a
   // durable write so that a session the client received survives a crash.
-  auto response = co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
-    if (auto inserted = tx.InsertSession(grant->session); !inserted) {
-      return Fail(inserted.error());
-    }
-    return Reply{status::ok,
-                 json::object{{"principal", PrincipalView(grant->principal)},
-                              {"csrf_token", grant->session.csrf_token},
-                              {"expires_at", FormatTimestamp(grant->session.expires_at)}},
-                 {}};
-  });
-  if (response.result() == status::ok) {
-    response.set(field::set_cookie,
-                 SessionCookie(ctx.services.config, grant->session_cookie,
-                               int64_t{ctx.services.config.session_ttl_hours} * 3600));
-    response.set(field::cache_control, "no-store");
-  }
+  auto response = co_await DurableWrite(
+      ctx, [&](store::WriteTx& tx) -> Result<Reply> { return StoreSession(tx, *grant); });
+  if (response.result() == status::ok) AttachSessionCookie(response, ctx.services.config, *grant);
   co_return response;
 }
 

@@ -3,10 +3,12 @@
 // shared setting, changed under an optimistic version check (a concurrent edit is a 409
 // the client retries).
 #include <boost/json/array.hpp>
+#include <functional>
 
 #include "app/canned_replies.h"
 #include "app/services.h"
 #include "core/time_format.h"
+#include "domain/permissions.h"
 #include "http/api/api_util.h"
 #include "http/api/routes.h"
 #include "http/json_body.h"
@@ -44,8 +46,7 @@ Result<LoadedList> LoadList(RequestContext& ctx) {
 }
 
 Result<void> RequireEditor(const RequestContext& ctx) {
-  const auto role = ctx.who().role;
-  if (role == domain::Role::kSupervisor || role == domain::Role::kAdmin) return {};
+  if (domain::IsSupervisorOrAdmin(ctx.who())) return {};
   return Fail(ErrorCode::kPermissionDenied,
               "only supervisors and admins may change canned replies");
 }
@@ -85,6 +86,17 @@ WriteBody StoreEdited(RequestContext& ctx, const LoadedList& loaded, Reply reply
   };
 }
 
+/// Loads the list, applies `edit` (which answers the reply to send) and returns the write
+/// that stores the result (StoreEdited). Plain, so each handler has one co_await.
+Result<WriteBody> EditList(RequestContext& ctx,
+                           const std::function<Result<Reply>(app::CannedReplyList&)>& edit) {
+  auto loaded = LoadList(ctx);
+  if (!loaded) return Fail(loaded.error());
+  auto reply = edit(loaded->list);
+  if (!reply) return Fail(reply.error());
+  return StoreEdited(ctx, *loaded, std::move(*reply));
+}
+
 boost::asio::awaitable<Response> ListCanned(RequestContext& ctx) {
   auto loaded = LoadList(ctx);
   if (!loaded) co_return MakeProblem(ctx, loaded.error());
@@ -102,15 +114,15 @@ boost::asio::awaitable<Response> CreateCanned(RequestContext& ctx) {
   if (auto allowed = RequireEditor(ctx); !allowed) co_return MakeProblem(ctx, allowed.error());
   auto input = ReadTitleAndBody(ctx);
   if (!input) co_return MakeProblem(ctx, input.error());
-  auto loaded = LoadList(ctx);
-  if (!loaded) co_return MakeProblem(ctx, loaded.error());
-  auto added = app::AddCannedReply(loaded->list, std::move(input->title), std::move(input->body),
-                                   ctx.services.clock.Now());
-  if (!added) co_return MakeProblem(ctx, added.error());
-  WriteBody write = StoreEdited(
-      ctx, *loaded,
-      Reply{status::created, CannedView(*added), "/api/v1/canned-replies/" + std::to_string(added->id)});
-  co_return co_await DurableWrite(ctx, std::move(write));
+  auto write = EditList(ctx, [&](app::CannedReplyList& list) -> Result<Reply> {
+    auto added = app::AddCannedReply(list, std::move(input->title), std::move(input->body),
+                                     ctx.services.clock.Now());
+    if (!added) return Fail(added.error());
+    return Reply{status::created, CannedView(*added),
+                 "/api/v1/canned-replies/" + std::to_string(added->id)};
+  });
+  if (!write) co_return MakeProblem(ctx, write.error());
+  co_return co_await DurableWrite(ctx, std::move(*write));
 }
 
 boost::asio::awaitable<Response> UpdateCanned(RequestContext& ctx) {
@@ -119,29 +131,26 @@ boost::asio::awaitable<Response> UpdateCanned(RequestContext& ctx) {
   if (!id) co_return MakeProblem(ctx, id.error());
   auto input = ReadTitleAndBody(ctx);
   if (!input) co_return MakeProblem(ctx, input.error());
-  auto loaded = LoadList(ctx);
-  if (!loaded) co_return MakeProblem(ctx, loaded.error());
-  auto updated = app::UpdateCannedReply(loaded->list, *id, std::move(input->title),
-                                        std::move(input->body), ctx.services.clock.Now());
-  if (!updated) co_return MakeProblem(ctx, updated.error());
-  WriteBody write = StoreEdited(ctx, *loaded, Reply{status::ok, CannedView(*updated), {}});
-  co_return co_await DurableWrite(ctx, std::move(write));
+  auto write = EditList(ctx, [&](app::CannedReplyList& list) -> Result<Reply> {
+    auto updated = app::UpdateCannedReply(list, *id, std::move(input->title),
+                                          std::move(input->body), ctx.services.clock.Now());
+    if (!updated) return Fail(updated.error());
+    return Reply{status::ok, CannedView(*updated), {}};
+  });
+  if (!write) co_return MakeProblem(ctx, write.error());
+  co_return co_await DurableWrite(ctx, std::move(*write));
 }
 
 boost::asio::awaitable<Response> DeleteCanned(RequestContext& ctx) {
   if (auto allowed = RequireEditor(ctx); !allowed) co_return MakeProblem(ctx, allowed.error());
   auto id = PathId(ctx, "id");
   if (!id) co_return MakeProblem(ctx, id.error());
-  auto loaded = LoadList(ctx);
-  if (!loaded) co_return MakeProblem(ctx, loaded.error());
-  if (auto removed = app::RemoveCannedReply(loaded->list, *id); !removed) {
-    co_return MakeProblem(ctx, removed.error());
-  }
-  json::object deleted;
-  deleted["id"] = *id;
-  deleted["deleted"] = true;
-  WriteBody write = StoreEdited(ctx, *loaded, Reply{status::ok, std::move(deleted), {}});
-  co_return co_await DurableWrite(ctx, std::move(write));
+  auto write = EditList(ctx, [&](app::CannedReplyList& list) -> Result<Reply> {
+    if (auto removed = app::RemoveCannedReply(list, *id); !removed) return Fail(removed.error());
+    return Reply{status::ok, json::object{{"id", *id}, {"deleted", true}}, {}};
+  });
+  if (!write) co_return MakeProblem(ctx, write.error());
+  co_return co_await DurableWrite(ctx, std::move(*write));
 }
 
 }  // namespace

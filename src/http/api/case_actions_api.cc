@@ -51,13 +51,9 @@ boost::asio::awaitable<Response> PostMessage(RequestContext& ctx) {
           }
           input.channel = *parsed;
         }
-        if (const json::value* flag = body.if_contains("public")) {
-          if (!flag->is_bool()) {
-            return Fail(ErrorCode::kInvalidArgument, "field 'public' must be true or false",
-                        "public");
-          }
-          input.public_post = flag->get_bool();
-        }
+        auto public_post = OptionalBool(body, "public");
+        if (!public_post) return Fail(public_post.error());
+        input.public_post = public_post->value_or(false);
         return input;
       },
       [&](store::WriteTx& tx, int64_t id, const MessageInput& input, Timestamp now) {

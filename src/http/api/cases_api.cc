@@ -75,12 +75,9 @@ Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body, const domai
   auto category = OptionalString(body, "category");
   if (!category) return Fail(category.error());
   if (*category) input.category = std::move(**category);
-  if (const json::value* flag = body.if_contains("public")) {
-    if (!flag->is_bool()) {
-      return Fail(ErrorCode::kInvalidArgument, "field 'public' must be true or false", "public");
-    }
-    input.public_post = flag->get_bool();
-  }
+  auto public_post = OptionalBool(body, "public");
+  if (!public_post) return Fail(public_post.error());
+  input.public_post = public_post->value_or(false);
   return input;
 }
 

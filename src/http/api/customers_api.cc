@@ -85,8 +85,7 @@ boost::asio::awaitable<Response> GetCustomer(RequestContext& ctx) {
 boost::asio::awaitable<Response> PutCustomerTier(RequestContext& ctx) {
   auto id = PathId(ctx, "id");
   if (!id) co_return MakeProblem(ctx, id.error());
-  const domain::Role role = ctx.who().role;
-  if (role != domain::Role::kSupervisor && role != domain::Role::kAdmin) {
+  if (!domain::IsSupervisorOrAdmin(ctx.who())) {
     co_return MakeProblem(ctx, Error{ErrorCode::kPermissionDenied,
                                      "only a supervisor or an admin may set a customer's tier", {}});
   }

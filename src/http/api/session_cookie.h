@@ -1,5 +1,6 @@
-// The Set-Cookie value of a session: HttpOnly, SameSite=Strict, Secure when configured.
-// Shared by password login, logout and sign-in links.
+// A session handed to a browser: the Set-Cookie value (HttpOnly, SameSite=Strict, Secure
+// when configured) and the two halves of starting one, shared by password login and
+// sign-in links so that both answer exactly alike.
 #pragma once
 
 #include <cstdint>
@@ -8,17 +9,21 @@
 
 #include "app/auth_service.h"
 #include "app/config.h"
+#include "core/result.h"
+#include "http/api/api_util.h"
+#include "http/context.h"
+#include "store/store.h"
 
 namespace redress::http::api {
 
-inline std::string SessionCookie(const app::Config& config, std::string_view value,
-                                 int64_t max_age) {
-  std::string cookie(app::kSessionCookieName);
-  cookie += "=";
-  cookie += value;
-  cookie += "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (config.secure_cookies) cookie += "; Secure";
-  return cookie;
-}
+std::string SessionCookie(const app::Config& config, std::string_view value, int64_t max_age);
+
+/// Inside the write: stores the granted session and builds the 200 reply
+/// ({principal, csrf_token, expires_at}).
+Result<Reply> StoreSession(store::WriteTx& tx, const app::LoginGrant& grant);
+
+/// After the write answered 200: the session cookie and `Cache-Control: no-store`.
+void AttachSessionCookie(Response& response, const app::Config& config,
+                         const app::LoginGrant& grant);
 
 }  // namespace redress::http::api

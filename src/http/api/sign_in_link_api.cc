@@ -7,12 +7,10 @@
 #include "app/auth_service.h"
 #include "app/services.h"
 #include "app/sign_in_links.h"
-#include "core/time_format.h"
 #include "domain/customer.h"
 #include "http/api/api_util.h"
 #include "http/api/routes.h"
 #include "http/api/session_cookie.h"
-#include "http/api/views.h"
 #include "http/json_body.h"
 
 namespace redress::http::api {
@@ -91,21 +89,12 @@ boost::asio::awaitable<Response> RedeemLink(RequestContext& ctx) {
     if (!customer_id) return Fail(customer_id.error());
     auto granted = auth.GrantSession(domain::CredentialOwner{domain::Role::kCustomer, *customer_id});
     if (!granted) return Fail(granted.error());
-    if (auto inserted = tx.InsertSession(granted->session); !inserted) {
-      return Fail(inserted.error());
-    }
     grant = std::move(*granted);
-    return Reply{status::ok,
-                 json::object{{"principal", PrincipalView(grant->principal)},
-                              {"csrf_token", grant->session.csrf_token},
-                              {"expires_at", FormatTimestamp(grant->session.expires_at)}},
-                 {}};
+    return StoreSession(tx, *grant);
   });
+  // An Idempotency-Key replay runs no write, so it grants no session and sets no cookie.
   if (response.result() == status::ok && grant) {
-    response.set(field::set_cookie,
-                 SessionCookie(ctx.services.config, grant->session_cookie,
-                               int64_t{ctx.services.config.session_ttl_hours} * 3600));
-    response.set(field::cache_control, "no-store");
+    AttachSessionCookie(response, ctx.services.config, *grant);
   }
   co_return response;
 }

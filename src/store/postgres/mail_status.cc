@@ -1,5 +1,6 @@
 // PgMailTx::ChannelStatus: the mail channel at a glance, for the admin channels page.
 #include "core/time_format.h"
+#include "store/mail_codec.h"
 #include "store/postgres/mail_tx.h"
 
 namespace redress::store::postgres {
@@ -17,11 +18,9 @@ Result<MailChannelStatus> PgMailTx::ChannelStatus() {
   auto outbox = conn_.Query("SELECT status, count(*) FROM mail_outbox GROUP BY status", Params());
   if (!outbox) return Fail(outbox.error());
   for (int i = 0; i < outbox->size(); ++i) {
-    const std::string name = outbox->Text(i, 0);
-    const int64_t count = outbox->Int64(i, 1);
-    if (name == "queued") status.outbox_queued = count;
-    if (name == "sent") status.outbox_sent = count;
-    if (name == "failed") status.outbox_failed = count;
+    if (auto counted = CountOutbox(status, outbox->Text(i, 0), outbox->Int64(i, 1)); !counted) {
+      return Fail(counted.error());
+    }
   }
   auto inbound = conn_.Query(
       "SELECT max(received_at) FROM mail_messages WHERE direction = 'inbound'", Params());

@@ -1,5 +1,6 @@
 #include "store/postgres/mail_tx.h"
 
+#include "core/hex.h"
 #include "core/time_format.h"
 #include "store/mail_codec.h"
 
@@ -9,34 +10,6 @@ namespace {
 tl::unexpected<Error> While(std::string_view doing, Error error) {
   error.message = std::string(doing) + ": " + error.message;
   return Fail(std::move(error));
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-Result<std::string> Unhex(std::string_view hex) {
-  auto value = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (hex.size() % 2 != 0) return Fail(ErrorCode::kCorruption, "odd-length hex from the database");
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = value(hex[i]), lo = value(hex[i + 1]);
-    if (hi < 0 || lo < 0) return Fail(ErrorCode::kCorruption, "bad hex from the database");
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
 }
 
 constexpr std::string_view kMessageColumns =
@@ -70,9 +43,13 @@ std::optional<int64_t> FirstInt(const Rows& r) {
 
 Result<bool> PgMailTx::PutBlob(const std::string& sha256, const std::string& bytes, Timestamp now) {
   auto r = conn_.Query(
-      "INSERT INTO mail_blobs (sha256, bytes, size, stored_at) VALUES ($1, decode($2, 'hex'), $3, $4)"
+      "INSERT INTO mail_blobs (sha256, bytes, size, stored_at) VALUES ($1, decode($2, 'hex'), $3, "
+      "$4)"
       " ON CONFLICT (sha256) DO NOTHING",
-      Params().Text(sha256).Text(Hex(bytes)).Int64(static_cast<int64_t>(bytes.size()))
+      Params()
+          .Text(sha256)
+          .Text(EncodeHex(bytes))
+          .Int64(static_cast<int64_t>(bytes.size()))
           .Int64(MicrosFromTimestamp(now)));
   if (!r) return While("storing mail blob " + sha256, r.error());
   return r->Affected() == 1;
@@ -83,8 +60,10 @@ Result<std::optional<std::string>> PgMailTx::GetBlob(const std::string& sha256) 
                        Params().Text(sha256));
   if (!r) return While("reading mail blob " + sha256, r.error());
   if (r->empty()) return std::optional<std::string>();
-  auto bytes = Unhex(r->Text(0, 0));
-  if (!bytes) return Fail(bytes.error());
+  auto bytes = DecodeHex(r->Text(0, 0));
+  if (!bytes)
+    return Fail(ErrorCode::kCorruption,
+                "mail blob " + sha256 + ": malformed hex from the database");
   return std::optional<std::string>(std::move(*bytes));
 }
 
@@ -242,7 +221,7 @@ Result<bool> PgMailTx::EnqueueOutbound(OutboxEntry& e) {
           .Text(e.sender)
           .Text(JoinRecipients(e.recipients))
           .Text(e.message_id)
-          .Text(Hex(e.bytes))
+          .Text(EncodeHex(e.bytes))
           .Text(OutboxStatusName(e.status))
           .Int64(e.attempts)
           .Text(e.last_error)
@@ -276,8 +255,11 @@ Result<std::optional<OutboxEntry>> PgMailTx::GetOutbound(int64_t id) {
   e.sender = r->Text(0, 4);
   e.recipients = SplitRecipients(r->Text(0, 5));
   e.message_id = r->Text(0, 6);
-  auto bytes = Unhex(r->Text(0, 7));
-  if (!bytes) return Fail(bytes.error());
+  auto bytes = DecodeHex(r->Text(0, 7));
+  if (!bytes) {
+    return Fail(ErrorCode::kCorruption,
+                "outbox row " + std::to_string(id) + ": malformed hex from the database");
+  }
   e.bytes = std::move(*bytes);
   auto status = ParseOutboxStatus(r->Text(0, 8));
   if (!status) {

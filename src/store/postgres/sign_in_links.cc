@@ -1,4 +1,4 @@
-// PgWriteTx: one-time sign-in links (store.h, schema_v7.h).
+// PgWriteTx: one-time sign-in links (store.h, schema_v9.h).
 #include "core/time_format.h"
 #include "store/postgres/write_tx.h"
 

@@ -1,5 +1,6 @@
 // SqliteMailTx::ChannelStatus: the mail channel at a glance, for the admin channels page.
 #include "core/time_format.h"
+#include "store/mail_codec.h"
 #include "store/sqlite/mail_tx.h"
 
 namespace redress::store::sqlite {
@@ -23,11 +24,8 @@ Result<MailChannelStatus> SqliteMailTx::ChannelStatus() {
     auto row = (*outbox)->Step();
     if (!row) return Fail(row.error());
     if (!*row) break;
-    const std::string name = (*outbox)->ColumnText(0);
-    const int64_t count = (*outbox)->ColumnInt64(1);
-    if (name == "queued") status.outbox_queued = count;
-    if (name == "sent") status.outbox_sent = count;
-    if (name == "failed") status.outbox_failed = count;
+    auto counted = CountOutbox(status, (*outbox)->ColumnText(0), (*outbox)->ColumnInt64(1));
+    if (!counted) return Fail(counted.error());
   }
   auto inbound = db_.Prepare(
       "SELECT max(received_at) FROM mail_messages WHERE direction = 'inbound'");

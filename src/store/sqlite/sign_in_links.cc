@@ -1,4 +1,4 @@
-// SqliteWriteTx: one-time sign-in links (store.h, schema_v7.h).
+// SqliteWriteTx: one-time sign-in links (store.h, schema_v9.h).
 #include "core/time_format.h"
 #include "store/sqlite/write_tx.h"
 

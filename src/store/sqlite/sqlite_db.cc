@@ -207,6 +207,12 @@ Result<void> Database::Exec(std::string_view sql) {
   return Fail(CodeFor(rc), "\"" + Abbreviate(sql) + "\": " + detail);
 }
 
+Result<void> Database::Run(std::string_view sql) {
+  auto statement = Prepare(sql);
+  if (!statement) return Fail(statement.error());
+  return (*statement)->Run();
+}
+
 Result<CachedStatement> Database::Prepare(std::string_view sql) {
   std::string key(sql);
   auto it = statements_.find(key);

@@ -115,6 +115,11 @@ class Database {
   /// Build SQL from constant fragments only; values always go through Bind*.
   Result<CachedStatement> Prepare(std::string_view sql);
 
+  /// Runs one row-less statement through the statement cache: for the transaction-control
+  /// statements that run on every write (SAVEPOINT, RELEASE), where parsing each time
+  /// would be wasted work.
+  Result<void> Run(std::string_view sql);
+
   /// Rows changed by the most recent INSERT/UPDATE/DELETE on this connection.
   int64_t Changes() const;
   int64_t LastInsertRowId() const;

@@ -33,8 +33,72 @@ Result<void> CheckOptions(const SqliteOptions& options) {
   return {};
 }
 
-// Opens the connection that writes: checks the path, then sets the pragmas every writer
-// relies on. Pragmas are per connection (journal_mode=WAL is also remembered in the file).
+// A WriteFn is the caller's code; an exception escaping it must fail that write, not kill
+// the writer thread (which would hang every later writer).
+Result<void> Invoke(const WriteFn& fn, WriteTx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("write failed with an exception: ") + e.what());
+  } catch (...) {
+    return Fail(ErrorCode::kInternal, "write failed with a non-standard exception");
+  }
+}
+
+// Runs one write inside the open transaction, isolated by a savepoint. On failure the
+// write's changes are undone and the transaction stays open for the others. Sets
+// `abandon` when the transaction cannot be trusted any more: SQLite already rolled it back
+// (disk full, I/O error) or undoing this write failed.
+Result<void> RunJob(Database& db, WriteTx& tx, const WriteFn& fn, bool& abandon) {
+  abandon = false;
+  if (auto saved = db.Run("SAVEPOINT write"); !saved) {
+    abandon = !db.InTransaction();
+    return saved;
+  }
+  Result<void> result = Invoke(fn, tx);
+  if (result) {
+    auto released = db.Run("RELEASE write");
+    if (released) return {};
+    result = Fail(released.error());
+  }
+  if (!db.InTransaction()) {
+    abandon = true;
+    return result;
+  }
+  auto undone = db.Run("ROLLBACK TO write");
+  if (undone) undone = db.Run("RELEASE write");
+  if (!undone) {
+    result.error().message += " (undoing it failed too: " + undone.error().message + ")";
+    abandon = true;
+  }
+  return result;
+}
+
+Error BatchLost(const Error& cause) {
+  return Error{ErrorCode::kUnavailable,
+               "the transaction carrying this write was rolled back (" + cause.message + "); retry",
+               {}};
+}
+
+// One hub per database file in this process, so every SqliteStore on the file hears every
+// other one's commits (SQLite is a one-node backend: other processes are not told).
+std::shared_ptr<ChangeHub> HubFor(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<ChangeHub>> hubs;
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) key = path;
+  std::lock_guard lock(mu);
+  std::shared_ptr<ChangeHub> hub = hubs[key].lock();
+  if (!hub) {
+    hub = std::make_shared<ChangeHub>();
+    hubs[key] = hub;
+  }
+  return hub;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> OpenWriteConnection(const std::string& path, bool create,
                                                       int busy_timeout_ms) {
   namespace fs = std::filesystem;
@@ -86,80 +150,6 @@ Result<std::unique_ptr<Database>> OpenWriteConnection(const std::string& path, b
   }
   return db;
 }
-
-// Runs one transaction-control statement through the statement cache: they run per
-// write, so parsing them each time would be wasted work.
-Result<void> Execute(Database& db, std::string_view sql) {
-  auto statement = db.Prepare(sql);
-  if (!statement) return Fail(statement.error());
-  return (*statement)->Run();
-}
-
-// A WriteFn is the caller's code; an exception escaping it must fail that write, not kill
-// the writer thread (which would hang every later writer).
-Result<void> Invoke(const WriteFn& fn, WriteTx& tx) {
-  try {
-    return fn(tx);
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kInternal, std::string("write failed with an exception: ") + e.what());
-  } catch (...) {
-    return Fail(ErrorCode::kInternal, "write failed with a non-standard exception");
-  }
-}
-
-// Runs one write inside the open transaction, isolated by a savepoint. On failure the
-// write's changes are undone and the transaction stays open for the others. Sets
-// `abandon` when the transaction cannot be trusted any more: SQLite already rolled it back
-// (disk full, I/O error) or undoing this write failed.
-Result<void> RunJob(Database& db, WriteTx& tx, const WriteFn& fn, bool& abandon) {
-  abandon = false;
-  if (auto saved = Execute(db, "SAVEPOINT write"); !saved) {
-    abandon = !db.InTransaction();
-    return saved;
-  }
-  Result<void> result = Invoke(fn, tx);
-  if (result) {
-    auto released = Execute(db, "RELEASE write");
-    if (released) return {};
-    result = Fail(released.error());
-  }
-  if (!db.InTransaction()) {
-    abandon = true;
-    return result;
-  }
-  auto undone = Execute(db, "ROLLBACK TO write");
-  if (undone) undone = Execute(db, "RELEASE write");
-  if (!undone) {
-    result.error().message += " (undoing it failed too: " + undone.error().message + ")";
-    abandon = true;
-  }
-  return result;
-}
-
-Error BatchLost(const Error& cause) {
-  return Error{ErrorCode::kUnavailable,
-               "the transaction carrying this write was rolled back (" + cause.message + "); retry",
-               {}};
-}
-
-// One hub per database file in this process, so every SqliteStore on the file hears every
-// other one's commits (SQLite is a one-node backend: other processes are not told).
-std::shared_ptr<ChangeHub> HubFor(const std::string& path) {
-  static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<ChangeHub>> hubs;
-  std::error_code ec;
-  std::string key = std::filesystem::weakly_canonical(path, ec).string();
-  if (ec) key = path;
-  std::lock_guard lock(mu);
-  std::shared_ptr<ChangeHub> hub = hubs[key].lock();
-  if (!hub) {
-    hub = std::make_shared<ChangeHub>();
-    hubs[key] = hub;
-  }
-  return hub;
-}
-
-}  // namespace
 
 // ---- opening
 
@@ -244,7 +234,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
   // Usually one pass; another only if SQLite abandoned the transaction part-way, in which
   // case the writes not yet run get a fresh transaction.
   while (next < batch.size()) {
-    if (auto begun = Execute(db, "BEGIN IMMEDIATE"); !begun) {
+    if (auto begun = db.Run("BEGIN IMMEDIATE"); !begun) {
       for (; next < batch.size(); ++next) results[next] = Fail(begun.error());
       break;
     }
@@ -265,7 +255,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       // transaction is broken and takes the earlier writes down with it.
       Error lost = BatchLost(results[next - 1].error());
       if (db.InTransaction()) {
-        if (auto rolled_back = Execute(db, "ROLLBACK"); !rolled_back) {
+        if (auto rolled_back = db.Run("ROLLBACK"); !rolled_back) {
           // The next BEGIN will fail too and report it to the writes that follow.
           lost.message += "; rollback failed too: " + rolled_back.error().message;
         }
@@ -273,7 +263,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       for (size_t i : succeeded) results[i] = Fail(lost);
       continue;
     }
-    auto committed = Execute(db, "COMMIT");
+    auto committed = db.Run("COMMIT");
     if (!committed) {
       Error error = BatchLost(committed.error());
       if (db.InTransaction()) {

@@ -117,6 +117,12 @@ class SqliteStore final : public Store {
   std::thread writer_;  // last: starts after everything it uses is constructed
 };
 
+/// Opens the connection that writes `path` (created if `create`): checks the path, then sets
+/// the pragmas every writer relies on (WAL, synchronous FULL, foreign keys). Pragmas are
+/// per connection, so anything else that writes the file (redress copy) opens it here.
+Result<std::unique_ptr<Database>> OpenWriteConnection(const std::string& path, bool create,
+                                                      int busy_timeout_ms);
+
 /// Creates or upgrades the database at `path` and returns its schema version; the work
 /// behind `redress migrate`.
 Result<int> MigrateSqlite(const std::string& path);

@@ -500,7 +500,7 @@ Result<void> SqliteWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timest
 
 Result<std::optional<Error>> SqliteWriteTx::Isolated(const std::function<Result<void>()>& fn) {
   // The writer has each write in its own savepoint already ("write"); this one nests.
-  if (auto saved = db_.Exec("SAVEPOINT isolated"); !saved) return Fail(saved.error());
+  if (auto saved = db_.Run("SAVEPOINT isolated"); !saved) return Fail(saved.error());
   const size_t mark = changed_.size();
   Result<void> result = fn();
   if (!db_.InTransaction()) {
@@ -510,11 +510,11 @@ Result<std::optional<Error>> SqliteWriteTx::Isolated(const std::function<Result<
                     (result ? std::string() : ": " + result.error().message));
   }
   if (result) {
-    if (auto released = db_.Exec("RELEASE isolated"); !released) return Fail(released.error());
+    if (auto released = db_.Run("RELEASE isolated"); !released) return Fail(released.error());
     return std::optional<Error>();
   }
-  auto undone = db_.Exec("ROLLBACK TO isolated");
-  if (undone) undone = db_.Exec("RELEASE isolated");
+  auto undone = db_.Run("ROLLBACK TO isolated");
+  if (undone) undone = db_.Run("RELEASE isolated");
   if (!undone) {
     return Fail(ErrorCode::kInternal, result.error().message + " (undoing it failed too: " +
                                           undone.error().message + ")");

@@ -56,7 +56,11 @@ export function CustomerPanel({ kase, customer }: { kase: Case; customer: AsyncS
   const cases = useAsync(
     () => collect((cursor) => api.listCases({ customer: kase.customer_id }, cursor), 200),
     [api, kase.customer_id]);
-  const promises = useAsync(() => api.customerPromises(kase.customer_id), [api, kase.customer_id, kase.last_seq]);
+  // Refetched when this case's promises change (one made, kept or broken here), not on
+  // every live event of the case: the list spans all of the customer's cases.
+  const promisesOfThisCase = (kase.escalation?.promises ?? []).map((p) => `${p.id}:${p.status}`).join(',');
+  const promises = useAsync(() => api.customerPromises(kase.customer_id),
+    [api, kase.customer_id, promisesOfThisCase]);
   const { open, past } = splitCases(cases.data?.items ?? [], kase.id);
 
   return (
