@@ -194,6 +194,23 @@ Result<std::vector<std::string>> OptionalStringArray(const json::object& obj, st
   return out;
 }
 
+Result<std::vector<int64_t>> OptionalInt64Array(const json::object& obj, std::string_view name,
+                                                 std::string_view parent) {
+  std::vector<int64_t> out;
+  const json::value* value = obj.if_contains(name);
+  if (value == nullptr || value->is_null()) return out;
+  std::string path = FieldPath(parent, name);
+  if (!value->is_array()) return WrongKind(path, "an array", *value);
+  const json::array& array = value->get_array();
+  out.reserve(array.size());
+  for (size_t i = 0; i < array.size(); ++i) {
+    Result<int64_t> n = ToInt64(array[i], fmt::format("{}[{}]", path, i));
+    if (!n) return Fail(std::move(n.error()));
+    out.push_back(*n);
+  }
+  return out;
+}
+
 Result<std::vector<JsonObjectItem>> OptionalObjectArray(const json::object& obj,
                                                         std::string_view name,
                                                         std::string_view parent) {

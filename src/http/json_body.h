@@ -74,6 +74,12 @@ Result<std::vector<std::string>> OptionalStringArray(const boost::json::object& 
                                                      std::string_view name,
                                                      std::string_view parent = {});
 
+/// An array of integers; absent or null is an empty vector. Element errors name the index:
+/// "field 'attachment_ids[1]' must be an integer, got string".
+Result<std::vector<int64_t>> OptionalInt64Array(const boost::json::object& obj,
+                                                std::string_view name,
+                                                std::string_view parent = {});
+
 /// One object of an object array, with its path ("social[1]") to pass as `parent` when
 /// reading its members. `object` points into the parsed body, which must outlive it.
 struct JsonObjectItem {

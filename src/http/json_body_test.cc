@@ -212,6 +212,16 @@ TEST(OptionalStringArrayTest, NotAnArray) {
   ExpectInvalid(emails.error(), "field 'emails' must be an array, got string", "emails");
 }
 
+TEST(OptionalInt64ArrayTest, ReadsIntegersAndNamesTheBadElement) {
+  auto ids = OptionalInt64Array(Obj(R"({"ids":[3, 9.0]})"), "ids");
+  ASSERT_TRUE(ids);
+  EXPECT_EQ(*ids, (std::vector<int64_t>{3, 9}));
+  EXPECT_TRUE(OptionalInt64Array(Obj(R"({"ids":null})"), "ids")->empty());
+  auto bad = OptionalInt64Array(Obj(R"({"ids":[1,"2"]})"), "ids");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "ids[1]");
+}
+
 TEST(OptionalObjectArrayTest, ItemsCarryTheirPathForNestedReads) {
   auto body = Obj(R"({"social":[{"network":"x","handle":"asha"},{"handle":"b"}]})");
   auto social = OptionalObjectArray(body, "social");

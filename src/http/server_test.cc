@@ -66,6 +66,7 @@ class NullStore final : public store::Store {
     return Nope();
   }
   Result<std::optional<domain::Session>> FindSession(const std::string&) override { return Nope(); }
+  Result<std::optional<store::Attachment>> GetAttachment(int64_t) override { return Nope(); }
   Result<store::StoreStats> Stats() override { return Nope(); }
   Result<void> Ping() override { return Nope(); }
 

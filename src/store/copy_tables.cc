@@ -102,6 +102,12 @@ constexpr CopyColumn kSignInLinks[] = {{"id", kInteger},         {"token_hash", 
                                        {"requested_by", kText},   {"created_at", kInteger},
                                        {"expires_at", kInteger},  {"used_at", kInteger}};
 
+constexpr CopyColumn kAttachments[] = {{"id", kInteger},          {"case_id", kInteger},
+                                       {"uploaded_by", kText},     {"filename", kText},
+                                       {"content_type", kText},    {"size", kInteger},
+                                       {"sha256", kText},          {"bytes", kBytes},
+                                       {"created_at", kInteger}};
+
 constexpr std::array kCopied{
     CopiedTable{"customers", kCustomers, "id", true},
     CopiedTable{"customer_identities", kIdentities, "id", true},
@@ -123,6 +129,7 @@ constexpr std::array kCopied{
     CopiedTable{"mail_outbox", kMailOutbox, "id", true},
     CopiedTable{"mail_mailboxes", kMailMailboxes, "name"},
     CopiedTable{"sign_in_links", kSignInLinks, "id", true},
+    CopiedTable{"attachments", kAttachments, "id", true},
 };
 
 constexpr std::array kNotCopied{

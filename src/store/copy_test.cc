@@ -170,7 +170,20 @@ TEST_P(CopyTest, EveryTableArrivesIdenticalAndIdsContinue) {
     // A customer's value tier and a sign-in link mailed just before the move.
     if (auto r = tx.SetCustomerTier(asha, "gold"); !r) return r;
     SignInLink link{0, "link-hash", asha, "asha@example.com", "customer", T(13), T(913), {}};
-    return tx.InsertSignInLink(link);
+    if (auto r = tx.InsertSignInLink(link); !r) return r;
+    // An upload on the first case (bytes that are not text) and one not used yet.
+    for (std::optional<int64_t> on_case : {std::optional<int64_t>(first.id), std::optional<int64_t>()}) {
+      Attachment upload;
+      upload.case_id = on_case;
+      upload.uploaded_by = "customer:" + std::to_string(asha);
+      upload.filename = "Kaputt böse.png";
+      upload.content_type = "image/png";
+      upload.bytes = std::string("\x89PNG\0\xff", 7);
+      upload.sha256 = std::string(64, 'e');
+      upload.created_at = T(14);
+      if (auto r = tx.InsertAttachment(upload); !r) return r;
+    }
+    return {};
   }));
 
   auto report = CopyDatabase(SourceUrl(), TargetUrl());

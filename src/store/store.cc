@@ -6,6 +6,20 @@
 
 namespace redress::store {
 
+Error NotAnOpenUpload(int64_t attachment_id) {
+  return Error{ErrorCode::kInvalidArgument,
+               "attachment " + std::to_string(attachment_id) +
+                   " is not an unused upload of yours; upload the file again",
+               "attachment_ids"};
+}
+
+Error AlreadyUsed(int64_t attachment_id) {
+  return Error{ErrorCode::kConflict,
+               "attachment " + std::to_string(attachment_id) +
+                   " was just used by another request; upload the file again",
+               "attachment_ids"};
+}
+
 // Must not be called from a WriteDone callback: that runs on the writer thread, which
 // would then wait for itself.
 Result<void> Store::Write(WriteFn fn) {

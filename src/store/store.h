@@ -74,6 +74,25 @@ struct SignInLink {
   std::optional<Timestamp> used_at;
 };
 
+/// A file a customer or an agent uploaded. It waits with no case until an event uses it
+/// (AttachToCase, in that event's write); then it belongs to that case for good.
+struct Attachment {
+  int64_t id = 0;  // filled in by InsertAttachment
+  std::optional<int64_t> case_id;
+  std::string uploaded_by;  // "customer:<id>" or "user:<id>"
+  std::string filename;
+  std::string content_type;
+  int64_t size = 0;
+  std::string sha256;  // lowercase hex of bytes
+  std::string bytes;   // empty where only the description was read
+  Timestamp created_at{};
+};
+
+/// The errors both backends give for attachments an event cannot use: not an unused
+/// upload of the caller's (kInvalidArgument), or used by another request first (kConflict).
+Error NotAnOpenUpload(int64_t attachment_id);
+Error AlreadyUsed(int64_t attachment_id);
+
 struct CasePage {
   std::vector<domain::CaseState> cases;
   std::optional<int64_t> next_before_id;  // set when more cases may follow
@@ -209,6 +228,17 @@ class WriteTx {
   /// Sets used_at on link `id` if it is still unused; false if it was used already.
   virtual Result<bool> UseSignInLink(int64_t id, Timestamp now) = 0;
 
+  // ---- uploaded attachments
+  virtual Result<void> InsertAttachment(Attachment& attachment) = 0;
+  /// The descriptions (no bytes) of uploads `ids`, in that order, for an event that is
+  /// about to use them. Each must be an upload of `uploaded_by` that no case has yet:
+  /// kInvalidArgument (field "attachment_ids") naming the first that is not.
+  virtual Result<std::vector<Attachment>> DescribeUploads(const std::vector<int64_t>& ids,
+                                                          const std::string& uploaded_by) = 0;
+  /// Gives uploads `ids` to case `case_id` for good, in the write of the event that uses
+  /// them. kConflict if one of them has a case already (another request used it first).
+  virtual Result<void> AttachToCase(const std::vector<int64_t>& ids, int64_t case_id) = 0;
+
   // ---- escalation bookkeeping
   /// Stores `value` under `key` and returns its new version (1 for a new key).
   virtual Result<int64_t> PutSetting(const std::string& key, const std::string& value,
@@ -283,6 +313,9 @@ class Store {
 
   virtual Result<std::optional<domain::ApiToken>> FindApiToken(const std::string& token_hash) = 0;
   virtual Result<std::optional<domain::Session>> FindSession(const std::string& session_hash) = 0;
+
+  /// An uploaded file with its bytes; nullopt if there is none with that id.
+  virtual Result<std::optional<Attachment>> GetAttachment(int64_t id) = 0;
 
   /// Cases whose subject or one public message contains every word of `text` (see
   /// store/search_text.h), best match first, at most `limit` (1..200). Internal notes are

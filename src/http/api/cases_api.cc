@@ -8,9 +8,11 @@
 
 #include "app/case_service.h"
 #include "app/services.h"
+#include "domain/attachment.h"
 #include "domain/case_commands.h"
 #include "domain/permissions.h"
 #include "http/api/api_util.h"
+#include "http/api/attachment_view.h"
 #include "http/api/escalation_view.h"
 #include "http/api/routes.h"
 #include "http/api/views.h"
@@ -25,7 +27,8 @@ using boost::beast::http::verb;
 
 Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body, const domain::Principal& who) {
   if (auto unknown = RejectUnknownFields(
-          body, {"customer_id", "subject", "body", "channel", "priority", "category", "public"});
+          body, {"customer_id", "subject", "body", "channel", "priority", "category", "public",
+                 "attachment_ids"});
       !unknown) {
     return Fail(unknown.error());
   }
@@ -81,15 +84,48 @@ Result<domain::OpenCaseInput> ReadOpenCase(const json::object& body, const domai
   return input;
 }
 
+// "attachment_ids": uploads (POST /api/v1/attachments) the opening event carries.
+Result<std::vector<int64_t>> ReadAttachmentIds(const json::object& body) {
+  auto ids = OptionalInt64Array(body, "attachment_ids");
+  if (!ids) return Fail(ids.error());
+  if (ids->size() > domain::kMaxAttachmentsPerMessage) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "field 'attachment_ids' may list at most " +
+                    std::to_string(domain::kMaxAttachmentsPerMessage) + " files",
+                "attachment_ids");
+  }
+  std::vector<int64_t> sorted = *ids;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    return Fail(ErrorCode::kInvalidArgument, "field 'attachment_ids' lists a file twice",
+                "attachment_ids");
+  }
+  return ids;
+}
+
 boost::asio::awaitable<Response> CreateCase(RequestContext& ctx) {
   auto body = BodyObject(ctx);
   if (!body) co_return MakeProblem(ctx, body.error());
   auto input = ReadOpenCase(*body, ctx.who());
   if (!input) co_return MakeProblem(ctx, input.error());
+  auto attachment_ids = ReadAttachmentIds(*body);
+  if (!attachment_ids) co_return MakeProblem(ctx, attachment_ids.error());
   const Timestamp now = ctx.services.clock.Now();
   co_return co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
-    auto change = ctx.services.cases.Open(tx, ctx.who(), *input, now);
+    // The opening event names its attachments; they become the case's in the same write.
+    domain::OpenCaseInput opening = *input;
+    if (!attachment_ids->empty()) {
+      auto described = tx.DescribeUploads(*attachment_ids, domain::UploaderName(ctx.who()));
+      if (!described) return Fail(described.error());
+      json::array attachments;
+      for (const store::Attachment& a : *described) attachments.emplace_back(AttachmentView(a));
+      opening.channel_data["attachments"] = std::move(attachments);
+    }
+    auto change = ctx.services.cases.Open(tx, ctx.who(), opening, now);
     if (!change) return Fail(change.error());
+    if (auto attached = tx.AttachToCase(*attachment_ids, change->state.id); !attached) {
+      return Fail(attached.error());
+    }
     ctx.services.metrics.CasesOpened().Inc();
     ctx.services.metrics.EventsAppended().Inc(static_cast<int64_t>(change->events.size()));
     return Reply{status::created, FullCaseView(change->state, ctx.who(), ctx.services),

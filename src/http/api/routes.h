@@ -21,6 +21,7 @@ void RegisterCannedReplyRoutes(Router& router); // canned replies for the compos
 void RegisterSignInLinkRoutes(Router& router);  // one-time sign-in links for customers
 void RegisterCustomerPromiseRoutes(Router& router);  // a customer's open promises (staff)
 void RegisterChannelRoutes(Router& router);     // configured channels and their state (admin)
+void RegisterAttachmentRoutes(Router& router);  // uploaded files
 /// Only for `serve --test-clock`: the handlers need services.test_clock.
 void RegisterTestClockRoutes(Router& router);
 
@@ -40,6 +41,7 @@ inline void RegisterAllRoutes(Router& router) {
   RegisterSignInLinkRoutes(router);
   RegisterCustomerPromiseRoutes(router);
   RegisterChannelRoutes(router);
+  RegisterAttachmentRoutes(router);
 }
 
 }  // namespace redress::http::api

@@ -240,6 +240,10 @@ Result<std::optional<domain::Session>> PostgresStore::FindSession(const std::str
   return WithReader([&](Connection& c) { return postgres::FindSession(c, session_hash); });
 }
 
+Result<std::optional<Attachment>> PostgresStore::GetAttachment(int64_t id) {
+  return WithReader([&](Connection& c) { return postgres::GetAttachment(c, id); });
+}
+
 Result<std::vector<domain::CaseState>> PostgresStore::SearchCases(const std::string& text,
                                                                   int limit) {
   auto checked = CheckedSearchWords(text, limit);

@@ -75,6 +75,7 @@ class PostgresStore final : public Store {
 
   Result<std::optional<domain::ApiToken>> FindApiToken(const std::string& token_hash) override;
   Result<std::optional<domain::Session>> FindSession(const std::string& session_hash) override;
+  Result<std::optional<Attachment>> GetAttachment(int64_t id) override;
 
   Result<std::vector<domain::CaseState>> SearchCases(const std::string& text, int limit) override;
   /// The first subscription opens the LISTEN connection (ChangeListener).

@@ -44,6 +44,7 @@ Result<std::optional<domain::ApiToken>> FindApiToken(Connection& conn,
                                                      const std::string& token_hash);
 Result<std::optional<domain::Session>> FindSession(Connection& conn,
                                                    const std::string& session_hash);
+Result<std::optional<Attachment>> GetAttachment(Connection& conn, int64_t id);  // attachments.cc
 Result<std::optional<IdempotencyRecord>> FindIdempotency(Connection& conn, const std::string& scope,
                                                          const std::string& key);
 

@@ -12,6 +12,7 @@
 #include "store/sqlite/schema_v7.h"
 #include "store/sqlite/schema_v8.h"
 #include "store/sqlite/schema_v9.h"
+#include "store/sqlite/schema_v10.h"
 
 namespace redress::store::sqlite {
 namespace {
@@ -26,6 +27,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {7, "outbox index by recipient", kSchemaV7},
     {8, "customer value tier", kSchemaV8},
     {9, "sign-in links; account mail in the outbox", kSchemaV9},
+    {10, "uploaded attachments", kSchemaV10},
 });
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -43,6 +43,7 @@ Result<std::vector<domain::User>> QueryUsers(Database& db);
 
 Result<std::optional<domain::ApiToken>> FindApiToken(Database& db, const std::string& token_hash);
 Result<std::optional<domain::Session>> FindSession(Database& db, const std::string& session_hash);
+Result<std::optional<Attachment>> GetAttachment(Database& db, int64_t id);  // attachments.cc
 Result<std::optional<IdempotencyRecord>> FindIdempotency(Database& db, const std::string& scope,
                                                          const std::string& key);
 

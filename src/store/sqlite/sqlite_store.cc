@@ -371,6 +371,10 @@ Result<std::optional<domain::Session>> SqliteStore::FindSession(const std::strin
   return WithReader([&](Database& db) { return sqlite::FindSession(db, session_hash); });
 }
 
+Result<std::optional<Attachment>> SqliteStore::GetAttachment(int64_t id) {
+  return WithReader([&](Database& db) { return sqlite::GetAttachment(db, id); });
+}
+
 Result<std::vector<domain::CaseState>> SqliteStore::SearchCases(const std::string& text,
                                                                 int limit) {
   auto checked = CheckedSearchWords(text, limit);

@@ -41,6 +41,10 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
   // sign_in_links.cc
+  Result<void> InsertAttachment(Attachment& attachment) override;
+  Result<std::vector<Attachment>> DescribeUploads(const std::vector<int64_t>& ids,
+                                                  const std::string& uploaded_by) override;
+  Result<void> AttachToCase(const std::vector<int64_t>& ids, int64_t case_id) override;
   Result<void> InsertSignInLink(SignInLink& link) override;
   Result<std::optional<SignInLink>> FindSignInLink(const std::string& token_hash) override;
   Result<bool> UseSignInLink(int64_t id, Timestamp now) override;
