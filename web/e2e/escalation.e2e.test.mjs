@@ -1,53 +1,14 @@
-// End-to-end tests of the escalation UI. NOT RUN YET: they need the escalation routes
-// (POST /cases/{id}/escalate, /promises; the `escalation` case view) from helper/escalation.
-// The file name does not match node --test's patterns on purpose; rename it to
-// `escalation.e2e.test.mjs` once those routes are on main.
+// End-to-end tests of the escalation UI: a customer escalates with a photo, a promise
+// shows on both sides.
 //
 // Time is moved with the server's test clock (`--test-clock`), never by sleeping.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import {
-  DESKTOP, PEOPLE, PHONE, apiSession, serverAndBrowser, openPage, screenshot, signIn, unique,
+  DESKTOP, PEOPLE, PHONE, apiSession, photoPng, serverAndBrowser, openPage, screenshot, signIn, unique,
 } from './harness.mjs';
 
 const env = serverAndBrowser({ testClock: true });
-
-/** A small real PNG (a red and blue checker), for the photo evidence. */
-function photoPng(side = 16) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([length, body, sum]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows = [];
-  for (let y = 0; y < side; y++) {
-    const row = [0];
-    for (let x = 0; x < side; x++) row.push(...((x + y) % 2 ? [200, 30, 30] : [30, 30, 200]));
-    rows.push(Buffer.from(row));
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** Moves the test clock an hour at a time until `ready()` says yes (at most `maxHours`). */
 async function advanceUntil(admin, ready, maxHours = 24 * 14) {

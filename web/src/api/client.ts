@@ -8,7 +8,7 @@
 import { ApiError, type ErrorContext, errorFromResponse, networkError } from './errors';
 import { newIdempotencyKey } from './idempotency';
 import type {
-  AssignInput, Case, CaseEvent, ChannelsView, CustomerPromise, CaseFilter, CaseStatus, CaseWithEvents, Customer,
+  AssignInput, Attachment, Case, CaseEvent, ChannelsView, CustomerPromise, CaseFilter, CaseStatus, CaseWithEvents, Customer,
   DecisionOutcome, LoginResult, Me, NewCase, NewUser, Page, PolicySource, Priority, QueueCount, User,
 } from './types';
 import type { CannedReply } from '../lib/canned';
@@ -47,6 +47,8 @@ export function memoryTokenStore(): TokenStore {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Bytes sent as they are, with their own media type (an upload), instead of `body`. */
+  raw?: Blob;
   query?: Record<string, string | number | undefined | null>;
   idempotencyKey?: string;
   context?: ErrorContext;
@@ -79,7 +81,8 @@ export class ApiClient {
 
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.raw !== undefined) headers['Content-Type'] = options.raw.type;
+    else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (UNSAFE.has(method)) {
       const csrf = this.tokens.get();
       if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -91,7 +94,7 @@ export class ApiClient {
       response = await this.fetchImpl(this.baseUrl + path + buildQuery(options.query), {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
         credentials: 'same-origin',
       });
     } catch {
@@ -189,6 +192,15 @@ export class ApiClient {
     return this.request<Page<CaseEvent>>('GET', `/api/v1/cases/${caseId}/events`, {
       query: { cursor, limit },
       context: 'case',
+    });
+  }
+
+  /** Stores one file; its id goes into `attachment_ids` of the request that uses it. */
+  uploadAttachment(file: File): Promise<Attachment> {
+    return this.request<Attachment>('POST', '/api/v1/attachments', {
+      raw: file,
+      query: { filename: file.name },
+      context: 'upload',
     });
   }
 

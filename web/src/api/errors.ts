@@ -8,7 +8,7 @@ import type { Problem } from './types';
 const PROBLEM_PREFIX = 'https://redress.dev/problems/';
 
 /** What the request was about, so a 404 or 401 can be worded for the situation. */
-export type ErrorContext = 'login' | 'link' | 'case' | 'customer' | 'default';
+export type ErrorContext = 'login' | 'link' | 'case' | 'customer' | 'upload' | 'default';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -101,10 +101,13 @@ export function describeProblem(problem: Problem, context: ErrorContext = 'defau
     case 'idempotency-key-reused':
       return 'This action was already sent with different content. Reload the page and try again.';
     case 'payload-too-large':
+      if (context === 'upload') return 'That file is larger than 10 MB. Attach a smaller one.';
       return 'That is too large to send. Shorten the text and try again.';
+    case 'unsupported-media-type':
+      if (context === 'upload') return UPLOAD_TYPES_SENTENCE;
+      return 'The server could not understand the request from this page. Reload the page and try again.';
     case 'malformed-json':
     case 'bad-request':
-    case 'unsupported-media-type':
     case 'method-not-allowed':
       return 'The server could not understand the request from this page. Reload the page and try again.';
     case 'unavailable':
@@ -122,6 +125,9 @@ export function describeStatus(status: number): string {
   if (status >= 500) return `The server answered with an error (HTTP ${status}). Try again in a moment.`;
   return `The server answered unexpectedly (HTTP ${status}). Reload the page and try again.`;
 }
+
+export const UPLOAD_TYPES_SENTENCE =
+  'Only pictures (JPEG, PNG, GIF, WebP), PDF files and plain text can be attached.';
 
 export const NETWORK_SENTENCE =
   'Redress could not be reached. Check your network connection and try again.';

@@ -281,9 +281,20 @@ export interface Problem {
   errors?: PolicyError[];
 }
 
+/** An uploaded file, as POST /api/v1/attachments answers and events list it. */
+export interface Attachment {
+  id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  url: string;
+}
+
 export interface NewCase {
   subject: string;
   body: string;
+  attachment_ids?: number[];
   customer_id?: number;
   channel?: Channel;
   priority?: Priority;

@@ -4,6 +4,7 @@
 import type { CaseEvent } from '../api/types';
 import { channelLabel } from '../lib/labels';
 import { buildTimeline, evidencePhotos, type TimelineEntry } from '../lib/timeline';
+import { AttachmentList } from '../ui/attachment-list';
 import { Time } from '../ui/common';
 
 const PUBLIC_KINDS = new Set(['opened', 'customer', 'reply', 'change', 'escalation', 'promise', 'decision', 'credit', 'linking']);
@@ -36,6 +37,7 @@ function Entry({ entry }: { entry: TimelineEntry }) {
       {evidencePhotos(entry.event).map((src, i) => (
         <img key={i} class="evidence-photo" src={src} alt={`Photo attached as evidence (${i + 1})`} />
       ))}
+      <AttachmentList event={entry.event} />
     </li>
   );
 }
