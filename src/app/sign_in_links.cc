@@ -55,6 +55,9 @@ Result<SignInLinkQueued> RequestSignInLink(store::WriteTx& tx, const MailConfig&
     customer_id = (*holder)->first;
     name = (*holder)->second;
     address = request.email;
+    auto recent = tx.CountSignInLinks(customer_id, now - kSignInLinkLifetime);
+    if (!recent) return Fail(recent.error());
+    if (*recent >= kSignInLinksPerWindow) return SignInLinkQueued{"", 0, true};
   }
 
   const std::string secret = auth::NewSecretToken(kSignInLinkPrefix);

@@ -5,7 +5,8 @@
 //  * RequestSignInLink: if a customer holds the email address, a link row is stored and
 //    its mail is queued in the outbox (account mail: no case, purpose "sign_in_link") in
 //    the same write. Whether anyone holds the address is never told to the caller: the
-//    HTTP route answers 202 the same way either way.
+//    HTTP route answers 202 the same way either way, and the same again when the
+//    customer's requests are over kSignInLinksPerWindow (nothing is sent then).
 //  * RedeemSignInLink: marks the link used and returns the customer it signs in; an
 //    unknown, used or expired link is kUnauthenticated with a sentence saying which.
 #pragma once
@@ -26,6 +27,10 @@ namespace redress::app {
 inline constexpr std::chrono::minutes kSignInLinkLifetime{15};
 inline constexpr std::string_view kSignInLinkPrefix = "rdl_";
 inline constexpr const char* kSignInLinkPurpose = "sign_in_link";
+/// At most this many links per customer per kSignInLinkLifetime when the customer asks
+/// (staff sending one are not limited): enough for a lost mail or two, too few to flood
+/// someone's inbox by typing their address into the sign-in page.
+inline constexpr int kSignInLinksPerWindow = 3;
 
 struct SignInLinkRequest {
   std::string email;  // normalised (domain::NormalizeEmail)
@@ -37,10 +42,12 @@ struct SignInLinkRequest {
   std::string public_url;
 };
 
-/// What RequestSignInLink did. `sent_to` is empty when nobody holds the address.
+/// What RequestSignInLink did. `sent_to` is empty when nobody holds the address, and
+/// when the customer already asked kSignInLinksPerWindow times (then `limited` is set).
 struct SignInLinkQueued {
   std::string sent_to;
   int64_t outbox_id = 0;
+  bool limited = false;
 };
 
 /// The link in the mail: `public_url` + "/login/link#" + secret. The secret is in the

@@ -141,6 +141,30 @@ TEST_F(SignInLinksTest, TwoRequestsAreTwoMailsAndTwoLinks) {
   EXPECT_NE(SecretIn(Outbox(first->outbox_id)->bytes), SecretIn(Outbox(second->outbox_id)->bytes));
 }
 
+TEST_F(SignInLinksTest, ACustomerGetsAFewLinksPerWindowAndNoMore) {
+  for (int i = 0; i < kSignInLinksPerWindow; ++i) {
+    auto sent = Request(ByEmail("asha@example.com"), T(10 + i));
+    ASSERT_TRUE(sent) << sent.error().message;
+    EXPECT_FALSE(sent->limited);
+    EXPECT_NE(sent->outbox_id, 0);
+  }
+  // Someone typing Asha's address again and again floods nobody's inbox.
+  auto flooded = Request(ByEmail("asha@example.com"), T(20));
+  ASSERT_TRUE(flooded) << flooded.error().message;
+  EXPECT_TRUE(flooded->limited);
+  EXPECT_TRUE(flooded->sent_to.empty());
+  EXPECT_EQ(flooded->outbox_id, 0);
+  // Staff sending one from the customer's page are not limited.
+  auto by_staff = Request(ByStaff(asha_.id), T(21));
+  ASSERT_TRUE(by_staff) << by_staff.error().message;
+  EXPECT_NE(by_staff->outbox_id, 0);
+  // Once the window has moved past the first requests, the customer may ask again.
+  auto later = Request(ByEmail("asha@example.com"), T(12) + kSignInLinkLifetime + std::chrono::seconds(1));
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_FALSE(later->limited);
+  EXPECT_NE(later->outbox_id, 0);
+}
+
 TEST_F(SignInLinksTest, ExpiredAndUnknownLinksAreRefusedWithTheReason) {
   auto queued = Request(ByEmail("asha@example.com"), T(10));
   ASSERT_TRUE(queued);

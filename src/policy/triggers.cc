@@ -159,9 +159,9 @@ CustomerEscalationWindow CustomerEscalation(const domain::CaseState& c,
     return w;
   }
   w.allowed_from = due;
+  // The time itself is allowed_from: a reader shows it in the viewer's time zone.
   w.why_not = due ? "You can escalate once " + policy.LevelFor(c).name +
-                        "'s response time has passed, at " + FormatTimestamp(*due) +
-                        ", or as soon as it gives a decision"
+                        "'s response time has passed, or as soon as it gives a decision"
                   : std::string("The clock is paused while the case waits for your reply");
   return w;
 }
@@ -172,7 +172,8 @@ Result<EscalationDecision> DecideCustomerRequest(const domain::CaseState& c,
   const CustomerEscalationWindow w = CustomerEscalation(c, policy, now);
   if (!w.allowed_now) {
     return Fail(ErrorCode::kConflict,
-                "case " + std::to_string(c.id) + " cannot be escalated yet: " + w.why_not);
+                "case " + std::to_string(c.id) + " cannot be escalated yet: " + w.why_not +
+                    (w.allowed_from ? " (from " + FormatTimestamp(*w.allowed_from) + ")" : ""));
   }
   return EscalationDecision{EscalationTrigger::kCustomerRequest, c.level + 1, w.next_level, reason};
 }

@@ -156,7 +156,10 @@ TEST(CustomerEscalation, AllowedOnceTheResponseTimeHasPassed) {
   auto early = DecideCustomerRequest(c.state(), *policy, "please", kMonday9 + 1h);
   ASSERT_FALSE(early.has_value());
   EXPECT_EQ(early.error().code, ErrorCode::kConflict);
-  EXPECT_NE(early.error().message.find("at 2026-11-30T12:00:00.000000Z"), std::string::npos);
+  EXPECT_NE(early.error().message.find("(from 2026-11-30T12:00:00.000000Z)"), std::string::npos);
+  // The note people read carries no machine timestamp: pages show allowed_from in the
+  // viewer's own time zone beside it.
+  EXPECT_EQ(w.why_not.find("2026-"), std::string::npos) << w.why_not;
   w = CustomerEscalation(c.state(), *policy, kMonday9 + 4h);
   EXPECT_TRUE(w.allowed_now);
   auto ok = DecideCustomerRequest(c.state(), *policy, "please", kMonday9 + 4h);

@@ -227,6 +227,8 @@ class WriteTx {
   virtual Result<std::optional<SignInLink>> FindSignInLink(const std::string& token_hash) = 0;
   /// Sets used_at on link `id` if it is still unused; false if it was used already.
   virtual Result<bool> UseSignInLink(int64_t id, Timestamp now) = 0;
+  /// How many links were made for `customer_id` at or after `since` (all requesters).
+  virtual Result<int64_t> CountSignInLinks(int64_t customer_id, Timestamp since) = 0;
 
   // ---- uploaded attachments
   virtual Result<void> InsertAttachment(Attachment& attachment) = 0;

@@ -45,6 +45,11 @@ TEST_P(StoreSignInTest, ALinkIsFoundByItsHashAndUsedOnce) {
   link.expires_at = T(1000);
   InWrite([&](WriteTx& tx) { ASSERT_TRUE(tx.InsertSignInLink(link)); });
   EXPECT_GT(link.id, 0);
+  InWrite([&](WriteTx& tx) {
+    EXPECT_EQ(tx.CountSignInLinks(customer_, T(100)).value_or(-1), 1);
+    EXPECT_EQ(tx.CountSignInLinks(customer_, T(101)).value_or(-1), 0);
+    EXPECT_EQ(tx.CountSignInLinks(customer_ + 1, T(0)).value_or(-1), 0);
+  });
 
   InWrite([&](WriteTx& tx) {
     auto found = tx.FindSignInLink(std::string(64, 'a'));

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "app/auth_service.h"
+#include "app/log.h"
 #include "app/services.h"
 #include "app/sign_in_links.h"
 #include "domain/customer.h"
@@ -51,6 +52,11 @@ boost::asio::awaitable<Response> RequestLink(RequestContext& ctx) {
     auto queued = app::RequestSignInLink(tx, ctx.services.config.mail, request,
                                          ctx.services.clock.Now());
     if (!queued) return Fail(queued.error());
+    if (queued->limited) {  // the same 202: the caller learns nothing about the address
+      app::Log(app::LogLevel::kWarn, "sign-in link not sent: too many requests for one customer",
+               {{"request_id", ctx.request_id},
+                {"limit", static_cast<int64_t>(app::kSignInLinksPerWindow)}});
+    }
     return Reply{status::accepted, json::object{{"message", kRequested}}, {}};
   });
 }

@@ -47,4 +47,12 @@ Result<bool> PgWriteTx::UseSignInLink(int64_t id, Timestamp now) {
   return !rows->empty();
 }
 
+Result<int64_t> PgWriteTx::CountSignInLinks(int64_t customer_id, Timestamp since) {
+  auto rows = conn_.Query(
+      "SELECT count(*) FROM sign_in_links WHERE customer_id = $1 AND created_at >= $2",
+      Params().Int64(customer_id).Int64(MicrosFromTimestamp(since)));
+  if (!rows) return Fail(rows.error());
+  return rows->Int64(0, 0);
+}
+
 }  // namespace redress::store::postgres

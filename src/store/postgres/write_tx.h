@@ -56,6 +56,7 @@ class PgWriteTx final : public WriteTx {
   Result<void> InsertSignInLink(SignInLink& link) override;
   Result<std::optional<SignInLink>> FindSignInLink(const std::string& token_hash) override;
   Result<bool> UseSignInLink(int64_t id, Timestamp now) override;
+  Result<int64_t> CountSignInLinks(int64_t customer_id, Timestamp since) override;
   Result<int64_t> PutSetting(const std::string& key, const std::string& value,
                              Timestamp now) override;
   Result<int64_t> LoadRoutingCursor(const std::string& level_id) override;

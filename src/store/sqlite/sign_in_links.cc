@@ -60,4 +60,18 @@ Result<bool> SqliteWriteTx::UseSignInLink(int64_t id, Timestamp now) {
   return used;
 }
 
+Result<int64_t> SqliteWriteTx::CountSignInLinks(int64_t customer_id, Timestamp since) {
+  auto s = db_.Prepare(
+      "SELECT count(*) FROM sign_in_links WHERE customer_id = ?1 AND created_at >= ?2");
+  if (!s) return Fail(s.error());
+  Statement& st = **s;
+  st.BindInt64(1, customer_id);
+  st.BindInt64(2, MicrosFromTimestamp(since));
+  auto row = st.Step();
+  if (!row) return Fail(row.error());
+  const int64_t count = *row ? st.ColumnInt64(0) : 0;
+  if (auto done = st.Run(); !done) return Fail(done.error());
+  return count;
+}
+
 }  // namespace redress::store::sqlite

@@ -12,6 +12,7 @@ const ROLE_WORDS: Record<string, string> = {
   agent: 'Agent — works cases',
   supervisor: 'Supervisor — also sees the team’s figures',
   admin: 'Admin — also manages accounts and the matrix',
+  mailgate: 'Mail delivery — a mail server handing over inbound email, nothing else',
 };
 
 function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {

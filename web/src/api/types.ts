@@ -2,7 +2,8 @@
 // Enumerations the server may grow (event types) are typed as open strings on purpose:
 // the UI must render an unknown event rather than crash on it.
 
-export type Role = 'customer' | 'agent' | 'supervisor' | 'admin';
+/** `mailgate`: an account for a mail server handing over inbound mail; it can do nothing else. */
+export type Role = 'customer' | 'agent' | 'supervisor' | 'admin' | 'mailgate';
 export type CaseStatus = 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export type Channel = 'web' | 'email' | 'chat' | 'phone' | 'social' | 'sms' | 'api';
