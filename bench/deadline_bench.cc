@@ -72,6 +72,7 @@ struct Args {
   int cases = 1'000'000;
   int burst = 100'000;
   int accuracy = 2'000;
+  int batch = 0;  // 0: JobRunnerOptions' default batched_claim
   std::string db;
 };
 
@@ -84,6 +85,7 @@ Args Parse(int argc, char** argv) {
     else if (flag == "--burst") args.burst = std::stoi(value);
     else if (flag == "--accuracy") args.accuracy = std::stoi(value);
     else if (flag == "--db") args.db = value;
+    else if (flag == "--batch") args.batch = std::stoi(value);
     else std::fprintf(stderr, "unknown flag %s\n", flag.c_str()), std::exit(2);
   }
   args.burst = std::min(args.burst, args.cases);
@@ -173,6 +175,7 @@ int Run(const Args& args) {
   service.AddReactor(reactor);
   engine::JobRunnerOptions options;
   options.owner = "bench";
+  if (args.batch > 0) options.batched_claim = args.batch;
   engine::JobRunner runner(**store, clock, options);
   engine::RegisterSlaDeadlineJob(runner, service, **policies);
   const engine::PassReport idle = runner.RunDueJobs();
