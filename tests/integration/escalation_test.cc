@@ -196,14 +196,30 @@ TEST_F(EscalationTest, CustomerEscalatesWithEvidenceOnlyOnceTheWindowOpens) {
   ASSERT_EQ(reply.status, 201) << reply.Describe();
   Advance(4 * 3600 + 60);
   EXPECT_EQ(Int(Case(customer_token_, id), "/level"), 1);
+  // A photo uploaded first is named as "attachment:<id>" and becomes the case's.
+  const Headers as_customer{{"Authorization", "Bearer " + customer_token_},
+                            {"Content-Type", "image/png"}};
+  auto photo = Client().PostRaw("/api/v1/attachments?filename=parcel.png",
+                                std::string("\x89PNG parcel", 11), as_customer);
+  ASSERT_EQ(photo.status, 201) << photo.Describe();
+  const std::string upload = "attachment:" + std::to_string(Int(Body(photo), "/id").value_or(0));
+  auto not_an_id = Action(customer_token_, id, "escalate",
+                          {{"reason", "Nobody answers"}, {"attachment_ids", {"attachment:x"}}});
+  EXPECT_TRUE(IsProblem(not_an_id, 422, "invalid-argument")) << not_an_id.Describe();
   auto allowed = Action(customer_token_, id, "escalate",
-                        {{"reason", "Nobody answers"}, {"attachment_ids", {"photo-1.jpg"}}});
+                        {{"reason", "Nobody answers"},
+                         {"attachment_ids", {"photo-1.jpg", upload}}});
   ASSERT_EQ(allowed.status, 201) << allowed.Describe();
+  auto fetched = Client().Get("/api/v1/attachments/" + upload.substr(11),
+                              {{"Authorization", "Bearer " + server_.agent1().token}});
+  EXPECT_EQ(fetched.status, 200) << fetched.Describe();
+  EXPECT_EQ(fetched.body, std::string("\x89PNG parcel", 11));
   EXPECT_EQ(Int(Body(allowed), "/case/level"), 2);
   bool evidence = false;
   for (const auto& e : Array(Body(allowed), "/events")) {
     if (Str(e, "/type") == "escalated") {
       evidence = Str(e, "/data/evidence/0") == "photo-1.jpg" &&
+                 Str(e, "/data/evidence/1") == upload &&
                  Str(e, "/data/trigger") == "customer_request";
     }
   }

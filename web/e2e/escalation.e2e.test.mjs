@@ -66,12 +66,23 @@ describe('escalation in the browser', () => {
     await customer.page.getByRole('dialog').getByRole('button', { name: 'Escalate' }).click();
     await customer.page.locator(`.escalation-summary .current-level[data-level="${levelBefore + 1}"]`).waitFor();
     await customer.page.locator('.entry-escalation', { hasText: reason }).waitFor();
-    await customer.page.locator('.entry-escalation img.evidence-photo').waitFor();
+    const evidence = customer.page.locator('.entry-escalation img.evidence-photo');
+    await evidence.waitFor();
+    // The photo was uploaded and is named by reference; it loads from the attachment route.
+    assert.match(await evidence.getAttribute('src'), /^\/api\/v1\/attachments\/\d+$/);
+    await customer.page.waitForFunction(() => {
+      const img = document.querySelector('.entry-escalation img.evidence-photo');
+      return img && img.complete && img.naturalWidth > 0;
+    });
     await screenshot(customer.page, 'portal-case-escalated-phone');
 
     // The agent's page, never reloaded, shows the new level and the escalation.
     await agent.page.locator(`.escalation-panel .current-level[data-level="${levelBefore + 1}"]`).waitFor({ timeout: 10000 });
     await agent.page.locator('.entry-escalation', { hasText: reason }).waitFor();
+    await agent.page.waitForFunction(() => {
+      const img = document.querySelector('.entry-escalation img.evidence-photo');
+      return img && img.complete && img.naturalWidth > 0;
+    });
     await screenshot(agent.page, 'agent-case-escalated-desktop');
 
     assert.deepEqual(customer.problems, []);

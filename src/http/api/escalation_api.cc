@@ -4,6 +4,7 @@
 // one durable write through CaseService, so the escalation reactor sees what it appended
 // (an appeal escalates in the same write) and the reply carries the case's new view.
 #include <boost/json/array.hpp>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "app/escalation_routing.h"
 #include "app/services.h"
 #include "core/time_format.h"
+#include "domain/attachment.h"
 #include "domain/credit_commands.h"
 #include "domain/decision_commands.h"
 #include "domain/escalation_commands.h"
@@ -53,6 +55,34 @@ Result<std::string> RequireText(const json::object& body, std::string_view name,
 // Tools that serve the API without escalation (none today) would leave this null.
 Error NoPolicy() {
   return Error{ErrorCode::kUnavailable, "this server runs without an escalation policy", {}};
+}
+
+// Evidence may name uploads ("attachment:17", from POST /api/v1/attachments). Each must be
+// an unused upload of the caller's; it becomes this case's in the same write as the event,
+// so whoever may read the case's evidence may fetch it. Other evidence strings (a data URL
+// of a small photo, a note like "photo-1.jpg") pass as they are.
+Result<void> TakeEvidenceUploads(store::WriteTx& tx, const domain::Principal& who,
+                                 int64_t case_id, const std::vector<std::string>& evidence) {
+  constexpr std::string_view kPrefix = "attachment:";
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    std::string_view item = evidence[i];
+    if (!item.starts_with(kPrefix)) continue;
+    item.remove_prefix(kPrefix.size());
+    int64_t id = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+    if (ec != std::errc() || end != item.data() + item.size() || id <= 0) {
+      const std::string field = "attachment_ids[" + std::to_string(i) + "]";
+      return Fail(ErrorCode::kInvalidArgument,
+                  "field '" + field + "' must be \"attachment:<id>\" with the id of an upload",
+                  field);
+    }
+    ids.push_back(id);
+  }
+  if (ids.empty()) return {};
+  auto described = tx.DescribeUploads(ids, domain::UploaderName(who));
+  if (!described) return Fail(described.error());
+  return tx.AttachToCase(ids, case_id);
 }
 
 // ---- escalate
@@ -103,9 +133,10 @@ boost::asio::awaitable<Response> PostEscalate(RequestContext& ctx) {
         }
         return input;
       },
-      [&who, &services](store::WriteTx& tx, int64_t id, const EscalateBody& input, Timestamp now) {
+      [&who, &services](store::WriteTx& tx, int64_t id, const EscalateBody& input,
+                        Timestamp now) -> Result<app::CaseChange> {
         const auto policy = services.policies->Get();
-        return services.cases.Apply(
+        auto change = services.cases.Apply(
             tx, who, id,
             [&](const domain::CaseState& state) -> Result<std::vector<domain::EventDraft>> {
               auto decision = who.IsCustomer()
@@ -119,6 +150,11 @@ boost::asio::awaitable<Response> PostEscalate(RequestContext& ctx) {
               return domain::Escalate(state, who, *routed, now);
             },
             now);
+        if (!change) return change;
+        if (auto taken = TakeEvidenceUploads(tx, who, id, input.evidence); !taken) {
+          return Fail(taken.error());
+        }
+        return change;
       });
 }
 
@@ -272,13 +308,19 @@ boost::asio::awaitable<Response> PostAppeal(RequestContext& ctx) {
         return input;
       },
       // The escalation reactor answers decision_appealed with `escalated` in this write.
-      [&](store::WriteTx& tx, int64_t id, const domain::AppealInput& input, Timestamp now) {
-        return cases.Apply(
+      [&](store::WriteTx& tx, int64_t id, const domain::AppealInput& input,
+          Timestamp now) -> Result<app::CaseChange> {
+        auto change = cases.Apply(
             tx, who, id,
             [&](const domain::CaseState& state) {
               return domain::AppealDecision(state, who, input, now);
             },
             now);
+        if (!change) return change;
+        if (auto taken = TakeEvidenceUploads(tx, who, id, input.evidence); !taken) {
+          return Fail(taken.error());
+        }
+        return change;
       });
 }
 

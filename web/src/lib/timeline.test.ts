@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent } from '../api/types';
-import { buildTimeline, mergeEvents, toEntry } from './timeline';
+import { buildTimeline, evidenceName, evidencePhotos, mergeEvents, toEntry } from './timeline';
 
 let hash = 0;
 function event(seq: number, type: string, at: string, extra: Partial<CaseEvent> = {}): CaseEvent {
@@ -77,5 +77,17 @@ describe('buildTimeline', () => {
     // 20:00 UTC is already the next day in Kolkata (UTC+5:30).
     const kolkata = buildTimeline(events, { timeZone: 'Asia/Kolkata' });
     expect(kolkata.map((d) => d.entries.map((e) => e.seq))).toEqual([[1], [2, 3]]);
+  });
+});
+
+describe('escalation evidence', () => {
+  it('shows uploads and small photos as images and names them instead of printing them', () => {
+    const escalated = event(3, 'escalated', '2026-12-02T08:00:00.000000Z', {
+      data: { evidence: ['attachment:17', 'data:image/png;base64,iVBORw0KGgo=', 'receipt.pdf', 'attachment:x', 5] },
+    });
+    expect(evidencePhotos(escalated)).toEqual(['/api/v1/attachments/17', 'data:image/png;base64,iVBORw0KGgo=']);
+    expect(evidenceName('attachment:17')).toBe('a photo');
+    expect(evidenceName('data:image/png;base64,AAAA')).toBe('a photo (image/png)');
+    expect(evidenceName('receipt.pdf')).toBe('receipt.pdf');
   });
 });

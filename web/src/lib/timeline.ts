@@ -231,18 +231,29 @@ function detailsOf(event: CaseEvent, options: DateOptions): { label: string; tex
   return details;
 }
 
-/** Evidence may be a file name or a data URL of a photo; a data URL is named, not printed. */
+const UPLOADED_EVIDENCE = /^attachment:(\d+)$/;
+
+/** Evidence may be an upload ("attachment:17"), a file name or a data URL of a photo (older
+ *  escalations); uploads and data URLs are named, not printed. */
 export function evidenceName(evidence: string): string {
+  if (UPLOADED_EVIDENCE.test(evidence)) return 'a photo';
   const photo = /^data:(image\/[a-z+.-]+);/.exec(evidence);
   if (photo) return `a photo (${photo[1]})`;
   return evidence.length > 120 ? `${evidence.slice(0, 117)}…` : evidence;
 }
 
-/** Photos attached as evidence (data URLs), to show as images. */
+/** Photos attached as evidence, as image addresses: uploads, and data URLs of older ones. */
 export function evidencePhotos(event: CaseEvent): string[] {
   const evidence = event.data.evidence;
   if (!Array.isArray(evidence)) return [];
-  return evidence.filter((e): e is string => typeof e === 'string' && /^data:image\/(png|jpeg|webp|gif);base64,/.test(e));
+  const photos: string[] = [];
+  for (const e of evidence) {
+    if (typeof e !== 'string') continue;
+    const upload = UPLOADED_EVIDENCE.exec(e);
+    if (upload) photos.push(`/api/v1/attachments/${upload[1]}`);
+    else if (/^data:image\/(png|jpeg|webp|gif);base64,/.test(e)) photos.push(e);
+  }
+  return photos;
 }
 
 export function toEntry(event: CaseEvent, memory: TimelineMemory = newMemory(), options: DateOptions = {}): TimelineEntry {

@@ -50,11 +50,13 @@ function EscalateBox({ kase, view, onChanged }: { kase: Case; view: EscalationVi
         onSubmit={async (key) => {
           let evidence: string[] = [];
           if (photo) {
+            let small: File;
             try {
-              evidence = [await shrinkPhoto(photo)];
+              small = await shrinkPhoto(photo);
             } catch {
               throw new InputError('That file could not be read as a photo. Please choose a JPEG or PNG picture under 15 MB.');
             }
+            evidence = [`attachment:${(await api.uploadAttachment(small)).id}`];
           }
           onChanged(await api.escalate(kase.id, { reason: reason.trim(), evidence }, key));
           setReason('');
