@@ -12,15 +12,8 @@ namespace {
 
 using testutil::T;
 
-class StoreAttachmentsTest : public ::testing::TestWithParam<std::string> {
+class StoreAttachmentsTest : public testutil::StoreWithCustomerTest {
  protected:
-  void SetUp() override {
-    auto opened = backend_->Open();
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-    customer_ = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
-  }
-
   Attachment Upload(std::string bytes, std::string uploaded_by = "customer:1") {
     Attachment a;
     a.uploaded_by = std::move(uploaded_by);
@@ -33,10 +26,6 @@ class StoreAttachmentsTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(written) << written.error().message;
     return a;
   }
-
-  std::unique_ptr<testutil::TestBackend> backend_ = testutil::MakeBackend(GetParam());
-  std::unique_ptr<Store> store_;
-  int64_t customer_ = 0;
 };
 
 TEST_P(StoreAttachmentsTest, BytesComeBackWhole) {

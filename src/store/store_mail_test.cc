@@ -12,15 +12,8 @@ namespace {
 
 using testutil::T;
 
-class StoreMailTest : public ::testing::TestWithParam<std::string> {
+class StoreMailTest : public testutil::StoreWithCustomerTest {
  protected:
-  void SetUp() override {
-    auto opened = backend_->Open();
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-    customer_ = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
-  }
-
   int64_t NewCase(const char* status = "new") {
     int64_t id = 0;
     auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
@@ -44,10 +37,6 @@ class StoreMailTest : public ::testing::TestWithParam<std::string> {
     });
     ASSERT_TRUE(written) << written.error().message;
   }
-
-  std::unique_ptr<testutil::TestBackend> backend_ = testutil::MakeBackend(GetParam());
-  std::unique_ptr<Store> store_;
-  int64_t customer_ = 0;
 };
 
 TEST_P(StoreMailTest, BlobsKeepEveryByteAndAreStoredOnce) {

@@ -16,15 +16,8 @@ using domain::Event;
 using domain::EventType;
 using domain::Visibility;
 
-class StoreSearchTest : public ::testing::TestWithParam<std::string> {
+class StoreSearchTest : public testutil::StoreWithCustomerTest {
  protected:
-  void SetUp() override {
-    auto opened = backend_->Open();
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-    customer_ = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
-  }
-
   // Opens a case with `subject` whose first event carries `body`.
   CaseState OpenCase(const std::string& subject, const std::string& body) {
     CaseState state;
@@ -70,10 +63,6 @@ class StoreSearchTest : public ::testing::TestWithParam<std::string> {
     std::sort(ids.begin(), ids.end());
     return ids;
   }
-
-  std::unique_ptr<testutil::TestBackend> backend_ = testutil::MakeBackend(GetParam());
-  std::unique_ptr<Store> store_;
-  int64_t customer_ = 0;
 };
 
 TEST_P(StoreSearchTest, FindsSubjectsAndMessagesWithEveryWordIgnoringCase) {

@@ -12,15 +12,8 @@ namespace {
 
 using testutil::T;
 
-class StoreSignInTest : public ::testing::TestWithParam<std::string> {
+class StoreSignInTest : public testutil::StoreWithCustomerTest {
  protected:
-  void SetUp() override {
-    auto opened = backend_->Open();
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-    customer_ = testutil::AddCustomer(*store_, "Asha", "asha@example.com");
-  }
-
   template <class Fn>
   void InWrite(Fn fn) {
     auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
@@ -29,10 +22,6 @@ class StoreSignInTest : public ::testing::TestWithParam<std::string> {
     });
     ASSERT_TRUE(written) << written.error().message;
   }
-
-  std::unique_ptr<testutil::TestBackend> backend_ = testutil::MakeBackend(GetParam());
-  std::unique_ptr<Store> store_;
-  int64_t customer_ = 0;
 };
 
 TEST_P(StoreSignInTest, ALinkIsFoundByItsHashAndUsedOnce) {

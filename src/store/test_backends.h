@@ -88,4 +88,20 @@ struct BackendName {
   }
 };
 
+/// The fixture most contract suites start from: a fresh store of the parameter's backend
+/// holding one customer, Asha (customer_), with asha@example.com.
+class StoreWithCustomerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto opened = backend_->Open();
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    customer_ = AddCustomer(*store_, "Asha", "asha@example.com");
+  }
+
+  std::unique_ptr<TestBackend> backend_ = MakeBackend(GetParam());
+  std::unique_ptr<Store> store_;
+  int64_t customer_ = 0;
+};
+
 }  // namespace redress::store::testutil
