@@ -1,6 +1,7 @@
 #include "domain/attachment.h"
 
 #include <array>
+#include <charconv>
 
 #include "core/ascii.h"
 #include "core/utf8.h"
@@ -48,6 +49,20 @@ Result<std::string> AcceptedUploadType(std::string_view content_type) {
                   "' are not accepted; upload a picture (JPEG, PNG, GIF, WebP), a PDF or "
                   "plain text",
               "content_type");
+}
+
+Result<std::optional<int64_t>> UploadReference(std::string_view evidence) {
+  constexpr std::string_view kPrefix = "attachment:";
+  if (!evidence.starts_with(kPrefix)) return std::optional<int64_t>();
+  evidence.remove_prefix(kPrefix.size());
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(evidence.data(), evidence.data() + evidence.size(), id);
+  if (ec != std::errc() || end != evidence.data() + evidence.size() || id <= 0) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "evidence \"attachment:" + std::string(evidence) +
+                    "\" must name an upload by its id, like \"attachment:17\"");
+  }
+  return std::optional<int64_t>(id);
 }
 
 bool CanReadAttachment(const Principal& p, std::string_view uploaded_by,

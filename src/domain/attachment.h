@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ Result<std::string> CleanFilename(std::string_view filename);
 /// kInvalidArgument (field "content_type") naming the accepted types otherwise. Active
 /// content (HTML, SVG, scripts) is never accepted: a download must not run in the browser.
 Result<std::string> AcceptedUploadType(std::string_view content_type);
+
+/// An evidence entry that names an upload, "attachment:<id>": its id; nullopt for any other
+/// evidence (a data URL, a file name); kInvalidArgument for "attachment:" followed by
+/// something that is not a positive id.
+Result<std::optional<int64_t>> UploadReference(std::string_view evidence);
 
 /// Staff read every attachment. A customer reads only their own uploads, and only while
 /// they are unused or on one of their own cases. The system reads everything.

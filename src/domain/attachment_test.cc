@@ -40,6 +40,16 @@ TEST(Attachment, OnlyPicturesPdfAndPlainTextAreAccepted) {
   }
 }
 
+TEST(Attachment, EvidenceNamesAnUploadAsAttachmentColonId) {
+  EXPECT_EQ(UploadReference("attachment:17").value_or(std::nullopt), 17);
+  EXPECT_EQ(UploadReference("photo-1.jpg").value_or(17), std::nullopt);
+  EXPECT_EQ(UploadReference("data:image/png;base64,AAAA").value_or(17), std::nullopt);
+  for (const char* bad :
+       {"attachment:", "attachment:x", "attachment:0", "attachment:-3", "attachment:17 "}) {
+    EXPECT_FALSE(UploadReference(bad)) << bad;
+  }
+}
+
 TEST(Attachment, CustomersReadOnlyTheirOwnUploadsOnTheirOwnCases) {
   CaseState ashas;
   ashas.customer_id = 7;

@@ -176,9 +176,12 @@ Result<std::optional<bool>> OptionalBool(const json::object& obj, std::string_vi
   return std::optional<bool>(value->get_bool());
 }
 
-Result<std::vector<std::string>> OptionalStringArray(const json::object& obj, std::string_view name,
-                                                     std::string_view parent) {
-  std::vector<std::string> out;
+// An array member read element by element with `element` (given the value and its path,
+// "ids[2]"); absent or null is an empty vector.
+template <class T, class Element>
+Result<std::vector<T>> OptionalArray(const json::object& obj, std::string_view name,
+                                     std::string_view parent, Element element) {
+  std::vector<T> out;
   const json::value* value = obj.if_contains(name);
   if (value == nullptr || value->is_null()) return out;
   std::string path = FieldPath(parent, name);
@@ -186,47 +189,36 @@ Result<std::vector<std::string>> OptionalStringArray(const json::object& obj, st
   const json::array& array = value->get_array();
   out.reserve(array.size());
   for (size_t i = 0; i < array.size(); ++i) {
-    if (!array[i].is_string()) {
-      return WrongKind(fmt::format("{}[{}]", path, i), "a string", array[i]);
-    }
-    out.emplace_back(array[i].get_string());
+    Result<T> item = element(array[i], fmt::format("{}[{}]", path, i));
+    if (!item) return Fail(std::move(item.error()));
+    out.push_back(std::move(*item));
   }
   return out;
 }
 
+Result<std::vector<std::string>> OptionalStringArray(const json::object& obj, std::string_view name,
+                                                     std::string_view parent) {
+  return OptionalArray<std::string>(
+      obj, name, parent, [](const json::value& v, const std::string& path) -> Result<std::string> {
+        if (!v.is_string()) return WrongKind(path, "a string", v);
+        return std::string(v.get_string());
+      });
+}
+
 Result<std::vector<int64_t>> OptionalInt64Array(const json::object& obj, std::string_view name,
-                                                 std::string_view parent) {
-  std::vector<int64_t> out;
-  const json::value* value = obj.if_contains(name);
-  if (value == nullptr || value->is_null()) return out;
-  std::string path = FieldPath(parent, name);
-  if (!value->is_array()) return WrongKind(path, "an array", *value);
-  const json::array& array = value->get_array();
-  out.reserve(array.size());
-  for (size_t i = 0; i < array.size(); ++i) {
-    Result<int64_t> n = ToInt64(array[i], fmt::format("{}[{}]", path, i));
-    if (!n) return Fail(std::move(n.error()));
-    out.push_back(*n);
-  }
-  return out;
+                                                std::string_view parent) {
+  return OptionalArray<int64_t>(obj, name, parent, ToInt64);
 }
 
 Result<std::vector<JsonObjectItem>> OptionalObjectArray(const json::object& obj,
                                                         std::string_view name,
                                                         std::string_view parent) {
-  std::vector<JsonObjectItem> out;
-  const json::value* value = obj.if_contains(name);
-  if (value == nullptr || value->is_null()) return out;
-  std::string path = FieldPath(parent, name);
-  if (!value->is_array()) return WrongKind(path, "an array", *value);
-  const json::array& array = value->get_array();
-  out.reserve(array.size());
-  for (size_t i = 0; i < array.size(); ++i) {
-    std::string item_path = fmt::format("{}[{}]", path, i);
-    if (!array[i].is_object()) return WrongKind(item_path, "an object", array[i]);
-    out.push_back(JsonObjectItem{std::move(item_path), &array[i].get_object()});
-  }
-  return out;
+  return OptionalArray<JsonObjectItem>(
+      obj, name, parent,
+      [](const json::value& v, const std::string& path) -> Result<JsonObjectItem> {
+        if (!v.is_object()) return WrongKind(path, "an object", v);
+        return JsonObjectItem{path, &v.get_object()};
+      });
 }
 
 Result<void> RejectUnknownFields(const json::object& obj,

@@ -10,11 +10,12 @@
 //
 // A download never runs in the browser: active types are refused at upload, and every
 // download carries nosniff and a sandboxing Content-Security-Policy.
-#include <string>
-#include <utility>
-
 #include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <string>
+#include <utility>
 
 #include "app/services.h"
 #include "auth/secret_token.h"
@@ -47,8 +48,13 @@ boost::asio::awaitable<Response> PostAttachment(RequestContext& ctx) {
   attachment.uploaded_by = domain::UploaderName(ctx.who());
   attachment.filename = std::move(*filename);
   attachment.content_type = std::move(*type);
+  // Hashing up to 10 MiB is CPU work: off the I/O thread. The lambda captures by reference
+  // only (see inbound_mail_api.cc); the request outlives this coroutine.
+  auto sha256 = co_await OnCpuPool<std::string>(
+      ctx, [&]() -> Result<std::string> { return auth::Sha256Hex(ctx.request.body()); });
+  if (!sha256) co_return MakeProblem(ctx, sha256.error());
   attachment.bytes = ctx.request.body();
-  attachment.sha256 = auth::Sha256Hex(attachment.bytes);
+  attachment.sha256 = std::move(*sha256);
   attachment.created_at = ctx.services.clock.Now();
   co_return co_await DurableWrite(ctx, [&](store::WriteTx& tx) -> Result<Reply> {
     if (auto stored = tx.InsertAttachment(attachment); !stored) return Fail(stored.error());
@@ -61,21 +67,11 @@ boost::asio::awaitable<Response> PostAttachment(RequestContext& ctx) {
 // percent-encoded for RFC 6266 / 5987 clients.
 std::string ContentDisposition(std::string_view disposition, const std::string& filename) {
   std::string ascii;
-  std::string encoded;
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (unsigned char c : filename) {
     ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    if (plain) {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
   }
-  return std::string(disposition) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  return std::string(disposition) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" +
+         boost::urls::encode(filename, boost::urls::unreserved_chars);
 }
 
 boost::asio::awaitable<Response> GetAttachment(RequestContext& ctx) {

@@ -4,7 +4,6 @@
 // one durable write through CaseService, so the escalation reactor sees what it appended
 // (an appeal escalates in the same write) and the reply carries the case's new view.
 #include <boost/json/array.hpp>
-#include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,27 +60,23 @@ Error NoPolicy() {
 // an unused upload of the caller's; it becomes this case's in the same write as the event,
 // so whoever may read the case's evidence may fetch it. Other evidence strings (a data URL
 // of a small photo, a note like "photo-1.jpg") pass as they are.
-Result<void> TakeEvidenceUploads(store::WriteTx& tx, const domain::Principal& who,
-                                 int64_t case_id, const std::vector<std::string>& evidence) {
-  constexpr std::string_view kPrefix = "attachment:";
+Result<void> TakeEvidenceUploads(store::WriteTx& tx, const domain::Principal& who, int64_t case_id,
+                                 const std::vector<std::string>& evidence) {
   std::vector<int64_t> ids;
   for (size_t i = 0; i < evidence.size(); ++i) {
-    std::string_view item = evidence[i];
-    if (!item.starts_with(kPrefix)) continue;
-    item.remove_prefix(kPrefix.size());
-    int64_t id = 0;
-    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
-    if (ec != std::errc() || end != item.data() + item.size() || id <= 0) {
-      const std::string field = "attachment_ids[" + std::to_string(i) + "]";
-      return Fail(ErrorCode::kInvalidArgument,
-                  "field '" + field + "' must be \"attachment:<id>\" with the id of an upload",
-                  field);
+    auto id = domain::UploadReference(evidence[i]);
+    if (!id) {
+      Error error = id.error();
+      error.field = "attachment_ids[" + std::to_string(i) + "]";
+      return Fail(std::move(error));
     }
-    ids.push_back(id);
+    if (*id) ids.push_back(**id);
   }
   if (ids.empty()) return {};
-  auto described = tx.DescribeUploads(ids, domain::UploaderName(who));
-  if (!described) return Fail(described.error());
+  // DescribeUploads checks each is the caller's and unused; the descriptions are not needed.
+  if (auto mine = tx.DescribeUploads(ids, domain::UploaderName(who)); !mine) {
+    return Fail(mine.error());
+  }
   return tx.AttachToCase(ids, case_id);
 }
 

@@ -6,6 +6,26 @@
 #include "store/postgres/write_tx.h"
 
 namespace redress::store::postgres {
+namespace {
+
+// Everything but the bytes, in the order ReadDescription reads it.
+#define REDRESS_ATTACHMENT_COLUMNS \
+  "id, case_id, uploaded_by, filename, content_type, size, sha256, created_at"
+
+Attachment ReadDescription(const Rows& rows, int r) {
+  Attachment a;
+  a.id = rows.Int64(r, 0);
+  a.case_id = rows.OptionalInt64(r, 1);
+  a.uploaded_by = rows.Text(r, 2);
+  a.filename = rows.Text(r, 3);
+  a.content_type = rows.Text(r, 4);
+  a.size = rows.Int64(r, 5);
+  a.sha256 = rows.Text(r, 6);
+  a.created_at = TimestampFromMicros(rows.Int64(r, 7));
+  return a;
+}
+
+}  // namespace
 
 Result<void> PgWriteTx::InsertAttachment(Attachment& attachment) {
   auto rows = conn_.Query(
@@ -31,20 +51,13 @@ Result<std::vector<Attachment>> PgWriteTx::DescribeUploads(const std::vector<int
                                                            const std::string& uploaded_by) {
   std::vector<Attachment> described;
   for (int64_t id : ids) {
-    auto rows = conn_.Query(
-        "SELECT id, uploaded_by, filename, content_type, size, sha256, created_at"
-        " FROM attachments WHERE id = $1 AND uploaded_by = $2 AND case_id IS NULL",
-        Params().Int64(id).Text(uploaded_by));
+    auto rows = conn_.Query("SELECT " REDRESS_ATTACHMENT_COLUMNS
+                            " FROM attachments WHERE id = $1 AND uploaded_by = $2"
+                            " AND case_id IS NULL",
+                            Params().Int64(id).Text(uploaded_by));
     if (!rows) return Fail(rows.error());
     if (rows->size() != 1) return Fail(NotAnOpenUpload(id));
-    Attachment a;
-    a.id = rows->Int64(0, 0);
-    a.uploaded_by = rows->Text(0, 1);
-    a.filename = rows->Text(0, 2);
-    a.content_type = rows->Text(0, 3);
-    a.size = rows->Int64(0, 4);
-    a.sha256 = rows->Text(0, 5);
-    a.created_at = TimestampFromMicros(rows->Int64(0, 6));
+    Attachment a = ReadDescription(*rows, 0);
     described.push_back(std::move(a));
   }
   return described;
@@ -62,27 +75,18 @@ Result<void> PgWriteTx::AttachToCase(const std::vector<int64_t>& ids, int64_t ca
 }
 
 Result<std::optional<Attachment>> GetAttachment(Connection& conn, int64_t id) {
-  auto rows = conn.Query(
-      "SELECT id, case_id, uploaded_by, filename, content_type, size, sha256,"
-      " encode(bytes, 'hex'), created_at FROM attachments WHERE id = $1",
-      Params().Int64(id));
+  auto rows = conn.Query("SELECT " REDRESS_ATTACHMENT_COLUMNS
+                         ", encode(bytes, 'hex') FROM attachments WHERE id = $1",
+                         Params().Int64(id));
   if (!rows) return Fail(rows.error());
   if (rows->size() == 0) return std::optional<Attachment>();
-  Attachment a;
-  a.id = rows->Int64(0, 0);
-  a.case_id = rows->OptionalInt64(0, 1);
-  a.uploaded_by = rows->Text(0, 2);
-  a.filename = rows->Text(0, 3);
-  a.content_type = rows->Text(0, 4);
-  a.size = rows->Int64(0, 5);
-  a.sha256 = rows->Text(0, 6);
-  auto bytes = DecodeHex(rows->Text(0, 7));
+  Attachment a = ReadDescription(*rows, 0);
+  auto bytes = DecodeHex(rows->Text(0, 8));
   if (!bytes) {
     return Fail(ErrorCode::kCorruption,
                 "attachment " + std::to_string(id) + ": malformed hex from the database");
   }
   a.bytes = std::move(*bytes);
-  a.created_at = TimestampFromMicros(rows->Int64(0, 8));
   return std::optional<Attachment>(std::move(a));
 }
 

@@ -7,6 +7,26 @@
 #include "store/sqlite/write_tx.h"
 
 namespace redress::store::sqlite {
+namespace {
+
+// Everything but the bytes, in the order ReadDescription reads it.
+#define REDRESS_ATTACHMENT_COLUMNS \
+  "id, case_id, uploaded_by, filename, content_type, size, sha256, created_at"
+
+Attachment ReadDescription(const Statement& st) {
+  Attachment a;
+  a.id = st.ColumnInt64(0);
+  if (!st.ColumnIsNull(1)) a.case_id = st.ColumnInt64(1);
+  a.uploaded_by = st.ColumnText(2);
+  a.filename = st.ColumnText(3);
+  a.content_type = st.ColumnText(4);
+  a.size = st.ColumnInt64(5);
+  a.sha256 = st.ColumnText(6);
+  a.created_at = TimestampFromMicros(st.ColumnInt64(7));
+  return a;
+}
+
+}  // namespace
 
 Result<void> SqliteWriteTx::InsertAttachment(Attachment& attachment) {
   auto s = db_.Prepare(
@@ -35,9 +55,9 @@ Result<std::vector<Attachment>> SqliteWriteTx::DescribeUploads(
     const std::vector<int64_t>& ids, const std::string& uploaded_by) {
   std::vector<Attachment> described;
   for (int64_t id : ids) {
-    auto s = db_.Prepare(
-        "SELECT id, uploaded_by, filename, content_type, size, sha256, created_at"
-        " FROM attachments WHERE id = ?1 AND uploaded_by = ?2 AND case_id IS NULL");
+    auto s =
+        db_.Prepare("SELECT " REDRESS_ATTACHMENT_COLUMNS
+                    " FROM attachments WHERE id = ?1 AND uploaded_by = ?2 AND case_id IS NULL");
     if (!s) return Fail(s.error());
     Statement& st = **s;
     st.BindInt64(1, id);
@@ -45,14 +65,7 @@ Result<std::vector<Attachment>> SqliteWriteTx::DescribeUploads(
     auto row = st.Step();
     if (!row) return Fail(row.error());
     if (!*row) return Fail(NotAnOpenUpload(id));
-    Attachment a;
-    a.id = st.ColumnInt64(0);
-    a.uploaded_by = st.ColumnText(1);
-    a.filename = st.ColumnText(2);
-    a.content_type = st.ColumnText(3);
-    a.size = st.ColumnInt64(4);
-    a.sha256 = st.ColumnText(5);
-    a.created_at = TimestampFromMicros(st.ColumnInt64(6));
+    Attachment a = ReadDescription(st);
     if (auto done = st.Run(); !done) return Fail(done.error());
     described.push_back(std::move(a));
   }
@@ -72,25 +85,16 @@ Result<void> SqliteWriteTx::AttachToCase(const std::vector<int64_t>& ids, int64_
 }
 
 Result<std::optional<Attachment>> GetAttachment(Database& db, int64_t id) {
-  auto s = db.Prepare(
-      "SELECT id, case_id, uploaded_by, filename, content_type, size, sha256, bytes, created_at"
-      " FROM attachments WHERE id = ?1");
+  auto s =
+      db.Prepare("SELECT " REDRESS_ATTACHMENT_COLUMNS ", bytes FROM attachments WHERE id = ?1");
   if (!s) return Fail(s.error());
   Statement& st = **s;
   st.BindInt64(1, id);
   auto row = st.Step();
   if (!row) return Fail(row.error());
   if (!*row) return std::optional<Attachment>();
-  Attachment a;
-  a.id = st.ColumnInt64(0);
-  if (!st.ColumnIsNull(1)) a.case_id = st.ColumnInt64(1);
-  a.uploaded_by = st.ColumnText(2);
-  a.filename = st.ColumnText(3);
-  a.content_type = st.ColumnText(4);
-  a.size = st.ColumnInt64(5);
-  a.sha256 = st.ColumnText(6);
-  a.bytes = st.ColumnBlob(7);
-  a.created_at = TimestampFromMicros(st.ColumnInt64(8));
+  Attachment a = ReadDescription(st);
+  a.bytes = st.ColumnBlob(8);
   if (auto done = st.Run(); !done) return Fail(done.error());
   return std::optional<Attachment>(std::move(a));
 }

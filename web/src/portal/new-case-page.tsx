@@ -23,9 +23,13 @@ export function NewCasePage() {
   const uploaded = useRef(new Map<File, number>());
 
   const addFiles = (list: FileList | null) => {
-    const chosen = Array.from(list ?? []);
-    const problems = chosen.map(uploadProblem).filter((p): p is string => p !== null);
-    const accepted = chosen.filter((f) => uploadProblem(f) === null);
+    const problems: string[] = [];
+    const accepted: File[] = [];
+    for (const file of Array.from(list ?? [])) {
+      const problem = uploadProblem(file);
+      if (problem) problems.push(problem);
+      else accepted.push(file);
+    }
     const room = MAX_FILES - files.length;
     if (accepted.length > room) problems.push(`At most ${MAX_FILES} files can be attached.`);
     setFileProblem(problems.length > 0 ? problems.join(' ') : null);
