@@ -13,38 +13,30 @@ namespace {
 // again); a policy that kept answering would be a bug, not a case history.
 constexpr int kMaxReactionRounds = 8;
 
-Result<CaseChange> SealAndAppend(store::WriteTx& tx, const std::optional<domain::CaseState>& before,
-                                 int64_t case_id, std::vector<domain::EventDraft> drafts) {
-  const int64_t head_seq = before ? before->last_seq : 0;
-  const std::string head_hash = before ? before->head_hash : std::string(eventlog::kGenesisHash);
-  auto events = eventlog::Seal(case_id, head_seq, head_hash, std::move(drafts));
-  if (!events) return Fail(events.error());
-
-  domain::CaseState state = before.value_or(domain::CaseState{});
-  for (const domain::Event& event : *events) {
+// Seals `drafts` onto the head of `state` and folds them into it; nothing is stored yet.
+Result<void> SealOnto(domain::CaseState& state, std::vector<domain::Event>& events,
+                      std::vector<domain::EventDraft> drafts) {
+  auto sealed = eventlog::Seal(state.id, state.last_seq, state.head_hash, std::move(drafts));
+  if (!sealed) return Fail(sealed.error());
+  for (domain::Event& event : *sealed) {
     auto next = domain::Apply(std::move(state), event);
     if (!next) return Fail(next.error());
     state = std::move(*next);
+    events.push_back(std::move(event));
   }
-  if (auto appended = tx.AppendEvents(before, *events, state); !appended) {
-    return Fail(appended.error());
-  }
-  return CaseChange{std::move(state), std::move(*events)};
+  return {};
 }
 
 }  // namespace
 
-Result<void> CaseService::Append(store::WriteTx& tx, CaseChange& change,
-                                 std::vector<domain::EventDraft> drafts) {
+Result<void> CaseService::Append(CaseChange& change, std::vector<domain::EventDraft> drafts) {
   if (drafts.empty()) return {};
-  auto more = SealAndAppend(tx, change.state, change.state.id, std::move(drafts));
-  if (!more) return Fail(more.error());
-  change.state = std::move(more->state);
-  for (auto& event : more->events) change.events.push_back(std::move(event));
-  return {};
+  return SealOnto(change.state, change.events, std::move(drafts));
 }
 
-Result<CaseChange> CaseService::React(store::WriteTx& tx, CaseChange change, Timestamp now) const {
+Result<CaseChange> CaseService::React(store::WriteTx& tx,
+                                      const std::optional<domain::CaseState>& before,
+                                      CaseChange change, Timestamp now) const {
   size_t first_new = 0;
   for (int round = 0; first_new < change.events.size(); ++round) {
     if (round == kMaxReactionRounds) {
@@ -59,6 +51,9 @@ Result<CaseChange> CaseService::React(store::WriteTx& tx, CaseChange change, Tim
       }
     }
     first_new = end;
+  }
+  if (auto appended = tx.AppendEvents(before, change.events, change.state); !appended) {
+    return Fail(appended.error());
   }
   for (CaseReactor* reactor : reactors_) {
     if (auto settled = reactor->OnSettled(tx, change, now); !settled) return Fail(settled.error());
@@ -86,9 +81,13 @@ Result<CaseChange> CaseService::Open(store::WriteTx& tx, const domain::Principal
   if (!case_id) return Fail(case_id.error());
   std::vector<domain::EventDraft> drafts;
   drafts.push_back(std::move(*draft));
-  auto change = SealAndAppend(tx, std::nullopt, *case_id, std::move(drafts));
-  if (!change) return Fail(change.error());
-  return React(tx, std::move(*change), now);
+  CaseChange change;
+  change.state.id = *case_id;
+  change.state.head_hash = std::string(eventlog::kGenesisHash);
+  if (auto sealed = SealOnto(change.state, change.events, std::move(drafts)); !sealed) {
+    return Fail(sealed.error());
+  }
+  return React(tx, std::nullopt, std::move(change), now);
 }
 
 Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principal& actor,
@@ -96,15 +95,22 @@ Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principa
                                       Timestamp now) const {
   auto before = tx.LoadCaseForUpdate(case_id);
   if (!before) return Fail(before.error());
-  if (!domain::CanReadCase(actor, *before)) {
-    return Fail(ErrorCode::kNotFound, "case " + std::to_string(case_id) + " does not exist");
+  return Apply(tx, actor, std::move(*before), decide, now);
+}
+
+Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principal& actor,
+                                      domain::CaseState current, const Decision& decide,
+                                      Timestamp now) const {
+  if (!domain::CanReadCase(actor, current)) {
+    return Fail(ErrorCode::kNotFound, "case " + std::to_string(current.id) + " does not exist");
   }
-  auto drafts = decide(*before);
+  auto drafts = decide(current);
   if (!drafts) return Fail(drafts.error());
-  auto change = SealAndAppend(tx, std::optional<domain::CaseState>(std::move(*before)), case_id,
-                              std::move(*drafts));
-  if (!change) return Fail(change.error());
-  return React(tx, std::move(*change), now);
+  CaseChange change{current, {}};
+  if (auto sealed = SealOnto(change.state, change.events, std::move(*drafts)); !sealed) {
+    return Fail(sealed.error());
+  }
+  return React(tx, std::optional<domain::CaseState>(std::move(current)), std::move(change), now);
 }
 
 Result<CaseChange> CaseService::Assign(store::WriteTx& tx, const domain::Principal& actor,

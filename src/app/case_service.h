@@ -1,9 +1,11 @@
 // The write path of a case, in one place: load the projection, let the domain decide the
-// events, seal them onto the hash chain, append them and the new projection, then let the
-// reactors respond in the same transaction. Every channel (HTTP, mail; chat and phone
-// later), the scheduler and the CLI go through CaseService, so a message is a case event
-// the same way whatever door it came in by, and escalation triggers, SLA timers and the
-// outbound mail queue see every event whoever appended it.
+// events, seal them onto the hash chain, let the reactors respond (more events, sealed the
+// same way), then append all of them and the final projection in one store call, in the
+// same transaction. One append per command, however many events the reactors add: a
+// deadline's breach and the escalation it causes rewrite the case's row once, not twice. Every
+// channel (HTTP, mail; chat and phone later), the scheduler and the CLI go through CaseService, so
+// a message is a case event the same way whatever door it came in by, and escalation triggers, SLA
+// timers and the outbound mail queue see every event whoever appended it.
 //
 // The methods run inside a store transaction (they take a WriteTx&) so a caller can
 // combine them with other work in the same commit, e.g. the HTTP layer stores the
@@ -13,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,16 +46,19 @@ class CaseReactor {
   virtual ~CaseReactor() = default;
 
   /// Sees `change.events[first_new..]`, the events not yet shown to this reactor. May
-  /// append more events to the case with CaseService::Append (an escalation); those are
-  /// shown to every reactor in the next round.
+  /// add more events to the case with CaseService::Append (an escalation); those are
+  /// shown to every reactor in the next round. The events are not in the store yet (they
+  /// are appended together when every reactor is done), so a reactor decides from
+  /// `change`, never by reading the case back.
   virtual Result<void> OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
                                 Timestamp now) {
     (void)tx, (void)change, (void)first_new, (void)now;
     return {};
   }
 
-  /// Runs once when no reactor appended anything more: the case's final state of this
-  /// write. For work derived from the state (SLA timers), not for appending.
+  /// Runs once when no reactor appended anything more and the events and projection are
+  /// in the store: the case's final state of this write. For work derived from the state
+  /// (SLA timers, mail to queue), not for appending.
   virtual Result<void> OnSettled(store::WriteTx& tx, const CaseChange& change, Timestamp now) {
     (void)tx, (void)change, (void)now;
     return {};
@@ -77,6 +83,10 @@ class CaseService {
   /// may not read is kNotFound, exactly like a case that does not exist.
   Result<CaseChange> Apply(store::WriteTx& tx, const domain::Principal& actor, int64_t case_id,
                            const Decision& decide, Timestamp now) const;
+  /// The same for a case the caller already loaded in `tx` (WriteTx::LoadCaseForUpdate), so
+  /// a job that inspects the case first does not read it twice.
+  Result<CaseChange> Apply(store::WriteTx& tx, const domain::Principal& actor,
+                           domain::CaseState current, const Decision& decide, Timestamp now) const;
 
   /// Assignment needs the new owner's user record (name, active); this resolves it and
   /// applies domain::Assign. Unknown or inactive owner is kInvalidArgument on "owner_id".
@@ -90,13 +100,15 @@ class CaseService {
   Result<CaseChange> ApplyNow(store::Store& store, const domain::Principal& actor, int64_t case_id,
                               const Decision& decide, Timestamp now) const;
 
-  /// For reactors: seals `drafts` onto the head of `change.state`, appends them in `tx`
-  /// and extends `change` with them.
-  static Result<void> Append(store::WriteTx& tx, CaseChange& change,
-                             std::vector<domain::EventDraft> drafts);
+  /// For reactors: seals `drafts` onto the head of `change.state` and extends `change`
+  /// with them; they are stored with the command's own events.
+  static Result<void> Append(CaseChange& change, std::vector<domain::EventDraft> drafts);
 
  private:
-  Result<CaseChange> React(store::WriteTx& tx, CaseChange change, Timestamp now) const;
+  /// Runs the reactors over `change`, appends every event and the final projection on top
+  /// of `before` (none: a new case), then lets the reactors settle.
+  Result<CaseChange> React(store::WriteTx& tx, const std::optional<domain::CaseState>& before,
+                           CaseChange change, Timestamp now) const;
 
   store::Store& reads_;
   std::vector<CaseReactor*> reactors_;

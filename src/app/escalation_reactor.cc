@@ -65,7 +65,7 @@ Result<void> EscalationReactor::OnEvents(store::WriteTx& tx, CaseChange& change,
   if (!input) return Fail(input.error());
   auto drafts = domain::Escalate(change.state, domain::Principal::System(), *input, now);
   if (!drafts) return Fail(drafts.error());
-  return CaseService::Append(tx, change, std::move(*drafts));
+  return CaseService::Append(change, std::move(*drafts));
 }
 
 Result<void> EscalationReactor::OnSettled(store::WriteTx& tx, const CaseChange& change,

@@ -6,11 +6,13 @@
 // One pass: for every registered kind, claim due jobs (a write), then run each job in its
 // own write together with CompleteJob, so the job's effect (an event appended, a mail
 // marked sent) and its completion commit together or not at all. A kind registered as
-// JobWrites::kBatched runs every job of a claim in one write instead, each job with its
-// completion inside its own savepoint (WriteTx::Isolated): still together or not at all
-// per job, but one commit (one fsync) for hundreds of jobs, and a job that fails is undone
-// alone while the others commit. If the batch's write fails as a whole, its jobs are run
-// again one per write, so whatever broke it is confined to its own job. A handler error gives
+// JobWrites::kBatched runs every job of a claim in one write instead: one commit (one
+// fsync) for hundreds of jobs. The first attempt runs them back to back; if any job fails,
+// that write is undone and the batch runs again with each job and its completion inside
+// its own savepoint (WriteTx::Isolated), so the failing job is undone alone while the
+// others commit. Either way each job and its completion are together or not at all. If a
+// batch's write fails as a whole, its jobs are run again one per write, so whatever broke
+// it is confined to its own job. A handler error gives
 // the job back for a retry after a backoff, with the error remembered on the job; if the
 // lease was lost meanwhile (another node took the job over), the write rolls back and the
 // other node's run is the one that counts.
@@ -118,6 +120,8 @@ class JobRunner {
                   const store::ClaimedJob& job, PassReport& report);
   void RunBatch(const std::string& kind, const JobHandler& handler,
                 const std::vector<store::ClaimedJob>& jobs, PassReport& report);
+  void RunBatchIsolated(const std::string& kind, const JobHandler& handler,
+                        const std::vector<store::ClaimedJob>& jobs, PassReport& report);
   void GiveBack(const std::string& kind, const store::ClaimedJob& job, Timestamp now,
                 const Error& error, PassReport& report);
   void Loop();

@@ -63,7 +63,7 @@ JobHandler SlaDeadlineHandler(const app::CaseService& cases, const app::PolicyHo
                                               " deadlines due at once");
       }
       auto recorded = cases.Apply(
-          tx, system, *case_id,
+          tx, system, std::move(state),
           [&](const domain::CaseState& current) -> Result<std::vector<domain::EventDraft>> {
             if (due->kind == policy::DeadlineKind::kPromise) {
               return domain::BreakPromise(current, system, due->promise_id, "", now);

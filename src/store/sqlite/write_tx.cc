@@ -58,10 +58,8 @@ Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>&
   if (auto ok = CheckAppendContinues(before, events, after); !ok) return ok;
   const std::string name = CaseName(after.id);
 
-  auto stored = FindCase(db_, after.id);
-  if (!stored) return Fail(stored.error());
+  // The projection first: events reference their case row.
   if (!before) {
-    if (*stored) return Fail(ErrorCode::kConflict, name + " already exists");
     auto customer = db_.Prepare("SELECT 1 FROM customers WHERE id = ?1");
     if (!customer) return Fail(customer.error());
     (*customer)->BindInt64(1, after.customer_id);
@@ -71,19 +69,10 @@ Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>&
       return Fail(ErrorCode::kNotFound,
                   "customer " + std::to_string(after.customer_id) + " does not exist");
     }
-  } else {
-    if (!*stored) return Fail(ErrorCode::kNotFound, name + " does not exist");
-    const domain::CaseState& head = **stored;
-    if (head.last_seq != before->last_seq || head.head_hash != before->head_hash) {
-      return Fail(ErrorCode::kConflict,
-                  name + " changed since it was read: expected its last event at seq " +
-                      std::to_string(before->last_seq) + ", found seq " +
-                      std::to_string(head.last_seq));
-    }
+    if (auto inserted = InsertProjection(after); !inserted) return inserted;
+  } else if (auto updated = UpdateProjection(*before, after); !updated) {
+    return updated;
   }
-
-  // The projection first: events reference their case row.
-  if (auto written = WriteProjection(after); !written) return written;
   for (const domain::Event& event : events) {
     if (auto inserted = InsertEvent(event); !inserted) return inserted;
   }
@@ -99,27 +88,14 @@ Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>&
   return {};
 }
 
-Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
-  auto statement = db_.Prepare(
-      "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
-      " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
-      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"
-      " commitments)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-      " ?19, ?20, ?21)"
-      " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id,"
-      " subject = excluded.subject, status = excluded.status, priority = excluded.priority,"
-      " category = excluded.category, level = excluded.level, owner_id = excluded.owner_id,"
-      " owner_name = excluded.owner_name, channel = excluded.channel,"
-      " opened_at = excluded.opened_at, updated_at = excluded.updated_at,"
-      " first_response_at = excluded.first_response_at,"
-      " last_customer_message_at = excluded.last_customer_message_at,"
-      " customer_messages = excluded.customer_messages,"
-      " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
-      " transfers = excluded.transfers, last_seq = excluded.last_seq,"
-      " head_hash = excluded.head_hash, commitments = excluded.commitments");
-  if (!statement) return Fail(statement.error());
-  Statement& s = **statement;
+// The columns of the projection, in the order of their parameters ?1..?21.
+#define REDRESS_PROJECTION_COLUMNS                                                     \
+  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name," \
+  " channel, opened_at, updated_at, first_response_at, last_customer_message_at,"      \
+  " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash," \
+  " commitments"
+
+void SqliteWriteTx::BindProjection(Statement& s, const domain::CaseState& c) {
   s.BindInt64(1, c.id);
   s.BindInt64(2, c.customer_id);
   s.BindText(3, c.subject);
@@ -141,8 +117,56 @@ Result<void> SqliteWriteTx::WriteProjection(const domain::CaseState& c) {
   s.BindInt64(19, c.last_seq);
   s.BindText(20, c.head_hash);
   s.BindText(21, EncodeCommitmentsColumn(c.commitments));
-  if (auto ran = s.Run(); !ran) return While("writing the row of " + CaseName(c.id), ran.error());
+}
+
+Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c) {
+  // Inserted, not upserted: an id that is taken fails on the primary key (kConflict)
+  // instead of overwriting another case.
+  auto statement = db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                               " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
+  if (!statement) return Fail(statement.error());
+  BindProjection(**statement, c);
+  if (auto ran = (*statement)->Run(); !ran) {
+    if (ran.error().code == ErrorCode::kConflict) {
+      return Fail(ErrorCode::kConflict, CaseName(c.id) + " already exists");
+    }
+    return While("writing the row of " + CaseName(c.id), ran.error());
+  }
   return {};
+}
+
+Result<void> SqliteWriteTx::UpdateProjection(const domain::CaseState& before,
+                                             const domain::CaseState& c) {
+  // Compare-and-set on the head the caller read: one statement both checks that nobody
+  // appended since and writes the new row.
+  auto statement = db_.Prepare(
+      "UPDATE cases SET customer_id = ?2, subject = ?3, status = ?4, priority = ?5,"
+      " category = ?6, level = ?7, owner_id = ?8, owner_name = ?9, channel = ?10,"
+      " opened_at = ?11, updated_at = ?12, first_response_at = ?13,"
+      " last_customer_message_at = ?14, customer_messages = ?15, staff_replies = ?16,"
+      " internal_notes = ?17, transfers = ?18, last_seq = ?19, head_hash = ?20,"
+      " commitments = ?21 WHERE id = ?1 AND last_seq = ?22 AND head_hash = ?23");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  BindProjection(s, c);
+  s.BindInt64(22, before.last_seq);
+  s.BindText(23, before.head_hash);
+  if (auto ran = s.Run(); !ran) return While("writing the row of " + CaseName(c.id), ran.error());
+  if (db_.Changes() == 1) return {};
+  // Nothing written: say why.
+  auto head = db_.Prepare("SELECT last_seq FROM cases WHERE id = ?1");
+  if (!head) return Fail(head.error());
+  (*head)->BindInt64(1, c.id);
+  auto row = (*head)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound, CaseName(c.id) + " does not exist");
+  const int64_t found_seq = (*head)->ColumnInt64(0);
+  return Fail(ErrorCode::kConflict, CaseName(c.id) +
+                                        " changed since it was read: expected its last event at "
+                                        "seq " +
+                                        std::to_string(before.last_seq) + ", found seq " +
+                                        std::to_string(found_seq));
 }
 
 Result<void> SqliteWriteTx::InsertEvent(const domain::Event& e) {

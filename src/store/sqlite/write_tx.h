@@ -64,7 +64,9 @@ class SqliteWriteTx final : public WriteTx {
   std::vector<int64_t> TakeChanged() { return std::exchange(changed_, {}); }
 
  private:
-  Result<void> WriteProjection(const domain::CaseState& after);
+  static void BindProjection(Statement& s, const domain::CaseState& c);
+  Result<void> InsertProjection(const domain::CaseState& c);
+  Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& c);
   Result<void> InsertEvent(const domain::Event& event);
 
   Database& db_;
