@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "app/log.h"
 #include "auth/secret_token.h"
@@ -38,6 +39,7 @@ struct Draft {
   std::string subject;
   std::string body;
   bool automatic = false;
+  std::vector<std::string> cc;  // people copied besides the customer
 };
 
 std::string Footer(int64_t case_id) {
@@ -99,8 +101,15 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
       auto to = customer_address();
       if (!to) return Fail(to.error());
       if (!*to) continue;  // no email identity: the reply is read in the portal
-      draft = Draft{"reply", **to, "Re: " + state.subject,
-                    TextOr(event.data, "body", "") + Footer(state.id), false};
+      draft = Draft{
+          "reply", **to, "Re: " + state.subject, TextOr(event.data, "body", "") + Footer(state.id),
+          false,   {}};
+      // Like "reply all": whoever the customer wrote to or copied stays in the conversation.
+      auto participants = mail.Participants(state.id);
+      if (!participants) return Fail(participants.error());
+      for (std::string& address : *participants) {
+        if (address != **to && !is_own(address)) draft->cc.push_back(std::move(address));
+      }
     } else if (event.type == EventType::kCaseOpened && event.channel == domain::Channel::kEmail) {
       auto respond = domain::DataBool(event.data, "auto_respond");
       if (!options_.acknowledge || !respond || !*respond) continue;
@@ -114,12 +123,15 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
               static_cast<int64_t>(options_.acknowledge_window.count())}});
         continue;
       }
-      draft = Draft{"acknowledgement", *from, "Re: " + state.subject,
+      draft = Draft{"acknowledgement",
+                    *from,
+                    "Re: " + state.subject,
                     "We have received your message and opened case #" + std::to_string(state.id) +
                         " for it. A member of our team will answer you; you can follow the case "
                         "and see when its next step is due in your customer portal." +
                         Footer(state.id),
-                    true};
+                    true,
+                    {}};
     } else if (event.type == EventType::kEscalated) {
       auto to = customer_address();
       if (!to) return Fail(to.error());
@@ -135,8 +147,8 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
           body += "Our next step is due by " + ReadableTime(*view.next_step_due) + ".\n";
         }
       }
-      draft = Draft{"escalation_notice", **to, "Re: " + state.subject, body + Footer(state.id),
-                    true};
+      draft = Draft{"escalation_notice",     **to, "Re: " + state.subject,
+                    body + Footer(state.id), true, {}};
     }
     if (!draft) continue;
 
@@ -145,6 +157,7 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
     message.case_id = state.id;
     message.from = options_.from;
     message.to.push_back(email::Mailbox{"", draft->to});
+    for (const std::string& address : draft->cc) message.cc.push_back(email::Mailbox{"", address});
     message.subject = draft->subject;
     message.text_body = draft->body;
     message.date = now;
@@ -178,6 +191,7 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
     entry.purpose = draft->purpose;
     entry.sender = options_.from.address;
     entry.recipients = {draft->to};
+    entry.recipients.insert(entry.recipients.end(), draft->cc.begin(), draft->cc.end());
     entry.message_id = built->message_id;
     entry.bytes = built->bytes;
     entry.created_at = now;

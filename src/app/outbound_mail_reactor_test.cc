@@ -163,6 +163,49 @@ TEST_F(OutboundMailReactorTest, PublicRepliesAreQueuedInTheThreadAndNotesNever) 
   EXPECT_EQ(DueSendJobs(30).size(), 2u);
 }
 
+TEST_F(OutboundMailReactorTest, RepliesCopyEveryoneTheCustomerWroteToOrCopied) {
+  // Asha writes to us and to her bank, copying her husband and (by mistake) our other
+  // address; a second message of the thread adds her lawyer.
+  const int64_t case_id = Ingest(
+      "From: Asha Rao <asha@example.com>\r\nTo: support@acme.example, disputes@bank.example\r\n"
+      "Cc: Ravi <RAVI@example.com>, support@acme.example\r\nSubject: Refund late\r\n"
+      "Message-ID: <m1@x>\r\n\r\nMy refund is late.\r\n",
+      10);
+  ASSERT_GT(case_id, 0);
+  EXPECT_EQ(Ingest("From: Asha Rao <asha@example.com>\r\nTo: support@acme.example\r\n"
+                   "Cc: lawyer@law.example\r\nSubject: Re: Refund late\r\n"
+                   "In-Reply-To: <m1@x>\r\nMessage-ID: <m2@x>\r\n\r\nStill nothing.\r\n",
+                   15),
+            case_id);
+  Apply(
+      case_id,
+      [&](const domain::CaseState& s) {
+        return domain::AddMessage(s, agent_, "Your refund left today.", domain::Channel::kWeb,
+                                  T(30));
+      },
+      30);
+  const std::vector<store::OutboxEntry> outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);  // the acknowledgement, then the reply
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"asha@example.com"});
+  const store::OutboxEntry& reply = outbox[1];
+  EXPECT_EQ(reply.purpose, "reply");
+  EXPECT_EQ(reply.recipients, (std::vector<std::string>{"asha@example.com", "disputes@bank.example",
+                                                        "lawyer@law.example", "ravi@example.com"}));
+  // The Cc header with its continuation lines, if folded.
+  const size_t start = reply.bytes.find("\r\nCc: ");
+  ASSERT_NE(start, std::string::npos) << reply.bytes;
+  size_t end = start + 2;
+  do {
+    end = reply.bytes.find("\r\n", end) + 2;
+  } while (reply.bytes[end] == ' ' || reply.bytes[end] == '\t');
+  const std::string cc = reply.bytes.substr(start + 2, end - start - 2);
+  for (const char* copied : {"disputes@bank.example", "lawyer@law.example", "ravi@example.com"}) {
+    EXPECT_NE(cc.find(copied), std::string::npos) << copied << " missing from " << cc;
+  }
+  EXPECT_EQ(cc.find("support@acme.example"), std::string::npos)
+      << "our own address is never copied: " << cc;
+}
+
 TEST_F(OutboundMailReactorTest, EscalationNoticeSaysLevelAndOwner) {
   const int64_t case_id =
       Ingest(Mail("asha@example.com", "Subject: Refund late\r\nMessage-ID: <m1@x>\r\n"), 10);

@@ -125,6 +125,9 @@ class MailTx {
   virtual Result<std::optional<int64_t>> CaseByMessageId(const std::string& message_id) = 0;
   virtual Result<std::optional<int64_t>> CaseByInboundMessageId(const std::string& message_id) = 0;
   virtual Result<bool> IsParticipant(int64_t case_id, const std::string& address) = 0;
+  /// Every address that wrote, was written to or was copied on the case's mail (our own
+  /// addresses never), in address order: who a reply goes to besides the customer.
+  virtual Result<std::vector<std::string>> Participants(int64_t case_id) = 0;
   /// Open cases that have an inbound message from `sender` with subject key `subject_key`,
   /// most recently updated first.
   virtual Result<std::vector<int64_t>> OpenCasesBySenderSubject(const std::string& sender,

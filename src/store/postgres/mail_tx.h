@@ -23,6 +23,7 @@ class PgMailTx final : public MailTx {
   Result<std::optional<int64_t>> CaseByMessageId(const std::string& message_id) override;
   Result<std::optional<int64_t>> CaseByInboundMessageId(const std::string& message_id) override;
   Result<bool> IsParticipant(int64_t case_id, const std::string& address) override;
+  Result<std::vector<std::string>> Participants(int64_t case_id) override;
   Result<std::vector<int64_t>> OpenCasesBySenderSubject(const std::string& sender,
                                                         const std::string& subject_key) override;
   Result<std::vector<std::string>> CaseMessageIds(int64_t case_id) override;
@@ -41,6 +42,10 @@ class PgMailTx final : public MailTx {
                                 Timestamp now) override;
 
  private:
+  /// The first column of every row of `sql`, whose one parameter is a case id.
+  Result<std::vector<std::string>> Texts(const std::string& sql, int64_t case_id,
+                                         std::string_view doing);
+
   Connection& conn_;
 };
 

@@ -47,6 +47,17 @@ Result<std::optional<int64_t>> OptionalInt(Statement& s, std::string_view doing)
   return std::optional<int64_t>(s.ColumnInt64(0));
 }
 
+// Runs a query whose rows each hold one text.
+Result<std::vector<std::string>> Texts(Statement& s, std::string_view doing) {
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row) return While(doing, row.error());
+    if (!*row) return out;
+    out.push_back(s.ColumnText(0));
+  }
+}
+
 }  // namespace
 
 Result<bool> SqliteMailTx::PutBlob(const std::string& sha256, const std::string& bytes,
@@ -198,7 +209,10 @@ Result<std::optional<int64_t>> SqliteMailTx::CaseByMessageId(const std::string& 
 
 Result<std::optional<int64_t>> SqliteMailTx::CaseByInboundMessageId(const std::string& message_id) {
   auto s = db_.Prepare(
-      "SELECT case_id FROM mail_messages WHERE message_id = ?1 AND direction = 'inbound'"
+      // "message_id <> ''" lets the planner use the partial index mail_messages_by_message_id
+      // (it cannot tell that a bound value is not empty); without it every lookup is a scan.
+      "SELECT case_id FROM mail_messages WHERE message_id = ?1 AND message_id <> ''"
+      " AND direction = 'inbound'"
       " AND case_id IS NOT NULL ORDER BY id LIMIT 1");
   if (!s) return Fail(s.error());
   (*s)->BindText(1, message_id);
@@ -238,13 +252,14 @@ Result<std::vector<std::string>> SqliteMailTx::CaseMessageIds(int64_t case_id) {
       "SELECT message_id FROM mail_thread_ids WHERE case_id = ?1 AND own = 1 ORDER BY seq");
   if (!s) return Fail(s.error());
   (*s)->BindInt64(1, case_id);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = (*s)->Step();
-    if (!row) return While("listing a case's message ids", row.error());
-    if (!*row) return out;
-    out.push_back((*s)->ColumnText(0));
-  }
+  return Texts(**s, "listing a case's message ids");
+}
+
+Result<std::vector<std::string>> SqliteMailTx::Participants(int64_t case_id) {
+  auto s = db_.Prepare("SELECT address FROM mail_participants WHERE case_id = ?1 ORDER BY address");
+  if (!s) return Fail(s.error());
+  (*s)->BindInt64(1, case_id);
+  return Texts(**s, "listing a case's participants");
 }
 
 Result<bool> SqliteMailTx::EnqueueOutbound(OutboxEntry& e) {
