@@ -175,6 +175,7 @@ Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& f
       REDRESS_TRY(br.String("processed_folder", box.processed_folder));
       REDRESS_TRY(br.String("category", box.category));
       REDRESS_TRY(br.Integer("poll_seconds", box.poll_seconds, 1, 86400));
+      REDRESS_TRY(br.Boolean("idle", box.idle));
       REDRESS_TRY(br.NoOthers());
       if (box.name.empty() || !names.insert(box.name).second) {
         return Bad(file, item, "mail.mailboxes",

@@ -25,7 +25,9 @@
 // refused), kNotFound (no such folder), kInvalidArgument (bad configuration), kInternal
 // (the server said something unexpected). Never contains the password.
 //
-// Not thread-safe: one ImapIdle per watching thread.
+// Not thread-safe: one ImapIdle per watching thread. libetpan writes to the socket without
+// MSG_NOSIGNAL, so a write to a server that hung up raises SIGPIPE: run it on a thread that
+// blocks SIGPIPE (the write then fails with EPIPE, a kUnavailable), as MailPoller does.
 #pragma once
 
 #include <chrono>

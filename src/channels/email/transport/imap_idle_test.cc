@@ -7,54 +7,45 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
-#include "peers/peer_fixtures.h"
+#include "channels/email/transport/dovecot_folder_fixture.h"
 
 namespace redress::email::transport {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using test_peers::DovecotPeerTest;
 
 const std::string kMessage =
     "From: c1@example.test\r\nTo: support@redress.test\r\nSubject: Where is my parcel?\r\n"
     "Message-ID: <idle-1@example.test>\r\n\r\nIt is late.\r\n";
 
-class ImapIdleTest : public DovecotPeerTest {
+class ImapIdleTest : public DovecotFolderTest {
  protected:
-  void SetUp() override {
-    DovecotPeerTest::SetUp();
-    folder_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    auto created = peer().Command("", "CREATE " + folder_);
-    ASSERT_TRUE(created) << created.error().message;
+  // A watcher on the test's folder (the test fails if it cannot connect).
+  ImapIdle Watcher(const ImapMailboxConfig& config) const {
+    auto idle = ImapIdle::Connect(config);
+    EXPECT_TRUE(idle) << TlsModeName(config.endpoint.tls) << ": " << idle.error().message;
+    return std::move(*idle);
   }
 
-  ImapMailboxConfig Config() const {
-    ImapMailboxConfig config;
-    config.endpoint.host = "127.0.0.1";
-    config.endpoint.port = peer().imap_port();
-    config.endpoint.tls = TlsMode::kNone;
-    config.endpoint.username = peer().user();
-    config.endpoint.password = peer().password();
-    config.folder = folder_;
-    return config;
+  // What one Wait of `timeout` reported.
+  static IdleEvent WaitFor(ImapIdle& idle, milliseconds timeout,
+                           const std::function<bool()>& stop = Never) {
+    auto event = idle.Wait(timeout, stop);
+    EXPECT_TRUE(event) << event.error().message;
+    return event ? *event : IdleEvent::kStopped;
   }
 
   static bool Never() { return false; }
-
-  std::string folder_;
 };
 
 TEST_F(ImapIdleTest, AppendByAnotherConnectionWakesTheWatcherWithinSeconds) {
-  auto idle = ImapIdle::Connect(Config());
-  ASSERT_TRUE(idle) << idle.error().message;
-  ASSERT_TRUE(idle->supports_idle());
-
-  auto quiet = idle->Wait(milliseconds(1500), Never);
-  ASSERT_TRUE(quiet) << quiet.error().message;
-  EXPECT_EQ(*quiet, IdleEvent::kTimeout);
+  ImapIdle idle = Watcher(PlainConfig());
+  ASSERT_TRUE(idle.supports_idle());
+  EXPECT_EQ(WaitFor(idle, milliseconds(1500)), IdleEvent::kTimeout);
 
   std::thread appender([&] {
     std::this_thread::sleep_for(milliseconds(300));  // let the IDLE begin first
@@ -62,62 +53,42 @@ TEST_F(ImapIdleTest, AppendByAnotherConnectionWakesTheWatcherWithinSeconds) {
     EXPECT_TRUE(appended) << appended.error().message;
   });
   const auto started = std::chrono::steady_clock::now();
-  auto woken = idle->Wait(seconds(20), Never);
-  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(WaitFor(idle, seconds(20)), IdleEvent::kChanged);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(5));
   appender.join();
-  ASSERT_TRUE(woken) << woken.error().message;
-  EXPECT_EQ(*woken, IdleEvent::kChanged);
-  EXPECT_LT(took, seconds(5));
 
   // The connection is usable again: nothing more happens, so the next wait times out.
-  auto after = idle->Wait(milliseconds(1500), Never);
-  ASSERT_TRUE(after) << after.error().message;
-  EXPECT_EQ(*after, IdleEvent::kTimeout);
+  EXPECT_EQ(WaitFor(idle, milliseconds(1500)), IdleEvent::kTimeout);
 }
 
 TEST_F(ImapIdleTest, MailAppendedBetweenConnectAndWaitIsReported) {
-  auto idle = ImapIdle::Connect(Config());
-  ASSERT_TRUE(idle) << idle.error().message;
+  ImapIdle idle = Watcher(PlainConfig());
   ASSERT_TRUE(peer().Append(folder_, kMessage));
-  auto woken = idle->Wait(seconds(10), Never);
-  ASSERT_TRUE(woken) << woken.error().message;
-  EXPECT_EQ(*woken, IdleEvent::kChanged);
+  EXPECT_EQ(WaitFor(idle, seconds(10)), IdleEvent::kChanged);
 }
 
 TEST_F(ImapIdleTest, StopEndsAWaitWithinAboutASecond) {
-  auto idle = ImapIdle::Connect(Config());
-  ASSERT_TRUE(idle) << idle.error().message;
+  ImapIdle idle = Watcher(PlainConfig());
   std::atomic<bool> stop = false;
   std::thread stopper([&] {
     std::this_thread::sleep_for(milliseconds(500));
     stop = true;
   });
   const auto started = std::chrono::steady_clock::now();
-  auto stopped = idle->Wait(seconds(60), [&] { return stop.load(); });
-  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(WaitFor(idle, seconds(60), [&] { return stop.load(); }), IdleEvent::kStopped);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(3));
   stopper.join();
-  ASSERT_TRUE(stopped) << stopped.error().message;
-  EXPECT_EQ(*stopped, IdleEvent::kStopped);
-  EXPECT_LT(took, seconds(3));
 }
 
 TEST_F(ImapIdleTest, StartTlsAndImplicitTlsCheckTheCertificateBeforeLoggingIn) {
-  ImapMailboxConfig starttls = Config();
-  starttls.endpoint.host = "localhost";
-  starttls.endpoint.tls = TlsMode::kStartTlsRequired;
-  starttls.endpoint.ca_file = peer().ca_file();
-  ImapMailboxConfig implicit = starttls;
-  implicit.endpoint.tls = TlsMode::kImplicit;
-  implicit.endpoint.port = peer().imaps_port();
+  const ImapMailboxConfig starttls = TlsConfig(TlsMode::kStartTlsRequired);
+  const ImapMailboxConfig implicit = TlsConfig(TlsMode::kImplicit);
   ImapMailboxConfig by_address = implicit;  // the certificate names IP 127.0.0.1 too
   by_address.endpoint.host = "127.0.0.1";
   for (const ImapMailboxConfig& config : {starttls, implicit, by_address}) {
-    auto idle = ImapIdle::Connect(config);
-    ASSERT_TRUE(idle) << TlsModeName(config.endpoint.tls) << ": " << idle.error().message;
-    EXPECT_TRUE(idle->supports_idle());
-    auto quiet = idle->Wait(milliseconds(200), Never);
-    ASSERT_TRUE(quiet) << quiet.error().message;
-    EXPECT_EQ(*quiet, IdleEvent::kTimeout);
+    ImapIdle idle = Watcher(config);
+    EXPECT_TRUE(idle.supports_idle());
+    EXPECT_EQ(WaitFor(idle, milliseconds(200)), IdleEvent::kTimeout);
   }
   for (ImapMailboxConfig config : {starttls, implicit}) {
     config.endpoint.ca_file = "/etc/ssl/certs/ca-certificates.crt";  // not our test CA
@@ -135,20 +106,20 @@ TEST_F(ImapIdleTest, StartTlsAndImplicitTlsCheckTheCertificateBeforeLoggingIn) {
 }
 
 TEST_F(ImapIdleTest, WrongPasswordMissingFolderAndClosedPortAreTold) {
-  ImapMailboxConfig wrong = Config();
+  ImapMailboxConfig wrong = PlainConfig();
   wrong.endpoint.password = "not the password";
   auto refused = ImapIdle::Connect(wrong);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated) << refused.error().message;
   EXPECT_EQ(refused.error().message.find("not the password"), std::string::npos);
 
-  ImapMailboxConfig missing = Config();
+  ImapMailboxConfig missing = PlainConfig();
   missing.folder = "NoSuchFolder";
   auto absent = ImapIdle::Connect(missing);
   ASSERT_FALSE(absent);
   EXPECT_EQ(absent.error().code, ErrorCode::kNotFound) << absent.error().message;
 
-  ImapMailboxConfig closed = Config();
+  ImapMailboxConfig closed = PlainConfig();
   closed.endpoint.port = 1;
   auto unreachable = ImapIdle::Connect(closed);
   ASSERT_FALSE(unreachable);
