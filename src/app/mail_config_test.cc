@@ -11,7 +11,7 @@ Result<MailConfig> Parse(const std::string& mailbox_lines) {
       "[mail]\naddresses = [\"support@acme.test\"]\nthread_key_file = \"/etc/redress/key\"\n"
       "[[mail.mailboxes]]\nname = \"support\"\nurl = \"imaps://imap.acme.test\"\n" +
       mailbox_lines;
-  toml::table root = toml::parse(text, "redress.toml");
+  toml::table root = toml::parse(std::string_view(text), std::string_view("redress.toml"));
   return ParseMailConfig(*root["mail"].as_table(), "redress.toml");
 }
 
