@@ -445,8 +445,8 @@ Result<void> SqliteWriteTx::RetryJob(int64_t job_id, const std::string& owner, T
 Result<bool> SqliteWriteTx::ExpediteJob(const std::string& kind, const std::string& key,
                                         Timestamp due_at) {
   auto statement = db_.Prepare(
-      "UPDATE jobs SET due_at = min(due_at, ?3) WHERE kind = ?1 AND key = ?2 AND state = "
-      "'pending'");
+      "UPDATE jobs SET due_at = min(due_at, ?3)"
+      " WHERE kind = ?1 AND key = ?2 AND state = 'pending'");
   if (!statement) return Fail(statement.error());
   (*statement)->BindText(1, kind);
   (*statement)->BindText(2, key);
