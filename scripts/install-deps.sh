@@ -19,6 +19,8 @@ packages=(
   postgresql postgresql-common
   # Email channel: MIME parsing, SMTP/IMAP transport, and the real peers the tests talk to
   libgmime-3.0-dev libxml2-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd swaks
+  # IMAP IDLE watcher (libcurl cannot hold IDLE)
+  libetpan-dev
   # (openssl: the mail peer tests make a throwaway self-signed certificate)
   openssl
   # Fuzzing the mail parser (libFuzzer comes with clang's runtime)

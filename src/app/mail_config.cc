@@ -160,21 +160,22 @@ Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& f
     for (const toml::node& item : *array) {
       const auto* table = item.as_table();
       if (table == nullptr) return Bad(file, item, "mail.mailboxes", "must be tables");
+      // The server's keys are read by ParseServer from a copy; the mailbox's own keys from
+      // the table itself, so their errors keep their line and column.
+      constexpr const char* kServerKeys[] = {"url", "tls", "username", "password_file", "ca_file"};
       toml::table server_part;
-      toml::table own_part;
-      for (const auto& [key, value] : *table) {
-        std::string_view k = key.str();
-        bool server_key = k == "url" || k == "tls" || k == "username" || k == "password_file" ||
-                          k == "ca_file";
-        (server_key ? server_part : own_part).insert(key, value);
-      }
       MailboxConfig box;
-      TableReader br(own_part, "mail.mailboxes", file);
+      TableReader br(*table, "mail.mailboxes", file);
+      for (const char* key : kServerKeys) {
+        if (const toml::node* value = table->get(key)) server_part.insert(key, *value);
+        br.Skip(key);
+      }
       REDRESS_TRY(br.String("name", box.name));
       REDRESS_TRY(br.String("folder", box.folder));
       REDRESS_TRY(br.String("processed_folder", box.processed_folder));
       REDRESS_TRY(br.String("category", box.category));
       REDRESS_TRY(br.Integer("poll_seconds", box.poll_seconds, 1, 86400));
+      REDRESS_TRY(br.Boolean("idle", box.idle));
       REDRESS_TRY(br.NoOthers());
       if (box.name.empty() || !names.insert(box.name).second) {
         return Bad(file, item, "mail.mailboxes",

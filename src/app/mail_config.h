@@ -29,6 +29,7 @@
 //   processed_folder = "Redress.Processed" # empty: flag \Seen instead of moving
 //   category = "orders"                    # category of the cases it opens
 //   poll_seconds = 60
+//   idle = true                            # also watch with IMAP IDLE when the server can
 #pragma once
 
 #include <cstdint>
@@ -57,6 +58,9 @@ struct MailboxConfig {
   std::string processed_folder;
   std::string category;
   int64_t poll_seconds = 60;
+  /// Watch the folder with IMAP IDLE (RFC 2177) as well, so new mail is read within
+  /// seconds; polling every poll_seconds stays the fallback.
+  bool idle = true;
 };
 
 struct MailConfig {

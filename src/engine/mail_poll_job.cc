@@ -180,6 +180,11 @@ Result<void> MailPoller::Start() {
   });
   if (!scheduled) return scheduled;
   thread_ = std::thread([this] { Loop(); });
+  for (const auto& [name, box] : boxes_) {
+    if (!box.config.idle) continue;
+    watchers_.emplace_back(
+        [this, name = name, config = box.mailbox->config()] { Watch(name, config); });
+  }
   return {};
 }
 
@@ -188,8 +193,15 @@ void MailPoller::Stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_one();
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  for (std::thread& watcher : watchers_) watcher.join();
+  watchers_.clear();
+}
+
+bool MailPoller::ChangedSincePollBegan(const std::string& name) {
+  std::lock_guard lock(mu_);
+  return changed_.contains(name);
 }
 
 bool MailPoller::Stopping() {
@@ -201,8 +213,9 @@ void MailPoller::Loop() {
   for (;;) {
     RunDuePolls();
     std::unique_lock lock(mu_);
-    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || nudged_; });
     if (stopping_) return;
+    nudged_ = false;
   }
 }
 
@@ -231,6 +244,10 @@ void MailPoller::RunDuePolls() {
       error = "mailbox '" + job.key + "' is not configured on node " + owner_;
     } else {
       Box& box = it->second;
+      {
+        std::lock_guard lock(mu_);
+        changed_.erase(job.key);  // this poll sees whatever changed until now
+      }
       auto polled = PollMailboxOnce(store_, intake_, box.config, *box.mailbox, clock_,
                                     kMaxMessagesPerPoll, [this] { return !Stopping(); });
       const Timestamp now = clock_.Now();
@@ -240,7 +257,7 @@ void MailPoller::RunDuePolls() {
         app::Log(app::LogLevel::kWarn, "mailbox poll failed; will poll again",
                  {{"mailbox", box.config.name}, {"error", error}});
       } else {
-        if (polled->more || Stopping()) again = now;
+        if (polled->more || Stopping() || ChangedSincePollBegan(job.key)) again = now;
         if (polled->fetched > 0) {
           app::Log(app::LogLevel::kInfo, "mailbox polled",
                    {{"mailbox", box.config.name}, {"fetched", polled->fetched},

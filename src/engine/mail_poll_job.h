@@ -19,7 +19,16 @@
 // IMAP is network I/O that must never hold the store's writer. The poller has its own
 // thread and uses the same queue (claim, lease, give back) directly.
 //
-// No IMAP IDLE (libcurl cannot hold a command open): new mail is found by polling.
+// IMAP IDLE (mailboxes with idle = true, the default): every node that runs pollers also
+// watches each such mailbox with an IDLE connection of its own (transport/imap_idle.h), on
+// one thread per mailbox. A change the server reports only makes that mailbox's job due now
+// (ExpediteJob) and nudges the poll thread: the lease still decides which node polls, and
+// the poll is the same as above, so IDLE adds speed, never a second way to file mail. A
+// change seen while this node is polling that mailbox gives the job back due at once, since
+// the running poll may have listed the folder before the new message arrived. A server
+// without IDLE, or an IDLE connection that fails, is logged and leaves the mailbox to
+// polling; a failed connection is tried again with a growing pause (5 s up to 5 min), and
+// every (re)connection asks for one poll, for what arrived while nobody watched.
 #pragma once
 
 #include <chrono>
@@ -28,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -82,10 +92,12 @@ class MailPoller {
   MailPoller& operator=(const MailPoller&) = delete;
 
   /// Schedules each mailbox's job (a no-op when it exists) and starts the thread, which
-  /// looks for due polls every second.
+  /// looks for due polls every second (at once when an IDLE watcher saw a change), and one
+  /// IDLE watcher thread per mailbox with idle = true.
   Result<void> Start();
-  /// Ends the thread after the message in progress; a poll cut short is given back due at
-  /// once. Idempotent.
+  /// Ends the threads: the poller after the message in progress (a poll cut short is given
+  /// back due at once), the watchers within about a second (longer only while one is still
+  /// connecting, up to its connect timeout). Idempotent.
   void Stop();
 
   /// One pass on the calling thread: claims the due polls and runs them.
@@ -96,6 +108,13 @@ class MailPoller {
       : store_(store), clock_(clock), intake_(intake), owner_(std::move(owner)) {}
   void Loop();
   bool Stopping();
+  /// The IDLE watcher of one mailbox, until Stop().
+  void Watch(const std::string& name, const email::transport::ImapMailboxConfig& config);
+  /// An IDLE watcher saw a change: the mailbox's job is due now, and the poller looks.
+  void PollSoon(const std::string& name);
+  bool ChangedSincePollBegan(const std::string& name);
+  /// Sleeps `pause` unless Stop() comes first; false if it did.
+  bool PauseUnlessStopping(std::chrono::seconds pause);
 
   struct Box {
     app::MailboxConfig config;
@@ -111,7 +130,10 @@ class MailPoller {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool nudged_ = false;            // a watcher asked for a look before the next tick
+  std::set<std::string> changed_;  // mailboxes a watcher saw change since their poll began
   std::thread thread_;
+  std::vector<std::thread> watchers_;
 };
 
 }  // namespace redress::engine

@@ -221,6 +221,11 @@ class WriteTx {
   /// if `owner` no longer holds it.
   virtual Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                                 const std::string& error) = 0;
+  /// Makes the unfinished job (kind, key) due at `due_at` if it was due later (an IMAP IDLE
+  /// wake-up: poll this mailbox now). Leaves its lease alone: a claimed job stays its
+  /// claimer's, whose RetryJob then sets the next due time. False if no such unfinished job.
+  virtual Result<bool> ExpediteJob(const std::string& kind, const std::string& key,
+                                   Timestamp due_at) = 0;
 
   // ---- one-time sign-in links
   virtual Result<void> InsertSignInLink(SignInLink& link) = 0;

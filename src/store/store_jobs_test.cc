@@ -136,6 +136,36 @@ TEST_P(StoreJobsTest, RetryMakesTheJobDueAgainAtTheGivenTime) {
   EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
 }
 
+TEST_P(StoreJobsTest, ExpediteMakesAPendingJobDueSoonerButNeverLaterAndKeepsItsLease) {
+  auto expedite = [&](Store& store, const std::string& key, Timestamp due) -> Result<bool> {
+    bool changed = false;
+    auto written = store.Write([&](WriteTx& tx) -> Result<void> {
+      auto done = tx.ExpediteJob("sla_deadline", key, due);
+      if (!done) return Fail(done.error());
+      changed = *done;
+      return {};
+    });
+    if (!written) return Fail(written.error());
+    return changed;
+  };
+  ASSERT_TRUE(Schedule(*node_a_, "poll-support", T(3600)));
+  EXPECT_TRUE(Claim(*node_b_, "b", T(10)).empty());
+  auto sooner = expedite(*node_b_, "poll-support", T(10));
+  ASSERT_TRUE(sooner) << sooner.error().message;
+  EXPECT_TRUE(*sooner);
+  ASSERT_TRUE(expedite(*node_b_, "poll-support", T(20)));  // later: keeps T(10)
+  auto jobs = Claim(*node_b_, "b", T(10));
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].due_at, T(10));
+  // Expedited while leased: still b's until b gives it back.
+  ASSERT_TRUE(expedite(*node_a_, "poll-support", T(5)));
+  EXPECT_TRUE(Claim(*node_a_, "a", T(11)).empty());
+  ASSERT_TRUE(node_b_->Write([&](WriteTx& tx) { return tx.RetryJob(jobs[0].id, "b", T(50), ""); }));
+  auto none = expedite(*node_a_, "no-such-job", T(1));
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+}
+
 TEST_P(StoreJobsTest, CompletionRolledBackWithItsEffectLeavesTheJobToBeRetried) {
   ASSERT_TRUE(Schedule(*node_a_, "deadline", T(100)));
   auto jobs = Claim(*node_a_, "a", T(100));

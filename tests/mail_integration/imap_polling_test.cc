@@ -1,7 +1,8 @@
 // `redress serve` polling IMAP mailboxes on a real Dovecot (tests/peers): messages APPENDed
 // to the folders become cases; a restart neither loses nor duplicates a message; one mail
 // that reached two of our mailboxes makes one case; \Seen and move modes mark only what is
-// stored. Waiting for the poller is a bounded loop on observable state, not a sleep.
+// stored; with IMAP IDLE, new mail is filed within seconds although the next poll is an hour
+// away. Waiting for the poller is a bounded loop on observable state, not a sleep.
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -39,6 +40,9 @@ std::string Mail(int n, const std::string& extra_headers = "", const std::string
 
 class ImapPollingTest : public DovecotPeerTest {
  protected:
+  /// The polling keys of both mailboxes.
+  virtual std::string PollSettings() const { return "poll_seconds = 1\n"; }
+
   void SetUp() override {
     DovecotPeerTest::SetUp();
     // Folders of their own per test: tests run in one process share the Dovecot.
@@ -57,8 +61,8 @@ class ImapPollingTest : public DovecotPeerTest {
       return "[[mail.mailboxes]]\nname = \"" + name + "\"\nurl = \"" + url +
              "\"\ntls = \"none\"\nusername = \"" + peer().user() + "\"\npassword_file = \"" +
              (dir / "imap.password").string() + "\"\nfolder = \"" + folder +
-             "\"\nprocessed_folder = \"" + moved + "\"\ncategory = \"" + name +
-             "\"\npoll_seconds = 1\n\n";
+             "\"\nprocessed_folder = \"" + moved + "\"\ncategory = \"" + name + "\"\n" +
+             PollSettings() + "\n";
     };
     WriteFile(dir / "redress.toml",
               "[mail]\naddresses = [\"support@acme.test\", \"sales@acme.test\"]\n"
@@ -175,6 +179,53 @@ TEST_F(ImapPollingTest, EachMailboxIsOneLeasedJobInTheSharedQueue) {
   EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll'"), 2);
   EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll' AND last_error != ''"), 0)
       << server_.LogTail();
+}
+
+// Polls an hour apart: only IMAP IDLE can explain mail filed within seconds.
+class ImapIdleTest : public ImapPollingTest {
+ protected:
+  std::string PollSettings() const override { return "poll_seconds = 3600\n"; }
+
+  // The support mailbox's polls so far are over (the one at start, and the one an IDLE
+  // connection asks for when it is made) and the next is far away: a message filed from now
+  // on was filed because something woke the poller.
+  bool NextPollFarAway() {
+    return Query(
+               "SELECT count(*) FROM jobs WHERE kind = 'mail_poll' AND key = 'support' AND "
+               "attempts >= 1 AND lease_until IS NULL AND "
+               "due_at > (unixepoch() + 600) * 1000000") == 1;
+  }
+};
+
+class ImapWithoutIdleTest : public ImapIdleTest {
+ protected:
+  std::string PollSettings() const override { return "poll_seconds = 3600\nidle = false\n"; }
+};
+
+TEST_F(ImapIdleTest, NewMailIsFiledWithinSecondsThoughTheNextPollIsAnHourAway) {
+  ASSERT_TRUE(Eventually([&] {
+    return server_.FullLog().find("watching mailbox with IMAP IDLE") != std::string::npos &&
+           NextPollFarAway();
+  })) << server_.LogTail();
+  Append(support_, Mail(40));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1; }, std::chrono::seconds(10)))
+      << server_.LogTail();
+  EXPECT_EQ(EmailEvents(), 1);
+  // Mail that comes while the watcher is IDLE again is filed as quickly.
+  Append(support_, Mail(41));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 2; }, std::chrono::seconds(10)))
+      << server_.LogTail();
+  EXPECT_EQ(EmailEvents(), 2);
+  EXPECT_EQ(Query("SELECT count(*) FROM jobs WHERE kind = 'mail_poll'"), 2)
+      << "a wake-up must reuse the mailbox's job, not add one";
+}
+
+TEST_F(ImapWithoutIdleTest, WithIdleOffNewMailWaitsForTheNextPoll) {
+  ASSERT_TRUE(Eventually([&] { return NextPollFarAway(); })) << server_.LogTail();
+  Append(support_, Mail(50));
+  EXPECT_FALSE(Eventually([&] { return LastUid("support") == 1; }, std::chrono::seconds(4)))
+      << "filed without a poll being due";
+  EXPECT_EQ(server_.FullLog().find("IMAP IDLE"), std::string::npos) << server_.LogTail();
 }
 
 }  // namespace

@@ -70,14 +70,15 @@ class InboundMailTest : public ::testing::Test {
     const auto dir = server_->dir();
     WriteFile(dir / "thread.key", std::string(64, 'a') + "\n");
     // The mailbox's IMAP server does not exist: this suite only uses its name and queue;
-    // its poll fails (logged) once a day.
-    WriteFile(dir / "redress.toml",
-              "[mail]\naddresses = [\"support@acme.test\"]\nthread_key_file = \"" +
-                  (dir / "thread.key").string() + "\"\nmax_message_bytes = " +
-                  std::to_string(kMaxMessageBytes) +
-                  "\n\n[[mail.mailboxes]]\nname = \"orders\"\nurl = \"imap://127.0.0.1:" +
-                  std::to_string(DeadPort()) +
-                  "\"\ntls = \"none\"\ncategory = \"orders\"\npoll_seconds = 86400\n");
+    // its poll fails (logged) once a day, and it is not watched with IDLE.
+    WriteFile(
+        dir / "redress.toml",
+        "[mail]\naddresses = [\"support@acme.test\"]\nthread_key_file = \"" +
+            (dir / "thread.key").string() +
+            "\"\nmax_message_bytes = " + std::to_string(kMaxMessageBytes) +
+            "\n\n[[mail.mailboxes]]\nname = \"orders\"\nurl = \"imap://127.0.0.1:" +
+            std::to_string(DeadPort()) +
+            "\"\ntls = \"none\"\ncategory = \"orders\"\npoll_seconds = 86400\nidle = false\n");
     UseConfigFile(dir, dir / "redress.toml");
     auto started = server_->Start();
     if (!started) {

@@ -33,15 +33,11 @@ json::object ChannelsView(const app::MailConfig& mail, const store::MailChannelS
   for (const auto& address : mail.addresses) addresses.emplace_back(address);
   json::array mailboxes;
   for (const auto& box : mail.mailboxes) {
-    json::object view{{"name", box.name},
-                      {"server", ServerView(box.server)},
-                      {"folder", box.folder},
-                      {"processed_folder", box.processed_folder},
-                      {"category", box.category},
-                      {"poll_seconds", box.poll_seconds},
-                      {"uidvalidity", nullptr},
-                      {"last_uid", nullptr},
-                      {"last_poll_at", nullptr}};
+    json::object view{{"name", box.name},         {"server", ServerView(box.server)},
+                      {"folder", box.folder},     {"processed_folder", box.processed_folder},
+                      {"category", box.category}, {"poll_seconds", box.poll_seconds},
+                      {"idle", box.idle},         {"uidvalidity", nullptr},
+                      {"last_uid", nullptr},      {"last_poll_at", nullptr}};
     for (const auto& polled : state.mailboxes) {
       if (polled.name != box.name) continue;
       view["uidvalidity"] = polled.cursor.uidvalidity;

@@ -406,6 +406,16 @@ Result<void> PgWriteTx::RetryJob(int64_t job_id, const std::string& owner, Times
   return {};
 }
 
+Result<bool> PgWriteTx::ExpediteJob(const std::string& kind, const std::string& key,
+                                    Timestamp due_at) {
+  auto ran = conn_.Query(
+      "UPDATE jobs SET due_at = least(due_at, $3)"
+      " WHERE kind = $1 AND key = $2 AND state = 'pending'",
+      Params().Text(kind).Text(key).Int64(MicrosFromTimestamp(due_at)));
+  if (!ran) return While("expediting job " + kind, ran.error());
+  return ran->Affected() == 1;
+}
+
 Result<int64_t> PgWriteTx::PutSetting(const std::string& key, const std::string& value,
                                       Timestamp now) {
   auto rows = conn_.Query(

@@ -466,6 +466,19 @@ Result<void> SqliteWriteTx::RetryJob(int64_t job_id, const std::string& owner, T
   return {};
 }
 
+Result<bool> SqliteWriteTx::ExpediteJob(const std::string& kind, const std::string& key,
+                                        Timestamp due_at) {
+  auto statement = db_.Prepare(
+      "UPDATE jobs SET due_at = min(due_at, ?3)"
+      " WHERE kind = ?1 AND key = ?2 AND state = 'pending'");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindText(1, kind);
+  (*statement)->BindText(2, key);
+  (*statement)->BindInt64(3, MicrosFromTimestamp(due_at));
+  if (auto ran = (*statement)->Run(); !ran) return While("expediting job " + kind, ran.error());
+  return db_.Changes() == 1;
+}
+
 Result<int64_t> SqliteWriteTx::PutSetting(const std::string& key, const std::string& value,
                                           Timestamp now) {
   auto statement = db_.Prepare(

@@ -40,6 +40,8 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> CompleteJob(int64_t job_id, const std::string& owner, Timestamp now) override;
   Result<void> RetryJob(int64_t job_id, const std::string& owner, Timestamp retry_at,
                         const std::string& error) override;
+  Result<bool> ExpediteJob(const std::string& kind, const std::string& key,
+                           Timestamp due_at) override;
   // sign_in_links.cc
   Result<void> InsertAttachment(Attachment& attachment) override;
   Result<std::vector<Attachment>> DescribeUploads(const std::vector<int64_t>& ids,

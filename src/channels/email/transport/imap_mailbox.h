@@ -29,9 +29,10 @@
 // \Seen, decides what is new. The first poll of a folder (cursor {0, 0}) takes every message
 // in it: point Redress at a folder that holds only mail for it.
 //
-// No IDLE: libcurl has no IMAP IDLE (it cannot keep a command open and report untagged
-// responses as they arrive), so new mail is found by polling every poll_interval
-// (60 s by default). Each call reuses one connection when the server keeps it open.
+// New mail is found by polling every poll_interval (60 s by default); libcurl cannot hold
+// IMAP IDLE, so imap_idle.h watches the folder on a libetpan connection of its own and only
+// tells the caller to poll sooner. Each call reuses one connection when the server keeps it
+// open.
 //
 // Errors: kUnavailable (temporary: connection refused, timeout, TLS failure, server busy:
 // try again next poll), kUnauthenticated (wrong user or password), kNotFound (no such folder,

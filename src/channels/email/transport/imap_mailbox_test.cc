@@ -3,13 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "channels/email/transport/dovecot_folder_fixture.h"
 #include "peers/child_process.h"
-#include "peers/peer_fixtures.h"
 
 namespace redress::email::transport {
 namespace {
-
-using test_peers::DovecotPeerTest;
 
 // Message n: CRLF, 8-bit UTF-8, and lines that look like IMAP protocol (a tagged reply, an
 // untagged EXISTS) or an SMTP end-of-data, so that only exact literal handling passes.
@@ -32,24 +30,10 @@ std::string Message(int n) {
   return message;
 }
 
-class ImapMailboxTest : public DovecotPeerTest {
+class ImapMailboxTest : public DovecotFolderTest {
  protected:
-  void SetUp() override {
-    DovecotPeerTest::SetUp();
-    // Every test reads its own folder, so tests sharing the server do not see each other.
-    folder_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    auto created = peer().Command("", "CREATE " + folder_);
-    ASSERT_TRUE(created) << created.error().message;
-  }
-
   ImapMailboxConfig Config(MarkMode mark = MarkMode::kFlagSeen) const {
-    ImapMailboxConfig config;
-    config.endpoint.host = "127.0.0.1";
-    config.endpoint.port = peer().imap_port();
-    config.endpoint.tls = TlsMode::kNone;
-    config.endpoint.username = peer().user();
-    config.endpoint.password = peer().password();
-    config.folder = folder_;
+    ImapMailboxConfig config = PlainConfig();
     config.mark = mark;
     config.processed_folder = folder_ + "-done";
     return config;
@@ -65,8 +49,6 @@ class ImapMailboxTest : public DovecotPeerTest {
     auto appended = peer().Append(folder_, message);
     ASSERT_TRUE(appended) << appended.error().message;
   }
-
-  std::string folder_;
 };
 
 TEST_F(ImapMailboxTest, ListsFetchesExactBytesMarksAndThenSeesNothingNew) {
@@ -208,13 +190,8 @@ TEST_F(ImapMailboxTest, MissingFolderAndMissingUidAreNotFound) {
 
 TEST_F(ImapMailboxTest, StartTlsAndImplicitTlsVerifyTheServerCertificate) {
   Append(Message(1));
-  ImapMailboxConfig starttls = Config();
-  starttls.endpoint.host = "localhost";
-  starttls.endpoint.tls = TlsMode::kStartTlsRequired;
-  starttls.endpoint.ca_file = peer().ca_file();
-  ImapMailboxConfig implicit = starttls;
-  implicit.endpoint.tls = TlsMode::kImplicit;
-  implicit.endpoint.port = peer().imaps_port();
+  const ImapMailboxConfig starttls = TlsConfig(TlsMode::kStartTlsRequired);
+  const ImapMailboxConfig implicit = TlsConfig(TlsMode::kImplicit);
   for (const ImapMailboxConfig& config : {starttls, implicit}) {
     ImapMailbox mailbox = OpenMailbox(config);
     auto pending = mailbox.ListUnprocessed({});

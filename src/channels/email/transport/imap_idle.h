@@ -1,0 +1,84 @@
+// Watches one IMAP folder with IDLE (RFC 2177) and says when something in it changed, so
+// that the caller polls now instead of at its next poll_interval. It only watches: it never
+// fetches, marks or moves a message. Reading the folder stays ImapMailbox's job (libcurl),
+// under its protocol (imap_mailbox.h), so a wake-up can be early, late, spurious or lost
+// without losing or duplicating mail: the caller still polls every poll_interval.
+//
+// Why libetpan: libcurl cannot keep a command open and hand over untagged responses as they
+// arrive; libetpan (Debian's libetpan-dev) can. It is used for this connection only.
+//
+// The connection: the same ImapMailboxConfig as the mailbox (host, port, TLS mode with
+// STARTTLS, user, password, CA file). libetpan's TLS does not check certificates, so the
+// chain is checked here (server_certificate.h) before LOGIN: the password only ever goes
+// to a server whose certificate is trusted for the host (unless verify_peer is off). The
+// folder is opened with EXAMINE (read-only): watching changes nothing in it, not even
+// \Recent.
+//
+// Wait: one or more IDLE ... DONE rounds. Any untagged EXISTS, RECENT, EXPUNGE or FETCH the
+// server sends is "changed"; a keepalive ("* OK Still here") is not. IDLE is renewed at
+// least every kMaxIdleRound, as RFC 2177 asks (servers may drop an IDLE after 30 minutes).
+// The socket is watched in steps of at most one second, asking `stop` between them, so a
+// stopping caller waits at most about a second (plus the DONE round trip).
+//
+// Errors: kUnavailable (cannot connect, TLS or certificate failure, STARTTLS required but
+// not offered, connection lost or timed out: try again later), kUnauthenticated (login
+// refused), kNotFound (no such folder), kInvalidArgument (bad configuration), kInternal
+// (the server said something unexpected). Never contains the password.
+//
+// Not thread-safe: one ImapIdle per watching thread. libetpan writes to the socket without
+// MSG_NOSIGNAL, so a write to a server that hung up raises SIGPIPE: run it on a thread that
+// blocks SIGPIPE (the write then fails with EPIPE, a kUnavailable), as MailPoller does.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "channels/email/transport/imap_mailbox.h"
+#include "core/result.h"
+
+struct mailimap;
+
+namespace redress::email::transport {
+
+inline constexpr std::chrono::minutes kMaxIdleRound{25};
+
+enum class IdleEvent {
+  kChanged,  // the server reported a change in the folder: poll now
+  kTimeout,  // nothing happened within the timeout
+  kStopped,  // `stop` returned true
+};
+
+class ImapIdle {
+ public:
+  /// Connects, secures, checks the certificate, logs in and EXAMINEs config.folder.
+  static Result<ImapIdle> Connect(const ImapMailboxConfig& config);
+  ImapIdle(ImapIdle&&) noexcept;
+  ImapIdle& operator=(ImapIdle&&) noexcept;
+  ~ImapIdle();  // closes the connection (no LOGOUT round trip: stopping stays prompt)
+
+  /// Whether the server announced the IDLE capability. Wait needs it.
+  bool supports_idle() const { return supports_idle_; }
+
+  /// Blocks until the folder changes, `timeout` passes or `stop` returns true (asked at
+  /// least once a second). The connection is out of IDLE again when it returns.
+  Result<IdleEvent> Wait(std::chrono::milliseconds timeout, const std::function<bool()>& stop);
+
+ private:
+  struct SessionFree {
+    void operator()(mailimap* session) const;
+  };
+  using Session = std::unique_ptr<mailimap, SessionFree>;
+
+  ImapIdle(Session session, ImapMailboxConfig config)
+      : session_(std::move(session)), config_(std::move(config)) {}
+  Result<bool> IdleRound(std::chrono::steady_clock::time_point until,
+                         const std::function<bool()>& stop);
+  Result<bool> Readable(std::chrono::milliseconds at_most);
+
+  Session session_;
+  ImapMailboxConfig config_;
+  bool supports_idle_ = false;
+};
+
+}  // namespace redress::email::transport
