@@ -117,6 +117,32 @@ TEST_P(StoreCasesTest, ProjectionFollowsTheEvents) {
   read = store_->GetCase(opened.id);
   ASSERT_TRUE(read);
   EXPECT_EQ(*read, full);
+  // The listing indexes follow the columns that changed, and only the new values match.
+  auto ids = [&](CaseQuery query) {
+    std::vector<int64_t> found;
+    auto page = store_->ListCases(query);
+    EXPECT_TRUE(page) << page.error().message;
+    if (page) {
+      for (const CaseState& c : page->cases) found.push_back(c.id);
+    }
+    return found;
+  };
+  const std::vector<int64_t> just_it{opened.id};
+  CaseQuery query;
+  query.owner_id = 12;
+  EXPECT_EQ(ids(query), just_it);
+  query = {};
+  query.level = 3;
+  EXPECT_EQ(ids(query), just_it);
+  query = {};
+  query.status = domain::CaseStatus::kOnHold;
+  EXPECT_EQ(ids(query), just_it);
+  query = {};
+  query.level = changed.level;
+  EXPECT_TRUE(ids(query).empty());
+  query = {};
+  query.status = changed.status;
+  EXPECT_TRUE(ids(query).empty());
 
   auto missing = store_->GetCase(999);
   ASSERT_FALSE(missing);

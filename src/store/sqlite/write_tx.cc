@@ -139,14 +139,21 @@ Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c) {
 Result<void> SqliteWriteTx::UpdateProjection(const domain::CaseState& before,
                                              const domain::CaseState& c) {
   // Compare-and-set on the head the caller read: one statement both checks that nobody
-  // appended since and writes the new row.
-  auto statement = db_.Prepare(
-      "UPDATE cases SET customer_id = ?2, subject = ?3, status = ?4, priority = ?5,"
-      " category = ?6, level = ?7, owner_id = ?8, owner_name = ?9, channel = ?10,"
-      " opened_at = ?11, updated_at = ?12, first_response_at = ?13,"
+  // appended since and writes the new row. SQLite rewrites an index for every indexed
+  // column named in SET, changed or not, so those are named only when they changed (at
+  // most 16 statement texts, each cached).
+  std::string sql =
+      "UPDATE cases SET subject = ?3, priority = ?5, category = ?6, owner_name = ?9,"
+      " channel = ?10, opened_at = ?11, updated_at = ?12, first_response_at = ?13,"
       " last_customer_message_at = ?14, customer_messages = ?15, staff_replies = ?16,"
       " internal_notes = ?17, transfers = ?18, last_seq = ?19, head_hash = ?20,"
-      " commitments = ?21 WHERE id = ?1 AND last_seq = ?22 AND head_hash = ?23");
+      " commitments = ?21";
+  if (c.customer_id != before.customer_id) sql += ", customer_id = ?2";
+  if (c.status != before.status) sql += ", status = ?4";
+  if (c.level != before.level) sql += ", level = ?7";
+  if (c.owner_id != before.owner_id) sql += ", owner_id = ?8";
+  sql += " WHERE id = ?1 AND last_seq = ?22 AND head_hash = ?23";
+  auto statement = db_.Prepare(sql);
   if (!statement) return Fail(statement.error());
   Statement& s = **statement;
   BindProjection(s, c);
