@@ -152,7 +152,10 @@ class MailTx {
                                       const std::string& last_error, Timestamp now) = 0;
   /// When mail for `purpose` was last queued to exactly `recipient` (an entry whose only
   /// recipient it is), or nullopt: the acknowledgement loop guard asks it for every new
-  /// email case, so it is indexed (schema v7).
+  /// email case, so it is indexed (schema v7). Until the transaction ends, another
+  /// transaction asking about the same pair waits, then sees what this one queued (a
+  /// PostgreSQL advisory lock; SQLite's single writer serializes anyway), so two nodes
+  /// filing mail from one sender at once send one acknowledgement, not two.
   virtual Result<std::optional<Timestamp>> LastOutboundTo(const std::string& purpose,
                                                           const std::string& recipient) = 0;
 

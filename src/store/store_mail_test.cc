@@ -3,7 +3,11 @@
 // outbox and mailbox cursors.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "store/test_backends.h"
 
@@ -225,6 +229,52 @@ TEST_P(StoreMailTest, LastOutboundToFindsTheLatestMailForOneRecipientAndPurpose)
     ASSERT_TRUE(stranger);
     EXPECT_FALSE(*stranger);
   });
+}
+
+TEST_P(StoreMailTest, TwoNodesAskingAboutOneRecipientAtOnceAreSerialized) {
+  // Node A finds no acknowledgement to Asha and queues one, but has not committed yet when
+  // node B (another process on the same database) asks: B must wait and then see A's, or
+  // both would acknowledge the same message.
+  const int64_t case_id = NewCase();
+  auto node_b = backend_->Open();
+  ASSERT_TRUE(node_b) << node_b.error().message;
+  std::promise<void> a_queued;
+  std::optional<std::optional<Timestamp>> seen_by_b;
+  std::thread b([&] {
+    a_queued.get_future().wait();
+    auto written = (*node_b)->Write([&](WriteTx& tx) -> Result<void> {
+      auto last = tx.mail().LastOutboundTo("acknowledgement", "asha@example.com");
+      if (!last) return Fail(last.error());
+      seen_by_b = *last;
+      return {};
+    });
+    EXPECT_TRUE(written) << written.error().message;
+  });
+  auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
+    auto last = tx.mail().LastOutboundTo("acknowledgement", "asha@example.com");
+    if (!last) return Fail(last.error());
+    EXPECT_FALSE(*last);
+    OutboxEntry entry;
+    entry.case_id = case_id;
+    entry.event_seq = 1;
+    entry.purpose = "acknowledgement";
+    entry.sender = "support@acme.example";
+    entry.recipients = {"asha@example.com"};
+    entry.message_id = "rd.c1-x.1@acme.example";
+    entry.bytes = "Subject: hi\r\n\r\nhi\r\n";
+    entry.created_at = T(10);
+    auto queued = tx.mail().EnqueueOutbound(entry);
+    if (!queued) return Fail(queued.error());
+    a_queued.set_value();
+    // Give B time to ask while this transaction is still open.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return {};
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  b.join();
+  ASSERT_TRUE(seen_by_b.has_value());
+  ASSERT_TRUE(seen_by_b->has_value()) << "node B did not see node A's acknowledgement";
+  EXPECT_EQ(**seen_by_b, T(10));
 }
 
 TEST_P(StoreMailTest, MailboxCursorsPersistAcrossARestart) {

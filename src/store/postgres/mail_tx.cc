@@ -300,6 +300,12 @@ Result<void> PgMailTx::UpdateOutbound(int64_t id, OutboxStatus status, int attem
 
 Result<std::optional<Timestamp>> PgMailTx::LastOutboundTo(const std::string& purpose,
                                                           const std::string& recipient) {
+  // Two nodes filing mail from one sender at once would both find nothing and both send:
+  // the pair is locked until commit, and READ COMMITTED's fresh snapshot per statement lets
+  // the second see what the first queued.
+  auto locked = conn_.Query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                            Params().Text("last-outbound\n" + purpose + "\n" + recipient));
+  if (!locked) return While("locking the last mail to a recipient", locked.error());
   auto r = conn_.Query(
       "SELECT created_at FROM mail_outbox WHERE purpose = $1 AND recipients = $2"
       " ORDER BY created_at DESC LIMIT 1",
