@@ -7,7 +7,10 @@ import { threadKeyFile } from './server.mjs';
 
 const env = serverAndBrowser({
   config: `[mail]\naddresses = ["support@demo.redress", "help@demo.redress"]\nfrom_name = "Demo Support"\nthread_key_file = "${threadKeyFile()}"\n\n`
-    + '[mail.smtp]\nurl = "smtp://127.0.0.1:2525"\ntls = "none"\nusername = "redress"\n',
+    + '[mail.smtp]\nurl = "smtp://127.0.0.1:2525"\ntls = "none"\nusername = "redress"\n\n'
+    // Two mailboxes on a port where nothing listens: their polls and IDLE fail (logged).
+    + '[[mail.mailboxes]]\nname = "orders"\nurl = "imap://127.0.0.1:1"\ntls = "none"\npoll_seconds = 86400\nidle = false\n\n'
+    + '[[mail.mailboxes]]\nname = "support"\nurl = "imap://127.0.0.1:1"\ntls = "none"\npoll_seconds = 600\n',
 });
 
 describe('channels page', () => {
@@ -25,7 +28,8 @@ describe('channels page', () => {
     assert.match(text, /support@demo\.redress, help@demo\.redress/);
     assert.match(text, /smtp:\/\/127\.0\.0\.1:2525/);
     assert.match(text, /Waiting to be sent\s*1/);
-    assert.match(text, /No mailboxes are polled/);
+    assert.match(text, /orders[\s\S]*New mail\s*Polled every 86400 s/);
+    assert.match(text, /support[\s\S]*New mail\s*Watched with IMAP IDLE, and polled every 600 s/);
     await screenshot(page, 'admin-channels-desktop');
     await page.setViewportSize(PHONE);
     await screenshot(page, 'admin-channels-phone');

@@ -59,7 +59,9 @@ export function ChannelsPage() {
                 <dl class="facts">
                   <Server server={box.server} />
                   <div><dt>Folder</dt><dd>{box.folder}{box.processed_folder ? ` → ${box.processed_folder}` : ''}</dd></div>
-                  <div><dt>Polled every</dt><dd>{box.poll_seconds} s</dd></div>
+                  <div><dt>New mail</dt><dd>{box.idle
+                    ? `Watched with IMAP IDLE, and polled every ${box.poll_seconds} s`
+                    : `Polled every ${box.poll_seconds} s`}</dd></div>
                   <div><dt>Last poll</dt><dd>{box.last_poll_at ? <Time iso={box.last_poll_at} /> : 'Never'}</dd></div>
                   <div><dt>Cursor</dt><dd>{box.last_uid === null ? '—' : `UID ${box.last_uid} (validity ${box.uidvalidity})`}</dd></div>
                 </dl>

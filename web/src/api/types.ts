@@ -62,6 +62,8 @@ export interface ChannelsView {
       processed_folder: string;
       category: string;
       poll_seconds: number;
+      /** Watched with IMAP IDLE (new mail is fetched within seconds), besides the polls. */
+      idle: boolean;
       uidvalidity: number | null;
       last_uid: number | null;
       last_poll_at: string | null;
