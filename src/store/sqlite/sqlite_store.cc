@@ -240,9 +240,9 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     }
     std::vector<size_t> succeeded;
     bool abandon = false;
-    (void)tx.TakeChanged();  // a previous pass's cases were rolled back with it
+    tx.Restart();  // a previous pass's cases were rolled back with it
     for (; next < batch.size() && !abandon; ++next) {
-      const size_t mark = tx.changed_mark();
+      const SqliteWriteTx::Mark mark = tx.mark();
       // A write alone in its transaction runs without a savepoint of its own: if it fails,
       // the whole transaction is rolled back below. This matters for a write that sets
       // savepoints itself (WriteTx::Isolated, hundreds of deadline jobs per write): on each
@@ -253,7 +253,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       if (results[next]) {
         succeeded.push_back(next);
       } else {
-        tx.RollBackChanged(mark);
+        tx.RollBackTo(mark);
       }
     }
     if (abandon || succeeded.empty()) {
@@ -269,7 +269,8 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
       for (size_t i : succeeded) results[i] = Fail(lost);
       continue;
     }
-    auto committed = db.Run("COMMIT");
+    auto committed = tx.FlushSearchTexts();
+    if (committed) committed = db.Run("COMMIT");
     if (!committed) {
       Error error = BatchLost(committed.error());
       if (db.InTransaction()) {

@@ -123,6 +123,65 @@ TEST_F(WriterTest, FailingWriteInABatchDoesNotAffectTheOthers) {
   EXPECT_TRUE(next) << next.error().message;
 }
 
+TEST_F(WriterTest, SearchTextsOfUndoneWritesAreNeverIndexed) {
+  // Search texts are indexed at the end of the batch's transaction: what a failed write
+  // or a failed isolated step appended must be dropped with it, the rest indexed.
+  const int64_t asha = AddCustomer(*store_, "Asha", "asha@example.com");
+  auto open = [&](WriteTx& tx, const std::string& subject) {
+    return OpenTestCase(tx, asha, [&](CaseState& c) { c.subject = subject; });
+  };
+  WriterGate gate;
+  gate.Hold(*store_);
+  std::promise<Result<void>> kept_done, failed_done, isolated_done;
+  store_->SubmitWrite(
+      [&](WriteTx& tx) -> Result<void> {
+        auto opened = open(tx, "Broken kettle");
+        if (!opened) return Fail(opened.error());
+        return {};
+      },
+      [&](Result<void> r) { kept_done.set_value(r); });
+  store_->SubmitWrite(
+      [&](WriteTx& tx) -> Result<void> {
+        auto opened = open(tx, "Cracked mirror");
+        if (!opened) return Fail(opened.error());
+        return Fail(ErrorCode::kConflict, "changed my mind");
+      },
+      [&](Result<void> r) { failed_done.set_value(r); });
+  store_->SubmitWrite(
+      [&](WriteTx& tx) -> Result<void> {
+        auto step = tx.Isolated([&]() -> Result<void> {
+          auto opened = open(tx, "Torn sofa");
+          if (!opened) return Fail(opened.error());
+          return Fail(ErrorCode::kConflict, "undo this step");
+        });
+        if (!step) return Fail(step.error());
+        EXPECT_TRUE(step->has_value());
+        auto opened = open(tx, "Lost parcel");
+        if (!opened) return Fail(opened.error());
+        return {};
+      },
+      [&](Result<void> r) { isolated_done.set_value(r); });
+  gate.Release();
+  EXPECT_TRUE(gate.HeldResult());
+  EXPECT_TRUE(kept_done.get_future().get());
+  EXPECT_FALSE(failed_done.get_future().get());
+  EXPECT_TRUE(isolated_done.get_future().get());
+
+  auto found = [&](const std::string& words) {
+    auto cases = store_->SearchCases(words, 10);
+    EXPECT_TRUE(cases) << cases.error().message;
+    std::vector<std::string> subjects;
+    if (cases) {
+      for (const CaseState& c : *cases) subjects.push_back(c.subject);
+    }
+    return subjects;
+  };
+  EXPECT_EQ(found("kettle"), std::vector<std::string>{"Broken kettle"});
+  EXPECT_EQ(found("parcel"), std::vector<std::string>{"Lost parcel"});
+  EXPECT_TRUE(found("mirror").empty());
+  EXPECT_TRUE(found("sofa").empty());
+}
+
 TEST_F(WriterTest, ConcurrentWritersShareCommits) {
   const int64_t customer = AddCustomer(*store_, "Asha", "asha@example.com");
   auto before = store_->Stats();

@@ -76,15 +76,25 @@ Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>&
   for (const domain::Event& event : events) {
     if (auto inserted = InsertEvent(event); !inserted) return inserted;
   }
-  // The search index changes with the events, in the same transaction.
-  for (const std::string& text : SearchTexts(!before, after, events)) {
-    auto statement = db_.Prepare("INSERT INTO case_text (text, case_id) VALUES (?1, ?2)");
-    if (!statement) return Fail(statement.error());
-    (*statement)->BindText(1, text);
-    (*statement)->BindInt64(2, after.id);
-    if (auto ran = (*statement)->Run(); !ran) return While("indexing " + name, ran.error());
+  // The search index changes with the events, in the same transaction (at its end).
+  for (std::string& text : SearchTexts(!before, after, events)) {
+    texts_.push_back(SearchText{after.id, std::move(text)});
   }
   changed_.push_back(after.id);
+  return {};
+}
+
+Result<void> SqliteWriteTx::FlushSearchTexts() {
+  for (const SearchText& pending : texts_) {
+    auto statement = db_.Prepare("INSERT INTO case_text (text, case_id) VALUES (?1, ?2)");
+    if (!statement) return Fail(statement.error());
+    (*statement)->BindText(1, pending.text);
+    (*statement)->BindInt64(2, pending.case_id);
+    if (auto ran = (*statement)->Run(); !ran) {
+      return While("indexing " + CaseName(pending.case_id), ran.error());
+    }
+  }
+  texts_.clear();
   return {};
 }
 
@@ -545,7 +555,7 @@ Result<void> SqliteWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timest
 Result<std::optional<Error>> SqliteWriteTx::Isolated(const std::function<Result<void>()>& fn) {
   // The writer has each write in its own savepoint already ("write"); this one nests.
   if (auto saved = db_.Run("SAVEPOINT isolated"); !saved) return Fail(saved.error());
-  const size_t mark = changed_.size();
+  const Mark before = mark();
   Result<void> result = fn();
   if (!db_.InTransaction()) {
     // SQLite rolled the whole transaction back (disk full, I/O error): nothing to keep.
@@ -563,7 +573,7 @@ Result<std::optional<Error>> SqliteWriteTx::Isolated(const std::function<Result<
     return Fail(ErrorCode::kInternal, result.error().message + " (undoing it failed too: " +
                                           undone.error().message + ")");
   }
-  changed_.resize(mark);
+  RollBackTo(before);
   return std::optional<Error>(result.error());
 }
 

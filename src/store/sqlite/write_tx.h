@@ -59,11 +59,30 @@ class SqliteWriteTx final : public WriteTx {
   MailTx& mail() override { return mail_; }
   Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
-  /// Cases appended to since the last TakeChanged, for change notifications after commit.
-  /// The writer truncates back to a mark when a write's savepoint is rolled back.
-  size_t changed_mark() const { return changed_.size(); }
-  void RollBackChanged(size_t mark) { changed_.resize(mark); }
+  /// What the transaction owes after its writes: the cases appended to (for change
+  /// notifications after commit) and their search texts (FlushSearchTexts, just before
+  /// commit). The writer truncates back to a mark when a write's savepoint is rolled back.
+  struct Mark {
+    size_t changed = 0;
+    size_t texts = 0;
+  };
+  Mark mark() const { return Mark{changed_.size(), texts_.size()}; }
+  void RollBackTo(Mark mark) {
+    changed_.resize(mark.changed);
+    texts_.resize(mark.texts);
+  }
+  /// A fresh transaction: forgets what an abandoned one owed.
+  void Restart() {
+    changed_.clear();
+    texts_.clear();
+  }
   std::vector<int64_t> TakeChanged() { return std::exchange(changed_, {}); }
+
+  /// Indexes the search texts of every write of the transaction, as its last statements.
+  /// Why not at each append: SQLite 3.40's FTS5 writes its pending terms to disk at every
+  /// statement savepoint that follows, so texts inserted between other statements cost a
+  /// flush (and a tiny segment to merge) per write; written last, they are flushed once.
+  Result<void> FlushSearchTexts();
 
  private:
   static void BindProjection(Statement& s, const domain::CaseState& c);
@@ -74,6 +93,11 @@ class SqliteWriteTx final : public WriteTx {
   Database& db_;
   SqliteMailTx mail_{db_};
   std::vector<int64_t> changed_;
+  struct SearchText {
+    int64_t case_id;
+    std::string text;
+  };
+  std::vector<SearchText> texts_;
 };
 
 }  // namespace redress::store::sqlite
