@@ -12,12 +12,13 @@
 // token, 10% replies with every thread header stripped (sender + subject). Every reply
 // must land in its parent's case; the bench counts the ones that did not ("misfiled").
 //
-// In process it runs three ways, each on a fresh database:
+// In process it runs four ways, each on a fresh database:
 //   one-by-one  IngestNow from one thread: every message waits for its own fsync;
 //   8 threads   IngestNow from 8 threads: concurrent deliveries share commits;
 //   batches     Prepare on 2 threads, IngestBatch of 100 (the IMAP poller's path).
 // With REDRESS_BENCH_PG_URL (or REDRESS_TEST_PG_URL, as under scripts/with-test-postgres.sh)
 // pointing at a cluster where the user may CREATE DATABASE, the same runs go to PostgreSQL.
+//   overlapped  the same, parsing the next 100 while the writer stores the last 100.
 // MAIL_BENCH_MODES=2 runs only the third in-process mode (for profiling).
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -31,8 +32,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -492,6 +495,37 @@ int InProcess(const std::string& backend, Databases& dbs, bool postgres, int mes
                results.push_back(std::move(r));
              }
            }
+           return results;
+         };
+       }},
+      {"IngestBatch of 100, parsing overlapped", messages,
+       [&](Rig& rig) -> IngestFn {
+         // As above, but the next 100 are parsed while the writer stores the last 100, as
+         // a server does when deliveries keep coming (the IMAP poller does not yet).
+         return [&](std::vector<std::string> raws) {
+           std::vector<Result<app::IntakeResult>> results;
+           std::future<std::vector<Result<app::IntakeResult>>> storing;
+           auto collect = [&] {
+             if (!storing.valid()) return;
+             for (auto& r : storing.get()) results.push_back(std::move(r));
+           };
+           constexpr size_t kBatch = 100;
+           for (size_t at = 0; at < raws.size(); at += kBatch) {
+             const size_t n = std::min(kBatch, raws.size() - at);
+             auto prepared = std::make_shared<std::vector<app::PreparedMail>>(n);
+             std::thread helper([&] {
+               for (size_t i = 1; i < n; i += 2)
+                 (*prepared)[i] = rig.intake->Prepare(std::move(raws[at + i]));
+             });
+             for (size_t i = 0; i < n; i += 2)
+               (*prepared)[i] = rig.intake->Prepare(std::move(raws[at + i]));
+             helper.join();
+             collect();
+             storing = std::async(std::launch::async, [&rig, prepared, &source, &clock] {
+               return rig.intake->IngestBatch(*rig.store, *prepared, source, clock.Now());
+             });
+           }
+           collect();
            return results;
          };
        }},
