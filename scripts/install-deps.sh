@@ -18,7 +18,9 @@ packages=(
   # PostgreSQL backend and its throwaway test clusters (pg_virtualenv)
   postgresql postgresql-common
   # Email channel: MIME parsing, SMTP/IMAP transport, and the real peers the tests talk to
-  libgmime-3.0-dev libxml2-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd swaks
+  # libcurl with GnuTLS, not OpenSSL: libetpan-dev depends on libcurl4-gnutls-dev, and the
+  # two libcurl development packages conflict (installing one removes the other).
+  libgmime-3.0-dev libxml2-dev libcurl4-gnutls-dev dovecot-imapd python3-aiosmtpd swaks
   # IMAP IDLE watcher (libcurl cannot hold IDLE)
   libetpan-dev
   # (openssl: the mail peer tests make a throwaway self-signed certificate)
