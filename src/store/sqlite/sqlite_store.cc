@@ -243,13 +243,7 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     tx.Restart();  // a previous pass's cases were rolled back with it
     for (; next < batch.size() && !abandon; ++next) {
       const SqliteWriteTx::Mark mark = tx.mark();
-      // A write alone in its transaction runs without a savepoint of its own: if it fails,
-      // the whole transaction is rolled back below. This matters for a write that sets
-      // savepoints itself (WriteTx::Isolated, hundreds of deadline jobs per write): on each
-      // RELEASE SQLite truncates its in-memory statement journal by walking it from the
-      // start, so under an enclosing savepoint N isolated steps cost O(N^2).
-      const bool alone = succeeded.empty() && next + 1 == batch.size();
-      results[next] = alone ? Invoke(batch[next].fn, tx) : RunJob(db, tx, batch[next].fn, abandon);
+      results[next] = RunJob(db, tx, batch[next].fn, abandon);
       if (results[next]) {
         succeeded.push_back(next);
       } else {
