@@ -206,6 +206,13 @@ int Run(const Args& args) {
               "(target > 50,000/s); %lld commits; retried %d, lost %d, errors %d\n",
               burst.done, burst_s, burst.done / burst_s, commits, burst.retried, burst.lost,
               burst.errors);
+  if (sqlite && stats_before && stats_after) {
+    std::printf(
+        "  WAL checkpoints during the burst: %lld, of which the writer ran %lld itself\n",
+        static_cast<long long>(stats_after->wal_checkpoints - stats_before->wal_checkpoints),
+        static_cast<long long>(stats_after->wal_checkpoints_by_writer -
+                               stats_before->wal_checkpoints_by_writer));
+  }
   if (burst.done != args.burst) {
     std::printf("  NOTE: expected %d deadlines to fire, %d did\n", args.burst, burst.done);
   }

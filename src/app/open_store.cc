@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "app/log.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -20,6 +21,10 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url, MigrateP
   if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "the database path is empty", "db");
   store::sqlite::SqliteOptions options;
   options.migrate = policy == MigratePolicy::kApply;
+  options.checkpoints.on_error = [](const Error& error) {
+    Log(LogLevel::kError, "WAL checkpoint failed; the WAL grows until one succeeds",
+        {{"error", error.message}});
+  };
   auto opened = store::sqlite::SqliteStore::Open(std::string(path), options);
   if (!opened) return Fail(opened.error());
   return std::unique_ptr<store::Store>(std::move(*opened));

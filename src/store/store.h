@@ -128,6 +128,11 @@ struct StoreStats {
   int64_t customers = 0;
   int64_t commits = 0;           // durable commits since start
   int64_t committed_writes = 0;  // writes carried by those commits (writes/commit = batching)
+  // SQLite only: WAL checkpoints since start, those the writer had to run itself because
+  // the background checkpointer fell behind, and those that failed.
+  int64_t wal_checkpoints = 0;
+  int64_t wal_checkpoints_by_writer = 0;
+  int64_t wal_checkpoint_failures = 0;
 };
 
 /// Background work shared by every node (SLA deadlines, outbound mail, mailbox polling):

@@ -37,6 +37,13 @@ boost::asio::awaitable<Response> Metrics(RequestContext& ctx) {
     gauge("redress_store_commits", "Durable commits since start.", stats->commits);
     gauge("redress_store_committed_writes", "Writes carried by those commits.",
           stats->committed_writes);
+    gauge("redress_store_wal_checkpoints", "SQLite WAL checkpoints since start.",
+          stats->wal_checkpoints);
+    gauge("redress_store_wal_checkpoints_by_writer",
+          "SQLite WAL checkpoints the writer thread ran itself (the background one fell behind).",
+          stats->wal_checkpoints_by_writer);
+    gauge("redress_store_wal_checkpoint_failures", "SQLite WAL checkpoints that failed.",
+          stats->wal_checkpoint_failures);
   }
   co_return Text(status::ok, ctx.services.metrics.Render(extra),
                 "text/plain; version=0.0.4; charset=utf-8");

@@ -165,7 +165,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   } else if (auto current = RequireLatestSchema(**db); !current) {
     return Fail(current.error());
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(*db)));
+  auto checkpointer = WalCheckpointer::Start(**db, options.busy_timeout_ms, options.checkpoints);
+  if (!checkpointer) return Fail(checkpointer.error());
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(path, options, std::move(*db), std::move(*checkpointer)));
 }
 
 Result<int> MigrateSqlite(const std::string& path) {
@@ -176,9 +179,11 @@ Result<int> MigrateSqlite(const std::string& path) {
 }
 
 SqliteStore::SqliteStore(const std::string& path, const SqliteOptions& options,
-                         std::unique_ptr<Database> writer_db)
+                         std::unique_ptr<Database> writer_db,
+                         std::unique_ptr<WalCheckpointer> checkpointer)
     : max_batch_(static_cast<size_t>(options.max_batch)),
       writer_db_(std::move(writer_db)),
+      checkpointer_(std::move(checkpointer)),
       readers_(path, options.read_connections, options.busy_timeout_ms),
       changes_(HubFor(path)),
       writer_([this] { WriterLoop(); }) {}
@@ -411,6 +416,10 @@ Result<StoreStats> SqliteStore::Stats() {
   if (!stats) return stats;
   stats->commits = commits_.load(std::memory_order_relaxed);
   stats->committed_writes = committed_writes_.load(std::memory_order_relaxed);
+  stats->wal_checkpoints =
+      checkpointer_->background_checkpoints() + checkpointer_->writer_checkpoints();
+  stats->wal_checkpoints_by_writer = checkpointer_->writer_checkpoints();
+  stats->wal_checkpoint_failures = checkpointer_->failures();
   return stats;
 }
 

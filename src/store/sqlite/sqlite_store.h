@@ -4,7 +4,8 @@
 // Durability: synchronous=FULL, so a COMMIT returns only after the WAL is fsync'd. The
 // writer takes every queued write (up to max_batch) into one transaction, giving each its
 // own SAVEPOINT so a failing write rolls back alone, and commits once: N concurrent writes
-// cost one fsync. Only then are their WriteDone callbacks called.
+// cost one fsync. Only then are their WriteDone callbacks called. Copying the WAL back
+// into the database file is left to a thread of its own (wal_checkpointer.h).
 #pragma once
 
 #include <atomic>
@@ -24,6 +25,7 @@
 #include "store/change_hub.h"
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "store/store.h"
 
 namespace redress::store::sqlite {
@@ -40,6 +42,8 @@ struct SqliteOptions {
   int max_batch = 512;
   /// Stamps schema_migrations.applied_at; nullptr means the system clock.
   const Clock* clock = nullptr;
+  /// When the WAL is copied back into the database file, and who hears of a failure.
+  WalCheckpointOptions checkpoints;
 };
 
 class SqliteStore final : public Store {
@@ -94,7 +98,7 @@ class SqliteStore final : public Store {
   };
 
   SqliteStore(const std::string& path, const SqliteOptions& options,
-              std::unique_ptr<Database> writer_db);
+              std::unique_ptr<Database> writer_db, std::unique_ptr<WalCheckpointer> checkpointer);
 
   void WriterLoop();
   void RunBatch(std::vector<Job>& batch);
@@ -104,6 +108,7 @@ class SqliteStore final : public Store {
 
   const size_t max_batch_;
   std::unique_ptr<Database> writer_db_;  // touched only by writer_ once it runs
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // hooked into writer_db_'s commits
   ReadPool readers_;
   std::shared_ptr<ChangeHub> changes_;  // shared with every SqliteStore on the same file
 
