@@ -15,11 +15,15 @@
 // In process it runs four ways, each on a fresh database:
 //   one-by-one  IngestNow from one thread: every message waits for its own fsync;
 //   8 threads   IngestNow from 8 threads: concurrent deliveries share commits;
-//   batches     Prepare on 2 threads, IngestBatch of 100 (the IMAP poller's path).
+//   batches     Prepare on 2 threads, IngestBatch of 100 (the IMAP poller's filing).
 // With REDRESS_BENCH_PG_URL (or REDRESS_TEST_PG_URL, as under scripts/with-test-postgres.sh)
 // pointing at a cluster where the user may CREATE DATABASE, the same runs go to PostgreSQL.
 //   overlapped  the same, parsing the next 100 while the writer stores the last 100.
 // MAIL_BENCH_MODES=2 runs only the third in-process mode (for profiling).
+// Then, unless MAIL_BENCH_IMAP=0: the IMAP poller's whole path (list, fetch, parse, file,
+// mark, cursor) against a real Dovecot from tests/peers, MAIL_BENCH_IMAP messages (default
+// the smaller of `messages` and 2,000; appending them to Dovecot takes about 20 ms each).
+#include <curl/curl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +33,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -50,6 +55,8 @@
 #include "channels/email/mime_message.h"
 #include "core/clock.h"
 #include "engine/escalation_wiring.h"
+#include "engine/mail_poll_job.h"
+#include "peers/dovecot_peer.h"
 #include "store/postgres/pg_conn.h"
 
 using namespace redress;
@@ -319,7 +326,11 @@ struct Tally {
 // what the generator meant.
 using IngestFn = std::function<std::vector<Result<app::IntakeResult>>(std::vector<std::string>)>;
 
-void RunRounds(Generator& gen, int messages, const IngestFn& ingest, Tally& tally) {
+// Untimed work before a round is filed (putting its mail on an IMAP server).
+using StageFn = std::function<Result<void>(const std::vector<std::string>&)>;
+
+void RunRounds(Generator& gen, int messages, const IngestFn& ingest, Tally& tally,
+               const StageFn& stage = {}) {
   for (int done = 0; done < messages; done += kRound) {
     const size_t first_new = gen.opened_count();
     std::vector<Generated> round = gen.Round(std::min(kRound, messages - done));
@@ -327,6 +338,13 @@ void RunRounds(Generator& gen, int messages, const IngestFn& ingest, Tally& tall
     for (const Generated& g : round) {
       raws.push_back(g.raw);
       tally.bytes += static_cast<int64_t>(g.raw.size());
+    }
+    if (stage) {
+      if (auto staged = stage(raws); !staged) {
+        tally.failed += static_cast<int64_t>(round.size());
+        if (tally.first_error.empty()) tally.first_error = staged.error().message;
+        return;
+      }
     }
     auto start = Wall::now();
     const double cpu = CpuSeconds(RUSAGE_SELF);
@@ -501,7 +519,7 @@ int InProcess(const std::string& backend, Databases& dbs, bool postgres, int mes
       {"IngestBatch of 100, parsing overlapped", messages,
        [&](Rig& rig) -> IngestFn {
          // As above, but the next 100 are parsed while the writer stores the last 100, as
-         // a server does when deliveries keep coming (the IMAP poller does not yet).
+         // a server does when deliveries keep coming (and the IMAP poller does).
          return [&](std::vector<std::string> raws) {
            std::vector<Result<app::IntakeResult>> results;
            std::future<std::vector<Result<app::IntakeResult>>> storing;
@@ -616,6 +634,65 @@ double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   size_t i = static_cast<size_t>(p * (sorted.size() - 1) + 0.5);
   return sorted[std::min(i, sorted.size() - 1)];
+}
+
+// The IMAP poller's path end to end: a real Dovecot (tests/peers) holds each round's mail,
+// appended before the clock starts; PollMailboxOnce lists, fetches, parses, files, marks
+// and moves the cursor, exactly as the poll job does, on one fresh SQLite database.
+int ImapPoll(Databases& dbs, int messages, const std::vector<Template>& templates,
+             const email::ThreadTokenSigner& signer) {
+  auto peer = test_peers::DovecotPeer::Start();
+  if (!peer) {
+    std::printf("imap: no Dovecot to poll (%s)\n", peer.error().message.c_str());
+    return 0;
+  }
+  SystemClock clock;
+  auto url = dbs.Fresh(false);
+  if (!url) return std::fprintf(stderr, "imap: %s\n", url.error().message.c_str()), 1;
+  auto rig = MakeRig(*url, signer, clock);
+  if (!rig) return std::fprintf(stderr, "imap: %s\n", rig.error().message.c_str()), 1;
+  email::transport::ImapMailboxConfig config;
+  config.endpoint.host = "127.0.0.1";
+  config.endpoint.port = (*peer)->imap_port();
+  config.endpoint.tls = email::transport::TlsMode::kNone;
+  config.endpoint.username = (*peer)->user();
+  config.endpoint.password = (*peer)->password();
+  config.folder = "INBOX";
+  auto mailbox = email::transport::ImapMailbox::Open(config);
+  if (!mailbox) return std::fprintf(stderr, "imap: %s\n", mailbox.error().message.c_str()), 1;
+  app::MailboxConfig box;
+  box.name = "bench";
+  uint32_t next_uid = 1;  // a fresh server: its UIDs count up from 1 in append order
+  const StageFn append = [&](const std::vector<std::string>& raws) {
+    return (*peer)->Append("INBOX", raws);
+  };
+  const IngestFn poll = [&](std::vector<std::string> raws) {
+    std::vector<Result<app::IntakeResult>> out(
+        raws.size(), Fail(ErrorCode::kNotFound, "the poll never filed this message"));
+    const uint32_t first = next_uid;
+    next_uid += static_cast<uint32_t>(raws.size());
+    for (size_t filed = 0; filed < raws.size();) {
+      auto polled = engine::PollMailboxOnce(
+          *rig->store, *rig->intake, box, *mailbox, clock, 1 << 30, [] { return true; },
+          [&](uint32_t uid, const app::IntakeResult& r) {
+            if (uid >= first && uid - first < out.size()) out[uid - first] = r;
+          });
+      if (!polled) {
+        for (auto& r : out) {
+          if (!r) r = Fail(polled.error());
+        }
+        break;
+      }
+      if (polled->fetched == 0) break;
+      filed += static_cast<size_t>(polled->fetched);
+    }
+    return out;
+  };
+  Generator gen(templates, signer, "imap");
+  Tally tally;
+  RunRounds(gen, messages, poll, tally, append);
+  Print("sqlite", "IMAP poll of a real Dovecot", tally);
+  return tally.failed || tally.misfiled ? 1 : 0;
 }
 
 int Mailgate(Databases& dbs, int messages, const std::string& dir,
@@ -734,6 +811,9 @@ int main(int argc, char** argv) {
   } else {
     std::printf("postgresql (set REDRESS_BENCH_PG_URL, or run under scripts/with-test-postgres.sh)\n");
   }
+  const char* imap_env = std::getenv("MAIL_BENCH_IMAP");  // messages; 0 skips
+  const int imap_messages = imap_env && *imap_env ? std::stoi(imap_env) : std::min(messages, 2000);
+  if (imap_messages > 0) status |= ImapPoll(dbs, imap_messages, templates, *signer);
   if (gate_messages > 0) status |= Mailgate(dbs, gate_messages, dir, templates, *signer, key_hex);
   return status;
 }

@@ -1,5 +1,6 @@
 #include "engine/mail_poll_job.h"
 
+#include <future>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -57,7 +58,8 @@ Result<transport::ImapMailboxConfig> ImapConfigFor(const app::MailboxConfig& box
 Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntake& intake,
                                        const app::MailboxConfig& box,
                                        transport::ImapMailbox& mailbox, Clock& clock,
-                                       int max_messages, const std::function<bool()>& keep_going) {
+                                       int max_messages, const std::function<bool()>& keep_going,
+                                       const FiledObserver& on_filed) {
   MailPollReport report;
   auto cursor = LoadCursor(store, box.name);
   if (!cursor) return Fail(cursor.error());
@@ -78,21 +80,24 @@ Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntak
     if (auto saved = SaveCursor(store, box.name, next, clock.Now()); !saved) return Fail(saved.error());
   }
   // Messages are fetched a chunk at a time and filed with IngestBatch, so a chunk shares
-  // its commits; each is marked on the server only after its own write has committed, and
-  // the cursor moves once per chunk. A crash in between re-fetches messages that are
-  // already stored, and the store drops them again by their raw hash.
-  constexpr size_t kChunkMessages = 32;
-  constexpr size_t kChunkBytes = 32u << 20;
+  // its commits. While the store files one chunk, this thread fetches and parses the next,
+  // so the network, the parser and the store's writer work side by side. Once a chunk's
+  // write has committed, its stored messages are marked on the server with one command,
+  // and only then does the cursor move past them. A crash in between re-fetches messages
+  // that are already stored, and the store drops them again by their raw hash.
+  struct Chunk {
+    std::vector<uint32_t> uids;  // the uids handled, in order
+    std::vector<bool> gone;      // per uid: deleted between the listing and the fetch
+    std::vector<app::PreparedMail> mails;
+  };
   size_t position = 0;
   bool stop = false;
-  std::optional<Error> failure;
-  while (position < pending->uids.size() && !stop) {
-    std::vector<uint32_t> chunk;  // the uids handled, in order
-    std::vector<bool> gone;       // per chunk uid: deleted between the listing and the fetch
-    std::vector<app::PreparedMail> mails;
+  std::optional<Error> fetch_failure;  // reported once what was fetched before it is filed
+  auto fetch_chunk = [&]() {
+    Chunk chunk;
     size_t bytes = 0;
-    while (position < pending->uids.size() && mails.size() < kChunkMessages &&
-           bytes < kChunkBytes) {
+    while (!stop && position < pending->uids.size() && chunk.mails.size() < kMailPollChunk &&
+           bytes < kMailPollChunkBytes) {
       if (report.fetched >= max_messages) {
         report.more = true;
         stop = true;
@@ -105,22 +110,35 @@ Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntak
       const uint32_t uid = pending->uids[position];
       auto raw = mailbox.Fetch(pending->uidvalidity, uid);
       if (!raw && raw.error().code != ErrorCode::kNotFound) {
-        failure = raw.error();
+        fetch_failure = raw.error();
         stop = true;
         break;
       }
       ++position;
-      chunk.push_back(uid);
-      gone.push_back(!raw);
+      chunk.uids.push_back(uid);
+      chunk.gone.push_back(!raw);
       if (!raw) continue;  // nothing to store
       ++report.fetched;
       bytes += raw->size();
-      mails.push_back(intake.Prepare(std::move(*raw)));
+      chunk.mails.push_back(intake.Prepare(std::move(*raw)));
     }
-    const auto filed = intake.IngestBatch(store, mails, source, clock.Now());
-    const int64_t cursor_before = next.last_uid;
-    for (size_t c = 0, m = 0; c < chunk.size(); ++c) {
-      if (!gone[c]) {
+    return chunk;
+  };
+
+  for (Chunk chunk = fetch_chunk(); !chunk.uids.empty();) {
+    const Timestamp now = clock.Now();
+    auto filing = std::async(std::launch::async, [&intake, &store, &chunk, &source, now] {
+      return intake.IngestBatch(store, chunk.mails, source, now);
+    });
+    Chunk following = fetch_chunk();  // while the store files `chunk`
+    const std::vector<Result<app::IntakeResult>> filed = filing.get();
+
+    std::optional<Error> failure;
+    std::vector<uint32_t> stored;
+    std::vector<size_t> stored_results;  // index into `filed` of each stored uid
+    int64_t passed = next.last_uid;      // the cursor may move up to here
+    for (size_t c = 0, m = 0; c < chunk.uids.size(); ++c) {
+      if (!chunk.gone[c]) {
         const Result<app::IntakeResult>& result = filed[m++];
         if (!result) {
           failure = result.error();
@@ -131,20 +149,27 @@ Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntak
         } else {
           ++report.filed;
         }
-        if (auto marked = mailbox.MarkProcessed(pending->uidvalidity, chunk[c]); !marked) {
-          failure = marked.error();
-          break;
-        }
+        stored.push_back(chunk.uids[c]);
+        stored_results.push_back(m - 1);
       }
-      next.last_uid = chunk[c];
+      passed = chunk.uids[c];
     }
-    if (next.last_uid != cursor_before) {
+    if (auto marked = mailbox.MarkProcessed(pending->uidvalidity, stored); !marked) {
+      return Fail(marked.error());  // the cursor stays: the chunk is read (and dropped) again
+    }
+    if (on_filed) {
+      for (size_t i = 0; i < stored.size(); ++i) on_filed(stored[i], *filed[stored_results[i]]);
+    }
+    if (passed != next.last_uid) {
+      next.last_uid = passed;
       if (auto saved = SaveCursor(store, box.name, next, clock.Now()); !saved) {
         return Fail(saved.error());
       }
     }
     if (failure) return Fail(*failure);
+    chunk = std::move(following);
   }
+  if (fetch_failure) return Fail(*fetch_failure);
   return report;
 }
 

@@ -8,8 +8,9 @@
 //
 // One poll (PollMailboxOnce), the protocol of transport/imap_mailbox.h:
 //   cursor = the stored {UIDVALIDITY, last UID} of the mailbox
-//   for each UID above it, ascending:  fetch → MailIntake (its own durable write, source
-//     "imap:<name>", the mailbox's category) → mark \Seen or move → store the cursor
+//   for each chunk of UIDs above it, ascending:  fetch → MailIntake (each message its own
+//     durable write, source "imap:<name>", the mailbox's category) → mark \Seen or move
+//     (one command for the chunk) → store the cursor
 // The mark and the cursor come only after the message is stored, so a crash loses nothing;
 // a message fetched again after a crash is a duplicate by its raw SHA-256 (and Message-ID),
 // so nothing is filed twice. A new UIDVALIDITY re-lists the folder and relies on the same
@@ -57,6 +58,10 @@ inline constexpr const char* kMailPollJobKind = "mail_poll";
 /// read again by another.
 inline constexpr std::chrono::minutes kMailPollLease{5};
 inline constexpr int kMaxMessagesPerPoll = 200;
+/// Messages fetched, filed (one IngestBatch) and marked (one command) together, and the
+/// most bytes such a chunk holds; two chunks are in memory at once.
+inline constexpr size_t kMailPollChunk = 64;
+inline constexpr size_t kMailPollChunkBytes = size_t{32} << 20;
 
 /// The transport's configuration for a configured mailbox: URL (imap:// or imaps://, port
 /// 143/993 by default), TLS mode, credentials (the password read from password_file), CA
@@ -70,15 +75,19 @@ struct MailPollReport {
   bool more = false;  // stopped at max_messages with more waiting
 };
 
-/// One poll of one mailbox on the calling thread. Messages are fetched up to 32 at a time
-/// and filed with MailIntake::IngestBatch (shared commits); each is marked on the server
-/// after its write commits. An error stops the poll where it happened (the cursor stays
-/// behind the message that failed); what was done before stays done. `keep_going` is asked between
-/// messages (false: stop early, e.g. shutting down).
+/// One poll of one mailbox on the calling thread. Messages are fetched a chunk at a time
+/// and filed with MailIntake::IngestBatch (shared commits) on a second thread while the
+/// next chunk is fetched; a chunk is marked on the server after its write commits. An error stops
+/// the poll where it happened (the cursor stays behind the message that failed); what was done
+/// before stays done. `keep_going` is asked between messages (false: stop early, e.g. shutting
+/// down). `on_filed`, if set, hears each message's outcome by its UID once it is stored and marked
+/// (benchmarks and tests).
+using FiledObserver = std::function<void(uint32_t uid, const app::IntakeResult&)>;
 Result<MailPollReport> PollMailboxOnce(store::Store& store, const app::MailIntake& intake,
                                        const app::MailboxConfig& box,
                                        email::transport::ImapMailbox& mailbox, Clock& clock,
-                                       int max_messages, const std::function<bool()>& keep_going);
+                                       int max_messages, const std::function<bool()>& keep_going,
+                                       const FiledObserver& on_filed = {});
 
 class MailPoller {
  public:

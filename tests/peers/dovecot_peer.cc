@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <vector>
 
 namespace redress::test_peers {
 namespace {
@@ -180,20 +182,26 @@ Result<void> DovecotPeer::WriteConfig() {
 }
 
 Result<void> DovecotPeer::Append(const std::string& folder, const std::string& message) {
-  CURL* h = curl_easy_init();
+  return Append(folder, std::vector<std::string>{message});
+}
+
+Result<void> DovecotPeer::Append(const std::string& folder,
+                                 const std::vector<std::string>& messages) {
+  // One handle for all: libcurl keeps the logged-in connection between the APPENDs.
+  std::unique_ptr<CURL, void (*)(CURL*)> h(curl_easy_init(), curl_easy_cleanup);
   std::string url = "imap://127.0.0.1:" + std::to_string(imap_port_) + "/" + folder;
-  Upload upload{&message};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_USERNAME, user_.c_str());
-  curl_easy_setopt(h, CURLOPT_PASSWORD, password_.c_str());
-  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, &ReadUpload);
-  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-  CURLcode code = curl_easy_perform(h);
-  curl_easy_cleanup(h);
-  if (code != CURLE_OK) {
-    return Fail(ErrorCode::kInternal, std::string("APPEND failed: ") + curl_easy_strerror(code));
+  curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h.get(), CURLOPT_USERNAME, user_.c_str());
+  curl_easy_setopt(h.get(), CURLOPT_PASSWORD, password_.c_str());
+  curl_easy_setopt(h.get(), CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(h.get(), CURLOPT_READFUNCTION, &ReadUpload);
+  for (const std::string& message : messages) {
+    Upload upload{&message};
+    curl_easy_setopt(h.get(), CURLOPT_READDATA, &upload);
+    curl_easy_setopt(h.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+    if (CURLcode code = curl_easy_perform(h.get()); code != CURLE_OK) {
+      return Fail(ErrorCode::kInternal, std::string("APPEND failed: ") + curl_easy_strerror(code));
+    }
   }
   return {};
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "peers/child_process.h"
@@ -36,6 +37,8 @@ class DovecotPeer {
   /// IMAP APPEND of `message` (exact bytes) to `folder`, which must exist (INBOX always
   /// does). Returns nothing; the server's UID for it is the next one.
   Result<void> Append(const std::string& folder, const std::string& message);
+  /// The same for many messages over one connection (the server's UIDs follow their order).
+  Result<void> Append(const std::string& folder, const std::vector<std::string>& messages);
   /// Runs one IMAP command with `folder` selected ("" for none) and returns the untagged
   /// responses, e.g. Command("INBOX", "UID FETCH 1:* (FLAGS)").
   Result<std::string> Command(const std::string& folder, const std::string& command);

@@ -206,8 +206,14 @@ Result<std::string> ImapMailbox::Fetch(uint32_t uidvalidity, uint32_t uid) {
 }
 
 Result<void> ImapMailbox::MarkProcessed(uint32_t uidvalidity, uint32_t uid) {
-  std::string uid_text = std::to_string(uid);
-  std::string what = "marking UID " + uid_text + " of folder '" + config_.folder + "'";
+  return MarkProcessed(uidvalidity, std::span<const uint32_t>(&uid, 1));
+}
+
+Result<void> ImapMailbox::MarkProcessed(uint32_t uidvalidity, std::span<const uint32_t> uids) {
+  if (uids.empty()) return {};
+  std::string uid_text = UidSet(uids);
+  std::string what = std::string(uids.size() == 1 ? "marking UID " : "marking UIDs ") + uid_text +
+                     " of folder '" + config_.folder + "'";
   if (config_.mark == MarkMode::kFlagSeen) {
     auto stored =
         Run(config_.folder, uidvalidity, "UID STORE " + uid_text + " +FLAGS.SILENT (\\Seen)", what);

@@ -12,6 +12,8 @@
 //        store raw durably, deduplicated by the SHA-256 of the raw bytes (and Message-ID)
 //        MarkProcessed(pending.uidvalidity, uid)        \Seen, or move to another folder
 //        persist cursor = {pending.uidvalidity, uid}
+// (or the same a chunk of UIDs at a time: store them all, mark them with one command, then
+// persist the cursor at the chunk's last UID)
 //
 // A crash (or error) before the store commits leaves the message unmarked and the cursor
 // behind it: the next poll fetches it again. Nothing is lost. A crash after the store but
@@ -46,6 +48,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -100,6 +103,8 @@ class ImapMailbox {
   /// Marks (or moves) the message after the caller has stored it durably. Idempotent:
   /// marking an already marked or already moved message succeeds.
   Result<void> MarkProcessed(uint32_t uidvalidity, uint32_t uid);
+  /// The same for several messages (ascending UIDs) in one command: one round trip.
+  Result<void> MarkProcessed(uint32_t uidvalidity, std::span<const uint32_t> uids);
 
  private:
   explicit ImapMailbox(ImapMailboxConfig config);

@@ -126,6 +126,26 @@ TEST_F(ImapMailboxTest, MoveModeMovesIntoAProcessedFolderItCreates) {
   EXPECT_NE(moved->find("MESSAGES 1"), std::string::npos) << *moved;
 }
 
+TEST_F(ImapMailboxTest, MarksAChunkOfMessagesWithOneCommand) {
+  for (int n = 1; n <= 5; ++n) Append(Message(n));
+  ImapMailbox mailbox = OpenMailbox(Config(MarkMode::kMoveToFolder));
+  auto pending = mailbox.ListUnprocessed({});
+  ASSERT_TRUE(pending) << pending.error().message;
+  const std::vector<uint32_t> stored{1, 2, 4};  // 3 failed to store: it must stay
+  auto marked = mailbox.MarkProcessed(pending->uidvalidity, stored);
+  ASSERT_TRUE(marked) << marked.error().message;
+  // Again, as after a crash before the cursor was saved: already moved is fine.
+  auto twice = mailbox.MarkProcessed(pending->uidvalidity, stored);
+  EXPECT_TRUE(twice) << twice.error().message;
+
+  auto left = mailbox.ListUnprocessed({});
+  ASSERT_TRUE(left) << left.error().message;
+  EXPECT_EQ(left->uids, (std::vector<uint32_t>{3, 5}));
+  auto moved = peer().Command("", "STATUS " + folder_ + "-done (MESSAGES)");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_NE(moved->find("MESSAGES 3"), std::string::npos) << *moved;
+}
+
 TEST_F(ImapMailboxTest, UidValidityChangeListsEverythingAndRefusesOldUids) {
   Append(Message(1));
   ImapMailbox mailbox = OpenMailbox(Config());

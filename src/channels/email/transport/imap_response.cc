@@ -77,4 +77,17 @@ Result<std::string> QuoteFolderName(std::string_view folder) {
   return quoted + "\"";
 }
 
+std::string UidSet(std::span<const uint32_t> uids) {
+  std::string set;
+  for (size_t i = 0; i < uids.size();) {
+    size_t last = i;
+    while (last + 1 < uids.size() && uids[last + 1] == uids[last] + 1) ++last;
+    if (!set.empty()) set += ',';
+    set += std::to_string(uids[i]);
+    if (last > i) set += ':' + std::to_string(uids[last]);
+    i = last + 1;
+  }
+  return set;
+}
+
 }  // namespace redress::email::transport

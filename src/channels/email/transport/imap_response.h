@@ -1,10 +1,11 @@
 // Reading the few untagged IMAP responses the mailbox needs (RFC 3501 7.2.4 SEARCH, 7.2.5
-// STATUS), and quoting folder names for commands. libcurl hands untagged responses of a
-// custom command to us as text; these functions turn that text into values.
+// STATUS), and writing folder names and UID sets for commands. libcurl hands untagged responses of
+// a custom command to us as text; these functions turn that text into values.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,10 @@ Result<std::vector<uint32_t>> ParseSearchUids(std::string_view responses);
 /// names travel in modified UTF-7 (RFC 3501 5.1.3), which Redress does not encode, so a
 /// mailbox configured with one is refused at start with this message rather than misnamed.
 Result<std::string> QuoteFolderName(std::string_view folder);
+
+/// A sequence set (RFC 3501 9, "sequence-set") naming exactly `uids`, runs of consecutive
+/// UIDs written as ranges: {1, 2, 3, 7, 9, 10} → "1:3,7,9:10". `uids` must be ascending
+/// and not empty, so that one UID STORE or UID MOVE covers a whole chunk of messages.
+std::string UidSet(std::span<const uint32_t> uids);
 
 }  // namespace redress::email::transport

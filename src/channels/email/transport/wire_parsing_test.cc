@@ -102,5 +102,13 @@ TEST(ImapResponseTest, QuotesFolderNamesAndRefusesWhatWouldNeedUtf7) {
   EXPECT_FALSE(QuoteFolderName("Entw\xC3\xBCrfe"));
 }
 
+TEST(ImapResponseTest, WritesUidSetsWithRunsAsRanges) {
+  using U = std::vector<uint32_t>;
+  EXPECT_EQ(UidSet(U{42}), "42");
+  EXPECT_EQ(UidSet(U{1, 2, 3, 7, 9, 10}), "1:3,7,9:10");
+  EXPECT_EQ(UidSet(U{5, 7, 9}), "5,7,9");
+  EXPECT_EQ(UidSet(U{4294967294u, 4294967295u}), "4294967294:4294967295");
+}
+
 }  // namespace
 }  // namespace redress::email::transport
