@@ -149,6 +149,18 @@ Result<void> AppendCanonicalJson(const boost::json::value& value, std::string& o
   return r;
 }
 
+Result<void> AppendCanonicalJson(const boost::json::value& value, std::string_view field,
+                                 std::string& out) {
+  const size_t mark = out.size();
+  auto r = Append(value, Path{nullptr, field, 0, false}, out);
+  if (!r) out.resize(mark);
+  return r;
+}
+
+Result<void> AppendCanonicalString(std::string_view s, std::string_view field, std::string& out) {
+  return AppendString(s, Path{nullptr, field, 0, false}, "string", out);
+}
+
 Result<std::string> CanonicalJson(const boost::json::value& value) {
   std::string out;
   auto r = AppendCanonicalJson(value, out);

@@ -8,9 +8,9 @@
 //   - floating-point numbers are refused (amounts are integer minor units).
 #pragma once
 
-#include <string>
-
 #include <boost/json/value.hpp>
+#include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -22,5 +22,14 @@ namespace redress::eventlog {
 Result<void> AppendCanonicalJson(const boost::json::value& value, std::string& out);
 
 Result<std::string> CanonicalJson(const boost::json::value& value);
+
+/// As AppendCanonicalJson, for a value that sits at `field` inside a larger document that
+/// the caller writes itself: errors name the path from there ("data" → "data.items[2]").
+Result<void> AppendCanonicalJson(const boost::json::value& value, std::string_view field,
+                                 std::string& out);
+
+/// Appends one string, escaped as above; kInvalidArgument naming `field` if it is not
+/// valid UTF-8 (and `out` unchanged).
+Result<void> AppendCanonicalString(std::string_view s, std::string_view field, std::string& out);
 
 }  // namespace redress::eventlog

@@ -1,14 +1,16 @@
 #include "eventlog/hash_chain.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <boost/json/object.hpp>
 #include <cctype>
 #include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <boost/json/object.hpp>
-#include <gtest/gtest.h>
+#include "eventlog/canonical_json.h"
 
 namespace redress::eventlog {
 namespace {
@@ -225,6 +227,52 @@ TEST(HashChainTest, ComputeHashRefusesFloatingPointData) {
   EXPECT_EQ(h.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(h.error().field, "data.refund.amount");
   EXPECT_NE(h.error().message.find("floating-point"), std::string::npos) << h.error().message;
+}
+
+TEST(HashChainTest, CanonicalBytesAreTheCanonicalJsonOfTheRecord) {
+  // CanonicalBytes writes the record's members itself, in sorted order; it must give the
+  // bytes of the documented definition for every kind of value, or old chains break.
+  std::vector<Event> events;
+  for (int i = 0; i < 12; ++i) {
+    const EventDraft d = VariedDraft(i);
+    Event e;
+    e.type = d.type;
+    e.at = d.at;
+    e.actor = d.actor;
+    e.channel = d.channel;
+    e.visibility = d.visibility;
+    e.data = d.data;
+    e.case_id = kCaseId + i;
+    e.seq = i + 1;
+    e.prev_hash = std::string(64, static_cast<char>('a' + i % 6));
+    events.push_back(std::move(e));
+  }
+  Event odd = GoldenEvent();
+  odd.actor = Actor{ActorKind::kSystem, -5, "Tab\there \"quoted\" \x01 caf\xC3\xA9 \\"};
+  odd.data = boost::json::object{
+      {"nested",
+       boost::json::object{{"z", 1}, {"a", boost::json::array{true, nullptr, -7, "x\ny"}}}},
+      {"", "empty key"},
+      {"\xC3\xA9", "after ascii"},
+      {"A", 18446744073709551615ull}};
+  events.push_back(odd);
+  events.push_back(GoldenEvent());
+  for (const Event& e : events) {
+    auto direct = CanonicalBytes(e);
+    ASSERT_TRUE(direct) << direct.error().message;
+    auto json = CanonicalJson(CanonicalRecord(e));
+    ASSERT_TRUE(json) << json.error().message;
+    EXPECT_EQ(*direct, "redress-event-v1\n" + *json);
+  }
+}
+
+TEST(HashChainTest, AnUnencodableActorNameIsNamed) {
+  Event e = GoldenEvent();
+  e.actor.name = "bad \xFF byte";
+  auto h = ComputeHash(e);
+  ASSERT_FALSE(h.has_value());
+  EXPECT_EQ(h.error().field, "actor.name");
+  EXPECT_NE(h.error().message.find("UTF-8"), std::string::npos) << h.error().message;
 }
 
 // --- Seal ----------------------------------------------------------------------------------
