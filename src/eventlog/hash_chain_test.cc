@@ -133,20 +133,22 @@ constexpr std::string_view kFirstHash =
 constexpr std::string_view kSecondHash =
     "f146cb407d6812b46256c15e9a8aabd8f28189d5f50bf86a284ff3dd75d4c644";
 
-Event GoldenEvent() {
-  EventDraft d = OpeningDraft();
+// The event a draft becomes at (case_id, seq) after prev_hash, not yet hashed.
+Event Unsealed(const EventDraft& d, int64_t case_id, int64_t seq, std::string prev_hash) {
   Event e;
-  e.case_id = kCaseId;
-  e.seq = 1;
+  e.case_id = case_id;
+  e.seq = seq;
   e.type = d.type;
   e.at = d.at;
   e.actor = d.actor;
   e.channel = d.channel;
   e.visibility = d.visibility;
   e.data = d.data;
-  e.prev_hash = std::string(kGenesisHash);
+  e.prev_hash = std::move(prev_hash);
   return e;
 }
+
+Event GoldenEvent() { return Unsealed(OpeningDraft(), kCaseId, 1, std::string(kGenesisHash)); }
 
 TEST(HashChainTest, GoldenCanonicalBytes) {
   auto bytes = CanonicalBytes(GoldenEvent());
@@ -234,18 +236,8 @@ TEST(HashChainTest, CanonicalBytesAreTheCanonicalJsonOfTheRecord) {
   // bytes of the documented definition for every kind of value, or old chains break.
   std::vector<Event> events;
   for (int i = 0; i < 12; ++i) {
-    const EventDraft d = VariedDraft(i);
-    Event e;
-    e.type = d.type;
-    e.at = d.at;
-    e.actor = d.actor;
-    e.channel = d.channel;
-    e.visibility = d.visibility;
-    e.data = d.data;
-    e.case_id = kCaseId + i;
-    e.seq = i + 1;
-    e.prev_hash = std::string(64, static_cast<char>('a' + i % 6));
-    events.push_back(std::move(e));
+    events.push_back(Unsealed(VariedDraft(i), kCaseId + i, i + 1,
+                              std::string(64, static_cast<char>('a' + i % 6))));
   }
   Event odd = GoldenEvent();
   odd.actor = Actor{ActorKind::kSystem, -5, "Tab\there \"quoted\" \x01 caf\xC3\xA9 \\"};

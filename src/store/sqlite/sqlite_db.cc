@@ -197,6 +197,14 @@ Database::~Database() {
   sqlite3_close(db_);
 }
 
+Result<std::string> Database::QueryText(std::string_view sql) {
+  auto statement = Prepare(sql);
+  if (!statement) return Fail(statement.error());
+  auto row = (*statement)->Step();
+  if (!row) return Fail(row.error());
+  return *row ? (*statement)->ColumnText(0) : std::string();
+}
+
 Result<void> Database::Exec(std::string_view sql) {
   std::string text(sql);
   char* message = nullptr;

@@ -120,6 +120,10 @@ class Database {
   /// would be wasted work.
   Result<void> Run(std::string_view sql);
 
+  /// The first column of the first row of `sql` as text ("" when there is no row): for
+  /// pragmas that answer with one value, such as "PRAGMA journal_mode".
+  Result<std::string> QueryText(std::string_view sql);
+
   /// Rows changed by the most recent INSERT/UPDATE/DELETE on this connection.
   int64_t Changes() const;
   int64_t LastInsertRowId() const;

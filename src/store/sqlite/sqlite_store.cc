@@ -125,15 +125,12 @@ Result<std::unique_ptr<Database>> OpenWriteConnection(const std::string& path, b
                      busy_timeout_ms);
   if (!db) return Fail(db.error());
 
-  auto mode = (*db)->Prepare("PRAGMA journal_mode = WAL");
-  if (!mode) return Fail(mode.error());
-  auto row = (*mode)->Step();
-  if (!row) return Fail(row.error());
-  const std::string journal = *row ? (*mode)->ColumnText(0) : std::string();
-  if (journal != "wal") {
-    return Fail(
-        ErrorCode::kUnavailable,
-        "database " + path + " cannot use write-ahead logging (journal mode is '" + journal + "')");
+  auto journal = (*db)->QueryText("PRAGMA journal_mode = WAL");
+  if (!journal) return Fail(journal.error());
+  if (*journal != "wal") {
+    return Fail(ErrorCode::kUnavailable, "database " + path +
+                                             " cannot use write-ahead logging (journal mode is '" +
+                                             *journal + "')");
   }
   // FULL: fsync the WAL at every commit, so an acknowledged write survives power loss.
   // Group commit runs each write in a savepoint, and SQLite keeps the old content of every

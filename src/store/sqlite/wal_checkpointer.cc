@@ -19,14 +19,11 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(Database& writer
   if (!own) return Fail(own.error());
   // A connection only finds the WAL when it first reads; until then a checkpoint on it
   // quietly does nothing. Asking for the journal mode reads, and checks it too.
-  auto mode = (*own)->Prepare("PRAGMA journal_mode");
-  if (!mode) return Fail(mode.error());
-  auto row = (*mode)->Step();
-  if (!row) return Fail(row.error());
-  const std::string journal = *row ? (*mode)->ColumnText(0) : std::string();
-  if (journal != "wal") {
+  auto journal = (*own)->QueryText("PRAGMA journal_mode");
+  if (!journal) return Fail(journal.error());
+  if (*journal != "wal") {
     return Fail(ErrorCode::kUnavailable, "database " + writer.path() +
-                                             " is not in WAL mode (journal mode '" + journal +
+                                             " is not in WAL mode (journal mode '" + *journal +
                                              "'), so there is no WAL to checkpoint");
   }
   return std::unique_ptr<WalCheckpointer>(
