@@ -28,8 +28,9 @@ void MailPoller::Watch(const std::string& name, const transport::ImapMailboxConf
   sigemptyset(&pipe);
   sigaddset(&pipe, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-  // Stop() shuts down whatever socket the watcher is blocked on (connecting to a server that
-  // does not answer can take connect_timeout): registered while the watcher runs.
+  // Stop() shuts down whatever socket the watcher is blocked on (a server that accepts and
+  // then says nothing holds a connect for up to twice connect_timeout): registered while the
+  // watcher runs.
   transport::SocketInterrupt interrupt;
   struct Registration {
     MailPoller& poller;
