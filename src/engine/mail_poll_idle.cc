@@ -28,10 +28,29 @@ void MailPoller::Watch(const std::string& name, const transport::ImapMailboxConf
   sigemptyset(&pipe);
   sigaddset(&pipe, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+  // Stop() shuts down whatever socket the watcher is blocked on (a server that accepts and
+  // then says nothing holds a connect for up to twice connect_timeout): registered while the
+  // watcher runs.
+  transport::SocketInterrupt interrupt;
+  struct Registration {
+    MailPoller& poller;
+    transport::SocketInterrupt& interrupt;
+    ~Registration() {
+      std::lock_guard lock(poller.mu_);
+      poller.interrupts_.erase(&interrupt);
+    }
+  };
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    interrupts_.insert(&interrupt);
+  }
+  const Registration registration{*this, interrupt};
   auto pause = kFirstRetryPause;
   const auto stop = [this] { return Stopping(); };
   while (!Stopping()) {
-    auto idle = transport::ImapIdle::Connect(config);
+    auto idle = transport::ImapIdle::Connect(config, &interrupt);
+    if (!idle && Stopping()) return;  // interrupted by Stop(): nothing to report
     if (!idle) {
       app::Log(app::LogLevel::kWarn, "IMAP IDLE connection failed; polling until it works",
                {{"mailbox", name},
@@ -54,7 +73,7 @@ void MailPoller::Watch(const std::string& name, const transport::ImapMailboxConf
            *event != transport::IdleEvent::kStopped) {
       if (*event == transport::IdleEvent::kChanged) PollSoon(name);
     }
-    if (event) return;  // stopped
+    if (event || Stopping()) return;  // stopped
     if (std::chrono::steady_clock::now() - connected_at >= kHealthyConnection) {
       pause = kFirstRetryPause;
     }
@@ -83,6 +102,11 @@ void MailPoller::PollSoon(const std::string& name) {
     nudged_ = true;
   }
   wake_.notify_all();
+}
+
+void MailPoller::InterruptWatchers() {
+  std::lock_guard lock(mu_);
+  for (transport::SocketInterrupt* interrupt : interrupts_) interrupt->Interrupt();
 }
 
 bool MailPoller::PauseUnlessStopping(std::chrono::seconds pause) {

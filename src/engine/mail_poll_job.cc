@@ -219,6 +219,7 @@ void MailPoller::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  InterruptWatchers();
   if (thread_.joinable()) thread_.join();
   for (std::thread& watcher : watchers_) watcher.join();
   watchers_.clear();

@@ -46,6 +46,7 @@
 #include "app/mail_config.h"
 #include "app/mail_intake.h"
 #include "channels/email/transport/imap_mailbox.h"
+#include "channels/email/transport/socket_interrupt.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -105,8 +106,8 @@ class MailPoller {
   /// IDLE watcher thread per mailbox with idle = true.
   Result<void> Start();
   /// Ends the threads: the poller after the message in progress (a poll cut short is given
-  /// back due at once), the watchers within about a second (longer only while one is still
-  /// connecting, up to its connect timeout). Idempotent.
+  /// back due at once), the watchers at once (their sockets are shut down, even while one is
+  /// still connecting). Idempotent.
   void Stop();
 
   /// One pass on the calling thread: claims the due polls and runs them.
@@ -122,6 +123,8 @@ class MailPoller {
   /// An IDLE watcher saw a change: the mailbox's job is due now, and the poller looks.
   void PollSoon(const std::string& name);
   bool ChangedSincePollBegan(const std::string& name);
+  /// Stop(): shuts down the socket each watcher is using or connecting.
+  void InterruptWatchers();
   /// Sleeps `pause` unless Stop() comes first; false if it did.
   bool PauseUnlessStopping(std::chrono::seconds pause);
 
@@ -141,6 +144,7 @@ class MailPoller {
   bool stopping_ = false;
   bool nudged_ = false;            // a watcher asked for a look before the next tick
   std::set<std::string> changed_;  // mailboxes a watcher saw change since their poll began
+  std::set<email::transport::SocketInterrupt*> interrupts_;  // of the running watchers
   std::thread thread_;
   std::vector<std::thread> watchers_;
 };

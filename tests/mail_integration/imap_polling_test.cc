@@ -2,14 +2,22 @@
 // to the folders become cases; a restart neither loses nor duplicates a message; one mail
 // that reached two of our mailboxes makes one case; \Seen and move modes mark only what is
 // stored; with IMAP IDLE, new mail is filed within seconds although the next poll is an hour
-// away. Waiting for the poller is a bounded loop on observable state, not a sleep.
-#include <chrono>
-#include <fstream>
-#include <string>
-#include <thread>
+// away, also after the IMAP server restarted; a server without IDLE leaves the mailbox to
+// polling; shutting down does not wait for a watcher stuck on a silent server. Waiting for
+// the poller is a bounded loop on observable state, not a sleep.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
 
 #include "mail_integration/configured_server.h"
 #include "peers/peer_fixtures.h"
@@ -56,9 +64,19 @@ class ImapPollingTest : public DovecotPeerTest {
     const auto dir = server_.dir();
     WriteFile(dir / "thread.key", std::string(64, 'b'));
     WriteFile(dir / "imap.password", peer().password() + "\n");
-    const std::string url = "imap://127.0.0.1:" + std::to_string(peer().imap_port());
-    auto box = [&](const std::string& name, const std::string& folder, const std::string& moved) {
-      return "[[mail.mailboxes]]\nname = \"" + name + "\"\nurl = \"" + url +
+    WriteConfig(peer().imap_port());
+    UseConfigFile(dir, dir / "redress.toml");
+    ASSERT_TRUE(server_.Start());
+  }
+
+  /// redress.toml with both mailboxes on the Dovecot, the support mailbox on `support_port`
+  /// of 127.0.0.1 (the Dovecot's, or another server's).
+  void WriteConfig(uint16_t support_port) {
+    const auto dir = server_.dir();
+    auto box = [&](const std::string& name, uint16_t port, const std::string& folder,
+                   const std::string& moved) {
+      return "[[mail.mailboxes]]\nname = \"" + name +
+             "\"\nurl = \"imap://127.0.0.1:" + std::to_string(port) +
              "\"\ntls = \"none\"\nusername = \"" + peer().user() + "\"\npassword_file = \"" +
              (dir / "imap.password").string() + "\"\nfolder = \"" + folder +
              "\"\nprocessed_folder = \"" + moved + "\"\ncategory = \"" + name + "\"\n" +
@@ -66,10 +84,23 @@ class ImapPollingTest : public DovecotPeerTest {
     };
     WriteFile(dir / "redress.toml",
               "[mail]\naddresses = [\"support@acme.test\", \"sales@acme.test\"]\n"
-              "thread_key_file = \"" + (dir / "thread.key").string() + "\"\n\n" +
-                  box("support", support_, "") + box("sales", sales_, sales_ + "-done"));
-    UseConfigFile(dir, dir / "redress.toml");
-    ASSERT_TRUE(server_.Start());
+              "thread_key_file = \"" +
+                  (dir / "thread.key").string() + "\"\n\n" +
+                  box("support", support_port, support_, "") +
+                  box("sales", peer().imap_port(), sales_, sales_ + "-done"));
+  }
+
+  /// How many log lines of the server say `message` about mailbox `mailbox`.
+  int LogLines(const std::string& message, const std::string& mailbox) {
+    std::istringstream log(server_.FullLog());
+    int count = 0;
+    for (std::string line; std::getline(log, line);) {
+      if (line.find(message) != std::string::npos &&
+          line.find("\"mailbox\":\"" + mailbox + "\"") != std::string::npos) {
+        ++count;
+      }
+    }
+    return count;
   }
 
   // One number from the server's database (the sqlite3 shell; WAL lets it read while the
@@ -220,12 +251,90 @@ TEST_F(ImapIdleTest, NewMailIsFiledWithinSecondsThoughTheNextPollIsAnHourAway) {
       << "a wake-up must reuse the mailbox's job, not add one";
 }
 
+TEST_F(ImapIdleTest, AfterTheImapServerRestartsIdleFilesNewMailAgain) {
+  ASSERT_TRUE(Eventually([&] {
+    return LogLines("watching mailbox with IMAP IDLE", "support") == 1 && NextPollFarAway();
+  })) << server_.LogTail();
+  // Dovecot stops (closing every connection) and comes back on the same port and store.
+  auto restarted = peer().Restart();
+  ASSERT_TRUE(restarted) << restarted.error().message;
+  const auto back_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(Eventually([&] {
+    return LogLines("IMAP IDLE connection lost; polling until it is back", "support") == 1;
+  })) << server_.LogTail();
+  // Reconnected after the first pause (5 s), with the one poll a new connection asks for.
+  ASSERT_TRUE(Eventually([&] {
+    return LogLines("watching mailbox with IMAP IDLE", "support") == 2 && NextPollFarAway();
+  })) << server_.LogTail();
+  EXPECT_LT(std::chrono::steady_clock::now() - back_at, std::chrono::seconds(20));
+  EXPECT_EQ(LastUid("support"), 0);
+
+  Append(support_, Mail(60));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1; }, std::chrono::seconds(10)))
+      << "IDLE did not work after the reconnection\n"
+      << server_.LogTail();
+  EXPECT_EQ(EmailEvents(), 1);
+}
+
+TEST_F(ImapIdleTest, ShutdownIsPromptWhileAWatcherWaitsForASilentServer) {
+  // The mailboxes' jobs are made and polled once; their next polls are an hour away.
+  ASSERT_TRUE(Eventually([&] {
+    return LogLines("watching mailbox with IMAP IDLE", "support") == 1 && NextPollFarAway();
+  })) << server_.LogTail();
+  ASSERT_TRUE(server_.Stop());
+  // The support mailbox now points at a port that completes TCP connections and then says
+  // nothing: its watcher waits for a greeting (up to the 15 s connect timeout). No poll is
+  // due, so only the watcher talks to it.
+  const int silent = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(listen(silent, 8), 0);
+  ASSERT_EQ(getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  WriteConfig(ntohs(address.sin_port));
+  ASSERT_TRUE(server_.Serve());
+  pollfd connected{silent, POLLIN, 0};  // a connection waits in the backlog
+  ASSERT_EQ(poll(&connected, 1, 10000), 1) << "the watcher never connected\n" << server_.LogTail();
+
+  const auto stopping = std::chrono::steady_clock::now();
+  EXPECT_TRUE(server_.Stop(std::chrono::seconds(30)));
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(3))
+      << "shutdown waited for the watcher's connect";
+  close(silent);
+  EXPECT_EQ(LogLines("IMAP IDLE connection failed", "support"), 0)
+      << "an interrupted connect is no failure to report\n"
+      << server_.LogTail();
+}
+
 TEST_F(ImapWithoutIdleTest, WithIdleOffNewMailWaitsForTheNextPoll) {
   ASSERT_TRUE(Eventually([&] { return NextPollFarAway(); })) << server_.LogTail();
   Append(support_, Mail(50));
   EXPECT_FALSE(Eventually([&] { return LastUid("support") == 1; }, std::chrono::seconds(4)))
       << "filed without a poll being due";
   EXPECT_EQ(server_.FullLog().find("IMAP IDLE"), std::string::npos) << server_.LogTail();
+}
+
+// A server that does not announce IDLE (tests/peers/dovecot_peer.h), mailboxes with idle on
+// (the default) polled every second.
+class ImapServerWithoutIdleTest : public ImapPollingTest {
+ protected:
+  static void SetUpTestSuite() { StartPeer({.idle = false}); }
+};
+
+TEST_F(ImapServerWithoutIdleTest, TheWatcherSaysSoAndPollingStillFilesMail) {
+  ASSERT_TRUE(Eventually([&] {
+    return LogLines("IMAP server has no IDLE; the mailbox is only polled", "support") == 1;
+  })) << server_.LogTail();
+  Append(support_, Mail(70));
+  Append(sales_, Mail(71));
+  ASSERT_TRUE(Eventually([&] { return LastUid("support") == 1 && LastUid("sales") == 1; }))
+      << server_.LogTail();
+  EXPECT_EQ(EmailEvents(), 2);
+  EXPECT_EQ(server_.FullLog().find("watching mailbox with IMAP IDLE"), std::string::npos)
+      << server_.LogTail();
+  EXPECT_EQ(LogLines("IMAP IDLE connection", "support"), 0) << server_.LogTail();
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace redress::test_peers {
@@ -47,7 +50,7 @@ mail_location = maildir:~/Maildir
 # IDLE is on by default. Dovecot learns of changes by inotify; should that be unavailable,
 # it looks every second instead of every 30 s, so IDLE tests never wait on the fallback.
 mailbox_idle_check_interval = 1 secs
-service imap-login {
+@CAPABILITY@service imap-login {
   chroot =
   inet_listener imap {
     address = 127.0.0.1
@@ -68,6 +71,15 @@ service anvil {
 }
 )";
 
+// Dovecot 2.3's post-login capabilities without IDLE (imap_capability replaces the list).
+constexpr char kCapabilitiesWithoutIdle[] =
+    "# A server without IDLE: what Dovecot announces after login, IDLE left out.\n"
+    "imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY "
+    "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE "
+    "UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH "
+    "ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY LITERAL+ "
+    "SPECIAL-USE\n";
+
 void Substitute(std::string& text, const std::string& placeholder, const std::string& value) {
   for (size_t at; (at = text.find(placeholder)) != std::string::npos;) {
     text.replace(at, placeholder.size(), value);
@@ -82,6 +94,25 @@ std::string UserName(uid_t uid) {
 std::string GroupName(gid_t gid) {
   group* entry = getgrgid(gid);
   return entry != nullptr ? entry->gr_name : std::to_string(gid);
+}
+
+// The processes `pid` started that are still its children (/proc/<pid>/task/<pid>/children).
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  const std::string path =
+      "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
+  std::ifstream file(path);
+  std::vector<pid_t> children;
+  for (pid_t child; file >> child;) children.push_back(child);
+  return children;
+}
+
+// Whether `pid` is still running (not gone, not a zombie waiting for its new parent).
+bool Alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const size_t name_end = line.rfind(')');
+  return name_end != std::string::npos && line.size() > name_end + 2 && line[name_end + 2] != 'Z';
 }
 
 struct Upload {
@@ -104,12 +135,12 @@ size_t AppendBody(char* data, size_t size, size_t count, void* sink) {
 
 }  // namespace
 
-Result<std::unique_ptr<DovecotPeer>> DovecotPeer::Start() {
+Result<std::unique_ptr<DovecotPeer>> DovecotPeer::Start(Options options) {
   // As root, under /tmp: the mail user (nobody) must be able to reach its home, which a
   // $TMPDIR such as /root/tmp would not allow.
   auto dir = ScratchDir::Create("redress-dovecot", geteuid() == 0 ? "/tmp" : "");
   if (!dir) return Fail(dir.error());
-  auto peer = std::unique_ptr<DovecotPeer>(new DovecotPeer(std::move(*dir)));
+  auto peer = std::unique_ptr<DovecotPeer>(new DovecotPeer(std::move(*dir), options));
   // Mail processes run as another user when we are root: they must reach their home.
   chmod(peer->dir_.path().c_str(), 0755);
   auto tls = MakeSelfSignedCertificate(peer->dir_.path().string());
@@ -127,26 +158,58 @@ Result<std::unique_ptr<DovecotPeer>> DovecotPeer::Start() {
     peer->imap_port_ = *imap;
     peer->imaps_port_ = *imaps;
     if (auto written = peer->WriteConfig(); !written) return Fail(written.error());
-    ChildProcess::Options options;
-    options.argv = {"/usr/sbin/dovecot", "-F", "-c", peer->dir_ / "dovecot.conf"};
-    options.output_file = peer->dir_ / "dovecot.out";
-    auto process = ChildProcess::Start(options);
-    if (!process) return Fail(process.error());
-    peer->process_ = std::move(*process);
-    auto greeting = AwaitGreeting(peer->imap_port_, kStartTimeout, peer->process_.get());
-    if (greeting && greeting->starts_with("* OK")) return peer;
-    last_error = greeting ? "unexpected greeting: " + *greeting : greeting.error().message;
-    peer->process_->Stop();
+    auto launched = peer->Launch();
+    if (launched) return peer;
+    last_error = launched.error().message;
   }
   auto log = ReadFile(peer->dir_ / "dovecot.log");
   return Fail(ErrorCode::kUnavailable,
               "Dovecot did not start: " + last_error + "\n" + (log ? *log : std::string()));
 }
 
+Result<void> DovecotPeer::Launch() {
+  ChildProcess::Options options;
+  options.argv = {"/usr/sbin/dovecot", "-F", "-c", dir_ / "dovecot.conf"};
+  options.output_file = dir_ / "dovecot.out";
+  auto process = ChildProcess::Start(options);
+  if (!process) return Fail(process.error());
+  process_ = std::move(*process);
+  auto greeting = AwaitGreeting(imap_port_, kStartTimeout, process_.get());
+  if (greeting && greeting->starts_with("* OK")) return {};
+  process_->Stop();
+  return Fail(ErrorCode::kUnavailable,
+              greeting ? "unexpected greeting: " + *greeting : greeting.error().message);
+}
+
+Result<void> DovecotPeer::Restart() {
+  Stop();
+  if (auto launched = Launch(); !launched) {
+    auto log = ReadFile(dir_ / "dovecot.log");
+    return Fail(ErrorCode::kUnavailable,
+                "Dovecot did not start again: " + launched.error().message + "\n" +
+                    (log ? *log : std::string()));
+  }
+  return {};
+}
+
 DovecotPeer::~DovecotPeer() { Stop(); }
 
 void DovecotPeer::Stop() {
-  if (process_) process_->Stop();
+  if (!process_) return;
+  // As a service manager stops a server (systemd ends every process of the unit): stopping
+  // Dovecot's master alone lets imap processes that serve a client linger, an IDLE one for
+  // as long as its client stays quiet, so the connection would outlive the server.
+  const std::vector<pid_t> children =
+      process_->Running() ? ChildrenOf(process_->pid()) : std::vector<pid_t>{};
+  process_->Stop();
+  for (pid_t child : children) kill(child, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (pid_t child : children) {
+    while (Alive(child) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (Alive(child)) kill(child, SIGKILL);
+  }
 }
 
 Result<void> DovecotPeer::WriteConfig() {
@@ -178,6 +241,7 @@ Result<void> DovecotPeer::WriteConfig() {
   Substitute(config, "@MAIL_GID@", std::to_string(mail_gid));
   Substitute(config, "@IMAP_PORT@", std::to_string(imap_port_));
   Substitute(config, "@IMAPS_PORT@", std::to_string(imaps_port_));
+  Substitute(config, "@CAPABILITY@", options_.idle ? "" : kCapabilitiesWithoutIdle);
   return WriteFile(root + "/dovecot.conf", config);
 }
 

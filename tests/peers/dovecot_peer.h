@@ -2,6 +2,8 @@
 // configuration file, runtime and state directories, Maildir store, passwd-file user and
 // self-signed certificate, all in a scratch directory; listening on two free 127.0.0.1 ports
 // (imap with STARTTLS offered, and imaps). Nothing of the system's /etc/dovecot is read.
+// Options make it a server without IDLE; Restart() takes it down and up again on the same
+// ports and mail store, as a server restart or failover looks to a client.
 //
 // Privileges: started as root (CI), Dovecot runs its internal and login processes as the
 // Debian package's `dovecot` and `dovenull` users and the mail user's processes as
@@ -25,7 +27,12 @@ namespace redress::test_peers {
 
 class DovecotPeer {
  public:
-  static Result<std::unique_ptr<DovecotPeer>> Start();
+  struct Options {
+    /// false: the server does not announce IDLE (imap_capability lists everything else).
+    bool idle = true;
+  };
+  static Result<std::unique_ptr<DovecotPeer>> Start(Options options);
+  static Result<std::unique_ptr<DovecotPeer>> Start() { return Start(Options{}); }
   ~DovecotPeer();
 
   uint16_t imap_port() const { return imap_port_; }
@@ -42,14 +49,21 @@ class DovecotPeer {
   /// Runs one IMAP command with `folder` selected ("" for none) and returns the untagged
   /// responses, e.g. Command("INBOX", "UID FETCH 1:* (FLAGS)").
   Result<std::string> Command(const std::string& folder, const std::string& command);
-  /// Stops the server (connections then fail) without removing its files.
+  /// Stops the server and every process it started (connections then fail) without
+  /// removing its files.
   void Stop();
+  /// Stops the server, which closes every client connection, and starts it again on the
+  /// same ports with the same mail; returns once it greets new connections.
+  Result<void> Restart();
 
  private:
-  explicit DovecotPeer(ScratchDir dir) : dir_(std::move(dir)) {}
+  DovecotPeer(ScratchDir dir, Options options) : dir_(std::move(dir)), options_(options) {}
   Result<void> WriteConfig();
+  /// Starts Dovecot with the written configuration and waits for its greeting.
+  Result<void> Launch();
 
   ScratchDir dir_;
+  Options options_;
   TlsFiles tls_;
   std::string user_ = "agent";
   std::string password_ = "correct horse";

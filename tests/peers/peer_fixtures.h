@@ -37,10 +37,13 @@ class SmtpPeerTest : public ::testing::Test {
   static inline std::string start_error_;
 };
 
+// A suite that needs the server started otherwise hides SetUpTestSuite with its own that
+// calls StartPeer with its options.
 class DovecotPeerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto started = DovecotPeer::Start();
+  static void SetUpTestSuite() { StartPeer({}); }
+  static void StartPeer(DovecotPeer::Options options) {
+    auto started = DovecotPeer::Start(options);
     if (started) {
       peer_ = std::move(*started);
     } else {

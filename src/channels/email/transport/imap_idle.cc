@@ -2,6 +2,7 @@
 
 #include <libetpan/libetpan.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -85,23 +86,28 @@ class Connection {
     return tl::unexpected(Explain(code, what));
   }
 
-  Result<void> Open() {
+  // TCP (interruptible, socket_interrupt.h), then TLS for implicit TLS, the greeting, and
+  // STARTTLS when configured and offered.
+  Result<void> Open(SocketInterrupt* interrupt) {
     const MailEndpoint& endpoint = config_.endpoint;
+    auto fd = ConnectTcp(endpoint.host, endpoint.port, endpoint.connect_timeout, interrupt);
+    if (!fd) return Fail(fd.error().code, "connecting to the IMAP server: " + fd.error().message);
     auto* host = const_cast<std::string*>(&endpoint.host);
-    if (endpoint.tls == TlsMode::kImplicit) {
-      if (auto ok = Check(mailimap_ssl_connect_with_callback(session_, endpoint.host.c_str(),
-                                                             endpoint.port, NameTheServer, host),
-                          "connecting with TLS");
-          !ok) {
-        return ok;
-      }
-      return CheckCertificate();
+    const bool implicit = endpoint.tls == TlsMode::kImplicit;
+    mailstream* stream = implicit ? mailstream_ssl_open_with_callback_timeout(
+                                        *fd, session_->imap_timeout, NameTheServer, host)
+                                  : mailstream_socket_open_timeout(*fd, session_->imap_timeout);
+    if (stream == nullptr) {
+      if (interrupt != nullptr) interrupt->Detach();
+      close(*fd);
+      return Fail(ErrorCode::kUnavailable,
+                  (implicit ? "TLS handshake with " : "opening a stream to ") + where_ + " failed");
     }
-    if (auto ok = Check(mailimap_socket_connect(session_, endpoint.host.c_str(), endpoint.port),
-                        "connecting");
-        !ok) {
+    // From here the session owns the stream and its socket (mailimap_free closes them).
+    if (auto ok = Check(mailimap_connect(session_, stream), "reading the greeting"); !ok) {
       return ok;
     }
+    if (implicit) return CheckCertificate();
     if (endpoint.tls == TlsMode::kNone) return {};
     if (auto ok = Check(AskCapabilities(session_), "asking for capabilities"); !ok) {
       return ok;
@@ -144,45 +150,76 @@ class Connection {
 void ImapIdle::SessionFree::operator()(mailimap* session) const { mailimap_free(session); }
 
 ImapIdle::ImapIdle(ImapIdle&&) noexcept = default;
-ImapIdle& ImapIdle::operator=(ImapIdle&&) noexcept = default;
-ImapIdle::~ImapIdle() = default;
 
-Result<ImapIdle> ImapIdle::Connect(const ImapMailboxConfig& config) {
+ImapIdle& ImapIdle::operator=(ImapIdle&& other) noexcept {
+  if (this != &other) {
+    Close();
+    session_ = std::move(other.session_);
+    config_ = std::move(other.config_);
+    interrupt_ = other.interrupt_;
+    supports_idle_ = other.supports_idle_;
+  }
+  return *this;
+}
+
+ImapIdle::~ImapIdle() { Close(); }
+
+void ImapIdle::Close() {
+  if (session_ == nullptr) return;  // moved from: the socket is another ImapIdle's
+  if (interrupt_ != nullptr) interrupt_->Detach();
+  session_.reset();
+}
+
+Result<ImapIdle> ImapIdle::Connect(const ImapMailboxConfig& config, SocketInterrupt* interrupt) {
   if (config.endpoint.host.empty() || config.endpoint.port == 0) {
     return Fail(ErrorCode::kInvalidArgument, "the IMAP server needs a host and a port", "endpoint");
   }
   if (auto quoted = QuoteFolderName(config.folder); !quoted) {
     return Fail(ErrorCode::kInvalidArgument, quoted.error().message, "folder");
   }
-  ImapIdle idle(Session(mailimap_new(0, nullptr)), config);
-  mailimap* session = idle.session_.get();
-  if (session == nullptr) return Fail(ErrorCode::kInternal, "out of memory for an IMAP session");
+  ImapIdle idle(Session(mailimap_new(0, nullptr)), config, interrupt);
+  if (idle.session_ == nullptr) {
+    return Fail(ErrorCode::kInternal, "out of memory for an IMAP session");
+  }
+  auto opened = idle.Open();
+  if (!opened && idle.Interrupted()) {
+    return Fail(ErrorCode::kUnavailable, "connecting to IMAP server " + config.endpoint.host + ":" +
+                                             std::to_string(config.endpoint.port) +
+                                             ": interrupted");
+  }
+  if (!opened) return Fail(opened.error());
+  return idle;
+}
+
+Result<void> ImapIdle::Open() {
+  mailimap* session = session_.get();
+  const ImapMailboxConfig& config = config_;
   // Every blocking step (connect, handshake, one command's reply) gives up after this.
   const auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(config.endpoint.connect_timeout).count();
   mailimap_set_timeout(session, std::max<time_t>(1, seconds));
 
-  Connection connection(session, idle.config_);
-  if (auto opened = connection.Open(); !opened) return Fail(opened.error());
+  Connection connection(session, config);
+  if (auto opened = connection.Open(interrupt_); !opened) return opened;
   if (!config.endpoint.username.empty()) {
     if (auto ok = connection.Check(mailimap_login(session, config.endpoint.username.c_str(),
                                                   config.endpoint.password.c_str()),
                                    "logging in");
         !ok) {
-      return Fail(ok.error());
+      return ok;
     }
   }
   // After login: servers announce more (IDLE among them) to an authenticated client.
   if (auto ok = connection.Check(AskCapabilities(session), "asking for capabilities"); !ok) {
-    return Fail(ok.error());
+    return ok;
   }
   if (auto ok =
           connection.Check(mailimap_examine(session, config.folder.c_str()), "opening the folder");
       !ok) {
-    return Fail(ok.error());
+    return ok;
   }
-  idle.supports_idle_ = mailimap_has_idle(session) != 0;
-  return idle;
+  supports_idle_ = mailimap_has_idle(session) != 0;
+  return {};
 }
 
 Result<IdleEvent> ImapIdle::Wait(std::chrono::milliseconds timeout,
@@ -193,10 +230,11 @@ Result<IdleEvent> ImapIdle::Wait(std::chrono::milliseconds timeout,
   }
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    if (stop()) return IdleEvent::kStopped;
+    if (stop() || Interrupted()) return IdleEvent::kStopped;
     const auto now = Clock::now();
     if (now >= deadline) return IdleEvent::kTimeout;
     auto changed = IdleRound(std::min<Clock::time_point>(deadline, now + kMaxIdleRound), stop);
+    if (!changed && Interrupted()) return IdleEvent::kStopped;  // the socket was shut down
     if (!changed) return Fail(changed.error());
     if (*changed) return IdleEvent::kChanged;
   }
@@ -215,11 +253,13 @@ Result<bool> ImapIdle::IdleRound(Clock::time_point until, const std::function<bo
   }
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-    if (left.count() <= 0 || stop()) break;
+    if (left.count() <= 0 || stop() || Interrupted()) break;
     auto readable = Readable(std::min<std::chrono::milliseconds>(left, std::chrono::seconds(1)));
     if (!readable) return Fail(readable.error());
     if (*readable) break;
   }
+  // Interrupted: the socket reads end-of-file, so no DONE round trip (Wait says kStopped).
+  if (Interrupted()) return Fail(ErrorCode::kUnavailable, "interrupted");
   // DONE makes the server finish IDLE; libetpan reads the untagged responses up to the
   // tagged OK and files them in the session's selection and response info.
   if (auto ok =

@@ -20,10 +20,19 @@
 // The socket is watched in steps of at most one second, asking `stop` between them, so a
 // stopping caller waits at most about a second (plus the DONE round trip).
 //
+// Interrupting (socket_interrupt.h): Connect and Wait block on the network for up to
+// connect_timeout per step (connecting, TLS handshake, greeting, each reply; libetpan may
+// wait twice that for a server that accepted and says nothing: 30 s by default). A caller
+// that must stop sooner passes a SocketInterrupt and calls Interrupt() from another thread:
+// the socket is shut down, a Connect in progress fails (kUnavailable, "interrupted") and a
+// Wait returns kStopped, both at once. The connection is then unusable. (Without an
+// interrupt, a stopping caller of Connect waits for it to fail or finish.)
+//
 // Errors: kUnavailable (cannot connect, TLS or certificate failure, STARTTLS required but
-// not offered, connection lost or timed out: try again later), kUnauthenticated (login
-// refused), kNotFound (no such folder), kInvalidArgument (bad configuration), kInternal
-// (the server said something unexpected). Never contains the password.
+// not offered, connection lost or timed out, interrupted: try again later),
+// kUnauthenticated (login refused), kNotFound (no such folder), kInvalidArgument (bad
+// configuration; Wait on a server without IDLE), kInternal (the server said something
+// unexpected). Never contains the password.
 //
 // Not thread-safe: one ImapIdle per watching thread. libetpan writes to the socket without
 // MSG_NOSIGNAL, so a write to a server that hung up raises SIGPIPE: run it on a thread that
@@ -35,6 +44,7 @@
 #include <memory>
 
 #include "channels/email/transport/imap_mailbox.h"
+#include "channels/email/transport/socket_interrupt.h"
 #include "core/result.h"
 
 struct mailimap;
@@ -52,7 +62,9 @@ enum class IdleEvent {
 class ImapIdle {
  public:
   /// Connects, secures, checks the certificate, logs in and EXAMINEs config.folder.
-  static Result<ImapIdle> Connect(const ImapMailboxConfig& config);
+  /// `interrupt` (optional) must outlive the ImapIdle.
+  static Result<ImapIdle> Connect(const ImapMailboxConfig& config,
+                                  SocketInterrupt* interrupt = nullptr);
   ImapIdle(ImapIdle&&) noexcept;
   ImapIdle& operator=(ImapIdle&&) noexcept;
   ~ImapIdle();  // closes the connection (no LOGOUT round trip: stopping stays prompt)
@@ -60,8 +72,9 @@ class ImapIdle {
   /// Whether the server announced the IDLE capability. Wait needs it.
   bool supports_idle() const { return supports_idle_; }
 
-  /// Blocks until the folder changes, `timeout` passes or `stop` returns true (asked at
-  /// least once a second). The connection is out of IDLE again when it returns.
+  /// Blocks until the folder changes, `timeout` passes, `stop` returns true (asked at
+  /// least once a second) or the interrupt fires (kStopped). The connection is out of IDLE
+  /// again when it returns, unless interrupted.
   Result<IdleEvent> Wait(std::chrono::milliseconds timeout, const std::function<bool()>& stop);
 
  private:
@@ -70,14 +83,19 @@ class ImapIdle {
   };
   using Session = std::unique_ptr<mailimap, SessionFree>;
 
-  ImapIdle(Session session, ImapMailboxConfig config)
-      : session_(std::move(session)), config_(std::move(config)) {}
+  ImapIdle(Session session, ImapMailboxConfig config, SocketInterrupt* interrupt)
+      : session_(std::move(session)), config_(std::move(config)), interrupt_(interrupt) {}
+  Result<void> Open();
+  /// Closes the connection, detaching its socket from the interrupt first.
+  void Close();
+  bool Interrupted() const { return interrupt_ != nullptr && interrupt_->interrupted(); }
   Result<bool> IdleRound(std::chrono::steady_clock::time_point until,
                          const std::function<bool()>& stop);
   Result<bool> Readable(std::chrono::milliseconds at_most);
 
   Session session_;
   ImapMailboxConfig config_;
+  SocketInterrupt* interrupt_ = nullptr;
   bool supports_idle_ = false;
 };
 

@@ -1,13 +1,21 @@
 // The IMAP IDLE watcher against a real Dovecot on loopback (tests/peers/dovecot_peer.h):
 // mail appended by another connection wakes it within seconds, silence times out, and the
-// connection is secured and refused like the mailbox's own.
+// connection is secured and refused like the mailbox's own; a server restart ends a wait
+// with an error and a new connection watches again; a server without IDLE is told; an
+// interrupt ends a connect stuck on a silent server (plain, TLS, or no TCP answer) at once.
 #include "channels/email/transport/imap_idle.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <functional>
+#include <future>
 #include <thread>
 
 #include "channels/email/transport/dovecot_folder_fixture.h"
@@ -41,6 +49,73 @@ class ImapIdleTest : public DovecotFolderTest {
 
   static bool Never() { return false; }
 };
+
+// A loopback port that accepts TCP connections (the kernel completes them into the
+// backlog) but never reads, writes or accept()s: a server that hangs after the handshake.
+// With backlog 0 and one connection queued (Fill()), further connects get no answer at all.
+class SilentListener {
+ public:
+  explicit SilentListener(int backlog = 8) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(listen(fd_, backlog), 0);
+    EXPECT_EQ(getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() {
+    if (filler_ >= 0) close(filler_);
+    close(fd_);
+  }
+  uint16_t port() const { return port_; }
+  // Takes the only place in a backlog-0 queue.
+  void Fill() {
+    filler_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port_);
+    ASSERT_EQ(connect(filler_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  }
+
+ private:
+  int fd_ = -1;
+  int filler_ = -1;
+  uint16_t port_ = 0;
+};
+
+// How long ImapIdle::Connect(config) took when `interrupt` fired 300 ms after it began, and
+// its result (which must be an error).
+struct InterruptedConnect {
+  std::chrono::steady_clock::duration took;
+  Error error;
+};
+InterruptedConnect ConnectInterruptedAfter300ms(const ImapMailboxConfig& config) {
+  SocketInterrupt interrupt;
+  std::thread interrupter([&] {
+    std::this_thread::sleep_for(milliseconds(300));
+    interrupt.Interrupt();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  auto idle = ImapIdle::Connect(config, &interrupt);
+  InterruptedConnect result{std::chrono::steady_clock::now() - started, {}};
+  interrupter.join();
+  EXPECT_FALSE(idle) << "connected to a server that never speaks";
+  if (!idle) result.error = idle.error();
+  return result;
+}
+
+// Blocks SIGPIPE on the calling thread: libetpan's write to a server that hung up must fail
+// with EPIPE rather than kill the test (imap_idle.h; MailPoller does the same).
+void BlockSigpipe() {
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+}
 
 TEST_F(ImapIdleTest, AppendByAnotherConnectionWakesTheWatcherWithinSeconds) {
   ImapIdle idle = Watcher(PlainConfig());
@@ -124,6 +199,135 @@ TEST_F(ImapIdleTest, WrongPasswordMissingFolderAndClosedPortAreTold) {
   auto unreachable = ImapIdle::Connect(closed);
   ASSERT_FALSE(unreachable);
   EXPECT_EQ(unreachable.error().code, ErrorCode::kUnavailable) << unreachable.error().message;
+}
+
+TEST_F(ImapIdleTest, ServerRestartEndsTheWaitWithAnErrorAndANewConnectionWatchesAgain) {
+  BlockSigpipe();  // here and in the waiting thread, which inherits the mask
+  ImapIdle idle = Watcher(PlainConfig());
+  auto waited = std::async(std::launch::async, [&] { return idle.Wait(seconds(20), Never); });
+  std::this_thread::sleep_for(milliseconds(300));  // the IDLE has begun
+  const auto restarted_at = std::chrono::steady_clock::now();
+  auto restarted = peer().Restart();
+  ASSERT_TRUE(restarted) << restarted.error().message;
+  ASSERT_EQ(waited.wait_for(seconds(10)), std::future_status::ready)
+      << "the wait did not notice that the server went away";
+  auto event = waited.get();
+  EXPECT_LT(std::chrono::steady_clock::now() - restarted_at, seconds(10));
+  ASSERT_FALSE(event) << "a lost connection must be an error, not event "
+                      << static_cast<int>(*event);
+  EXPECT_EQ(event.error().code, ErrorCode::kUnavailable) << event.error().message;
+
+  // The same server, back on the same port: a new watcher is woken by new mail as before.
+  ImapIdle again = Watcher(PlainConfig());
+  ASSERT_TRUE(again.supports_idle());
+  std::thread appender([&] {
+    std::this_thread::sleep_for(milliseconds(300));
+    auto appended = peer().Append(folder_, kMessage);
+    EXPECT_TRUE(appended) << appended.error().message;
+  });
+  EXPECT_EQ(WaitFor(again, seconds(20)), IdleEvent::kChanged);
+  appender.join();
+}
+
+TEST_F(ImapIdleTest, StartTlsWhenOfferedThoughNotRequiredIsUsedAndChecked) {
+  // tls = starttls-optional against a server that offers STARTTLS: the watcher upgrades,
+  // which shows in the certificate check: a CA that does not sign the server's certificate
+  // is refused, as with starttls required. Had it stayed in plain text, it would connect.
+  ImapMailboxConfig optional = TlsConfig(TlsMode::kStartTlsOptional);
+  ImapIdle idle = Watcher(optional);
+  ASSERT_TRUE(idle.supports_idle());
+  std::thread appender([&] {
+    std::this_thread::sleep_for(milliseconds(300));
+    auto appended = peer().Append(folder_, kMessage);
+    EXPECT_TRUE(appended) << appended.error().message;
+  });
+  EXPECT_EQ(WaitFor(idle, seconds(20)), IdleEvent::kChanged);
+  appender.join();
+
+  optional.endpoint.ca_file = "/etc/ssl/certs/ca-certificates.crt";  // not our test CA
+  auto refused = ImapIdle::Connect(optional);
+  ASSERT_FALSE(refused) << "starttls-optional stayed in plain text";
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("not trusted"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST_F(ImapIdleTest, ImplicitTlsWatcherIsWokenByNewMail) {
+  ImapIdle idle = Watcher(TlsConfig(TlsMode::kImplicit));
+  ASSERT_TRUE(idle.supports_idle());
+  EXPECT_EQ(WaitFor(idle, milliseconds(1500)), IdleEvent::kTimeout);
+  for (int round = 0; round < 2; ++round) {  // and again once out of IDLE and back in
+    std::thread appender([&] {
+      std::this_thread::sleep_for(milliseconds(300));
+      auto appended = peer().Append(folder_, kMessage);
+      EXPECT_TRUE(appended) << appended.error().message;
+    });
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(WaitFor(idle, seconds(20)), IdleEvent::kChanged) << "round " << round;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(5)) << "round " << round;
+    appender.join();
+  }
+}
+
+TEST_F(ImapIdleTest, InterruptEndsAConnectStuckOnASilentServerAtOnce) {
+  // The connect timeout is 15 s; the interrupt comes after 300 ms.
+  SilentListener silent;
+  ImapMailboxConfig plain = PlainConfig();  // waits for a greeting that never comes
+  plain.endpoint.port = silent.port();
+  ImapMailboxConfig implicit = TlsConfig(TlsMode::kImplicit);  // waits in the handshake
+  implicit.endpoint.port = silent.port();
+  SilentListener full(0);  // no TCP answer at all: the connect itself waits
+  full.Fill();
+  ImapMailboxConfig unanswered = PlainConfig();
+  unanswered.endpoint.port = full.port();
+  for (const ImapMailboxConfig& config : {plain, implicit, unanswered}) {
+    const InterruptedConnect connect = ConnectInterruptedAfter300ms(config);
+    EXPECT_LT(connect.took, seconds(2))
+        << TlsModeName(config.endpoint.tls) << " port " << config.endpoint.port;
+    EXPECT_EQ(connect.error.code, ErrorCode::kUnavailable) << connect.error.message;
+    EXPECT_NE(connect.error.message.find("interrupted"), std::string::npos)
+        << connect.error.message;
+  }
+
+  // Once interrupted, always: a later Connect fails without waiting.
+  SocketInterrupt interrupt;
+  interrupt.Interrupt();
+  const auto started = std::chrono::steady_clock::now();
+  auto refused = ImapIdle::Connect(plain, &interrupt);
+  EXPECT_FALSE(refused);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(500));
+}
+
+TEST_F(ImapIdleTest, InterruptEndsAWaitAsStopped) {
+  SocketInterrupt interrupt;
+  auto idle = ImapIdle::Connect(PlainConfig(), &interrupt);
+  ASSERT_TRUE(idle) << idle.error().message;
+  std::thread interrupter([&] {
+    std::this_thread::sleep_for(milliseconds(300));
+    interrupt.Interrupt();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(WaitFor(*idle, seconds(60)), IdleEvent::kStopped);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(2));
+  interrupter.join();
+}
+
+// A Dovecot whose imap_capability leaves IDLE out (tests/peers/dovecot_peer.h).
+class ImapServerWithoutIdleTest : public ImapIdleTest {
+ protected:
+  static void SetUpTestSuite() { StartPeer({.idle = false}); }
+};
+
+TEST_F(ImapServerWithoutIdleTest, ConnectSaysSoAndWaitRefuses) {
+  ImapIdle idle = Watcher(PlainConfig());
+  EXPECT_FALSE(idle.supports_idle());
+  auto event = idle.Wait(seconds(5), Never);
+  ASSERT_FALSE(event);
+  EXPECT_EQ(event.error().code, ErrorCode::kInvalidArgument) << event.error().message;
+  EXPECT_NE(event.error().message.find("does not support IDLE"), std::string::npos)
+      << event.error().message;
+  // The same server over TLS says the same (the capabilities after login count).
+  EXPECT_FALSE(Watcher(TlsConfig(TlsMode::kImplicit)).supports_idle());
 }
 
 }  // namespace
