@@ -45,17 +45,23 @@ export function QueuePage({ queueId }: { queueId: string }) {
   const cases = contents ? sortCases(contents.cases, sortKey, direction) : [];
 
   const selected = selectedId === null ? -1 : cases.findIndex((c) => c.id === selectedId);
-  const setSelected = (index: number) => setSelectedId(cases[index]?.id ?? null);
 
   useEffect(() => setSelectedId(null), [queueId]);
 
+  // The key handler is registered once and reads the state of the latest render through a
+  // ref. Re-registering it after every render left a gap: a key pressed after the selection
+  // showed on screen but before the effect ran went to the old handler, which saw no
+  // selection, so an Enter right after a j was lost.
+  const keyState = useRef({ cases, selected, selectedId });
+  keyState.current = { cases, selected, selectedId };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const { cases, selected, selectedId } = keyState.current;
       const action = shortcutFor(event);
       if (action === 'help') { event.preventDefault(); setHelpOpen(true); return; }
       if (action === 'next' || action === 'previous') {
         event.preventDefault();
-        setSelected(moveSelection(selected, cases.length, action));
+        setSelectedId(cases[moveSelection(selected, cases.length, action)]?.id ?? null);
       } else if (action === 'open' && selectedId !== null &&
         !(event.target instanceof HTMLAnchorElement)) {
         // (On a focused link, Enter already follows it.) By id: the list may be refetching.
@@ -65,13 +71,15 @@ export function QueuePage({ queueId }: { queueId: string }) {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [cases, selected, selectedId]);
+  }, []);
 
-  // Keep the selected row in view and focused, so the keyboard and the screen agree.
+  // Keep the selected row in view and focused, so the keyboard and the screen agree. Found
+  // by case id: a live refetch may have reordered the rows since the selection was made,
+  // and focusing by row index would then move the selection to another case.
   useEffect(() => {
-    if (selected < 0) return;
-    const link = list.current?.querySelectorAll<HTMLAnchorElement>('a.case-row-link')[selected];
-    link?.focus();
+    if (selectedId === null) return;
+    list.current?.querySelector<HTMLAnchorElement>(`a.case-row-link[data-case-id="${selectedId}"]`)
+      ?.focus();
   }, [selectedId]);
 
   return (
@@ -119,7 +127,8 @@ export function QueuePage({ queueId }: { queueId: string }) {
         <ol class="case-list" ref={list} aria-label={`${queue.title} cases`}>
           {cases.map((c, i) => (
             <li key={c.id} class={i === selected ? 'case-row selected' : 'case-row'}>
-              <Link class="case-row-link" href={paths.agentCase(c.id)} onFocus={() => setSelected(i)}>
+              <Link class="case-row-link" href={paths.agentCase(c.id)} data-case-id={c.id}
+                onFocus={() => setSelectedId(c.id)}>
                 <span class="case-number">#{c.number}</span>
                 <span class="case-subject">{c.subject}</span>
               </Link>
