@@ -1,12 +1,10 @@
 #include "app/mail_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "core/hex.h"
+#include "core/secret_file.h"
 #include "domain/customer.h"
 
 namespace redress::app {
@@ -199,21 +197,6 @@ Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& f
                 "mail.thread_key_file");
   }
   return config;
-}
-
-Result<std::string> ReadSecretFile(const std::string& path, const std::string& setting) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(ErrorCode::kInvalidArgument,
-                setting + ": cannot read " + path + ": " + std::strerror(errno), setting);
-  }
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!content.empty() && content.back() == '\n') content.pop_back();
-  if (!content.empty() && content.back() == '\r') content.pop_back();
-  if (content.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, setting + ": " + path + " is empty", setting);
-  }
-  return content;
 }
 
 Result<std::string> LoadThreadKey(const MailConfig& mail) {

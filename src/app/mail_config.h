@@ -85,10 +85,6 @@ struct MailConfig {
 /// naming the position. `file` is for messages.
 Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& file);
 
-/// Reads a secret from a file, trimming one trailing newline. Errors name the file and
-/// the setting, never the content.
-Result<std::string> ReadSecretFile(const std::string& path, const std::string& setting);
-
 /// The thread token key from [mail] thread_key_file: 32 raw bytes or 64 hex digits.
 Result<std::string> LoadThreadKey(const MailConfig& mail);
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/secret_file.h"
+
 namespace redress::app {
 namespace {
 

@@ -101,14 +101,25 @@ class InboundMailTest : public ::testing::Test {
     return server_->Client().Send("POST", std::string(kRoute) + query, raw,
                                   Bearer(token, {{"Content-Type", type}}));
   }
+  // The two programs an MTA can pipe into: `redress mailgate --url` and the lean
+  // `redress-mailgate`, which must behave the same.
+  enum class Program { kFull, kLean };
+  static ProcessResult Gate(Program program, std::vector<std::string> args,
+                            const std::string& raw) {
+    if (program == Program::kFull) {
+      args.insert(args.begin(), "mailgate");
+      return RunCli(args, raw);
+    }
+    args.insert(args.begin(), REDRESS_MAILGATE_BINARY);
+    return RunProcess(args, raw);
+  }
   static ProcessResult Mailgate(const std::string& raw, std::vector<std::string> extra = {},
-                                const std::string& url = "") {
+                                const std::string& url = "", Program program = Program::kFull) {
     std::vector<std::string> args{
-        "mailgate", "--url",
-        url.empty() ? "http://127.0.0.1:" + std::to_string(server_->port()) : url,
+        "--url", url.empty() ? "http://127.0.0.1:" + std::to_string(server_->port()) : url,
         "--token-file", (server_->dir() / "mailgate.token").string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunCli(args, raw);
+    return Gate(program, args, raw);
   }
   static boost::json::value AdminCase(int64_t id) {
     HttpResponse r = server_->Client().Get("/api/v1/cases/" + std::to_string(id),
@@ -236,36 +247,49 @@ TEST_F(InboundMailTest, MailgateUrlPipesACorpusMessageIntoACase) {
 }
 
 TEST_F(InboundMailTest, MailgateUrlExitCodesTellTheMtaWhatToDo) {
-  // Not a message: 65, the MTA bounces.
-  ProcessResult garbage = Mailgate(std::string("\x01\x02\x03 binary junk"));
-  EXPECT_EQ(garbage.exit_code, 65) << garbage.Describe();
-  // Too large: 65 with a sentence the sender can act on.
-  ProcessResult big = Mailgate(Mail("huge@shop.test", "huge@example.com", "Scans") +
-                               std::string(kMaxMessageBytes + 10, 'y'));
-  EXPECT_EQ(big.exit_code, 65) << big.Describe();
-  EXPECT_NE(big.err.find("larger than this help desk accepts"), std::string::npos) << big.Describe();
-  const std::string raw = Mail("retry@shop.test", "retry@example.com", "Retry me");
-  // No server listening: 75, the MTA keeps the message and retries.
-  ProcessResult down = Mailgate(raw, {}, "http://127.0.0.1:" + std::to_string(DeadPort()));
-  EXPECT_EQ(down.exit_code, 75) << down.Describe();
-  // A wrong token is the operator's to fix: 75, never a bounce.
-  WriteFile(server_->dir() / "wrong.token", "rdt_wrong\n");
-  ProcessResult wrong = RunCli({"mailgate", "--url",
-                                "http://127.0.0.1:" + std::to_string(server_->port()),
-                                "--token-file", (server_->dir() / "wrong.token").string()},
-                               raw);
-  EXPECT_EQ(wrong.exit_code, 75) << wrong.Describe();
-  EXPECT_EQ(wrong.err.find("rdt_wrong"), std::string::npos) << wrong.Describe();
-  // No token at all: 75.
-  ProcessResult none = RunCli(
-      {"mailgate", "--url", "http://127.0.0.1:" + std::to_string(server_->port())}, raw);
-  EXPECT_EQ(none.exit_code, 75) << none.Describe();
-  // Unknown mailbox (a configuration mistake): 75.
-  ProcessResult box = Mailgate(raw, {"--mailbox", "nope"});
-  EXPECT_EQ(box.exit_code, 75) << box.Describe();
-  // And the same message, once things are right: stored.
-  ProcessResult ok = Mailgate(raw, {"--mailbox", "orders"});
-  EXPECT_EQ(ok.exit_code, 0) << ok.Describe();
+  for (Program program : {Program::kFull, Program::kLean}) {
+    const std::string name = program == Program::kFull ? "full" : "lean";
+    SCOPED_TRACE(name);
+    // Each program gets bytes of its own: the server stores the same bytes only once.
+    const std::string server = "http://127.0.0.1:" + std::to_string(server_->port());
+    // Not a message: 65, the MTA bounces.
+    ProcessResult garbage = Mailgate("\x01\x02\x03 binary junk " + name, {}, "", program);
+    EXPECT_EQ(garbage.exit_code, 65) << garbage.Describe();
+    // Too large: 65 with a sentence the sender can act on.
+    ProcessResult big = Mailgate(Mail("huge-" + name + "@shop.test", "huge@example.com", "Scans") +
+                                     std::string(kMaxMessageBytes + 10, 'y'),
+                                 {}, "", program);
+    EXPECT_EQ(big.exit_code, 65) << big.Describe();
+    EXPECT_NE(big.err.find("larger than this help desk accepts"), std::string::npos)
+        << big.Describe();
+    const std::string raw = Mail("retry-" + name + "@shop.test", "retry@example.com", "Retry me");
+    // No server listening: 75, the MTA keeps the message and retries.
+    ProcessResult down =
+        Mailgate(raw, {}, "http://127.0.0.1:" + std::to_string(DeadPort()), program);
+    EXPECT_EQ(down.exit_code, 75) << down.Describe();
+    // A wrong token is the operator's to fix: 75, never a bounce.
+    WriteFile(server_->dir() / "wrong.token", "rdt_wrong\n");
+    ProcessResult wrong = Gate(
+        program, {"--url", server, "--token-file", (server_->dir() / "wrong.token").string()}, raw);
+    EXPECT_EQ(wrong.exit_code, 75) << wrong.Describe();
+    EXPECT_EQ(wrong.err.find("rdt_wrong"), std::string::npos) << wrong.Describe();
+    // No token at all: 75.
+    ProcessResult none = Gate(program, {"--url", server}, raw);
+    EXPECT_EQ(none.exit_code, 75) << none.Describe();
+    // Unknown mailbox (a configuration mistake): 75.
+    ProcessResult box = Mailgate(raw, {"--mailbox", "nope"}, "", program);
+    EXPECT_EQ(box.exit_code, 75) << box.Describe();
+    // And the same message, once things are right: stored.
+    ProcessResult ok = Mailgate(raw, {"--mailbox", "orders"}, "", program);
+    EXPECT_EQ(ok.exit_code, 0) << ok.Describe();
+  }
+}
+
+TEST_F(InboundMailTest, TheLeanMailgatePipesACorpusMessageIntoACase) {
+  ProcessResult piped = Mailgate(Corpus("cpython/msg_11.txt"), {}, "", Program::kLean);
+  ASSERT_EQ(piped.exit_code, 0) << piped.Describe();
+  EXPECT_NE(piped.err.find("\"case_id\""), std::string::npos) << piped.Describe();
+  EXPECT_EQ(piped.err.find(mailgate_.token), std::string::npos) << "the token leaked";
 }
 
 TEST_F(InboundMailTest, AMessageWrittenBySwaksLandsInACase) {

@@ -1,6 +1,6 @@
-#include "channels/email/transport/mailgate_exit.h"
+#include "mailgate/mailgate_exit.h"
 
-namespace redress::email::transport {
+namespace redress::mailgate {
 
 int MailgateExitCode(MailgateOutcome outcome) {
   switch (outcome) {
@@ -28,4 +28,4 @@ MailgateOutcome MailgateOutcomeOfHttpStatus(int status) {
   return MailgateOutcome::kCouldNotStore;
 }
 
-}  // namespace redress::email::transport
+}  // namespace redress::mailgate

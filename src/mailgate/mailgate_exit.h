@@ -9,7 +9,7 @@
 
 #include "core/result.h"
 
-namespace redress::email::transport {
+namespace redress::mailgate {
 
 inline constexpr int kExitStored = 0;        // EX_OK
 inline constexpr int kExitNotAMessage = 65;  // EX_DATAERR
@@ -39,4 +39,4 @@ MailgateOutcome MailgateOutcomeOf(const Result<void>& stored);
 /// for that), is kCouldNotStore. A connection error or timeout has no status: kCouldNotStore.
 MailgateOutcome MailgateOutcomeOfHttpStatus(int status);
 
-}  // namespace redress::email::transport
+}  // namespace redress::mailgate

@@ -1,9 +1,9 @@
-#include "channels/email/transport/mailgate_exit.h"
+#include "mailgate/mailgate_exit.h"
 
 #include <gtest/gtest.h>
 #include <sysexits.h>
 
-namespace redress::email::transport {
+namespace redress::mailgate {
 namespace {
 
 TEST(MailgateExitTest, CodesAreTheSysexitsTheMtasKnow) {
@@ -39,4 +39,4 @@ TEST(MailgateExitTest, OverHttpOnlyStoredIsZeroAndOnlyRefusedMessagesBounce) {
 }
 
 }  // namespace
-}  // namespace redress::email::transport
+}  // namespace redress::mailgate
