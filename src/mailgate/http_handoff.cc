@@ -52,9 +52,11 @@ Result<Target> TargetOf(const HttpHandoff& handoff) {
   } else if (url.scheme() != "http") {
     return Fail(BadUrl(handoff.base_url, "must start with http:// or https://"));
   }
-  if (url.has_userinfo()) {
-    return Fail(BadUrl(handoff.base_url,
-                       "must not hold a user or password (the token comes from --token-file)"));
+  if (url.has_userinfo()) {  // not echoed: it may hold a password
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "--url must not hold a user or password (the token comes from "
+                      "--token-file)",
+                      "url"});
   }
   if (url.encoded_host().empty()) return Fail(BadUrl(handoff.base_url, "names no host"));
   if (url.has_query() || url.has_fragment()) {
