@@ -1,7 +1,7 @@
 // Escalation figures (issue 4): the cost of computing a case's deadlines, and a burst of
-// due SLA deadlines processed through the real job handler against SQLite (each one an
-// sla_breached event, an escalation with round-robin routing and the next deadline
-// scheduled; the job kind is batched, so up to 512 jobs share one durable write). Plain
+// due SLA deadlines fired through the real timer handler against SQLite (each one an
+// sla_breached event, an escalation with round-robin routing and the timer set to the next
+// deadline; up to 512 timers are claimed and fired in one durable write). Plain
 // main; prints figures. bench/deadline_bench measures the same burst at scale (1M open
 // cases), the restart and the firing accuracy.
 //
@@ -19,7 +19,7 @@
 #include "core/clock.h"
 #include "domain/case_commands.h"
 #include "engine/job_runner.h"
-#include "engine/sla_deadline_job.h"
+#include "engine/sla_deadline_timer.h"
 #include "policy/sla_clock.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   engine::JobRunnerOptions options;
   options.owner = "bench";
   engine::JobRunner runner(**store, clock, options);
-  engine::RegisterSlaDeadlineJob(runner, service, **policies);
+  engine::RegisterSlaDeadlineTimers(runner, service, **policies);
   start = Wall::now();
   const engine::PassReport report = runner.RunUntilIdle(1000);
   const double burst_s = Seconds(start);
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   const auto bytes = std::filesystem::file_size(path) +
                      (std::filesystem::exists(path + "-wal") ? std::filesystem::file_size(path + "-wal") : 0);
   std::printf(
-      "database: %.1f MB for %d cases (%.0f bytes/case, events and jobs included); "
+      "database: %.1f MB for %d cases (%.0f bytes/case, events and indexes included); "
       "max RSS %ld kB (deadline_bench measures memory per open case)\n",
       bytes / 1e6, cases, static_cast<double>(bytes) / cases, MaxRssKb());
   return 0;

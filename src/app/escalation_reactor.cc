@@ -1,29 +1,16 @@
 #include "app/escalation_reactor.h"
 
-#include <boost/json/serialize.hpp>
-
 #include "app/escalation_routing.h"
-#include "core/time_format.h"
 #include "domain/escalation_commands.h"
 #include "policy/sla_clock.h"
 #include "policy/triggers.h"
 
 namespace redress::app {
 
-std::string SlaJobKey(int64_t case_id, Timestamp due_at) {
-  return "case:" + std::to_string(case_id) + "@" + std::to_string(MicrosFromTimestamp(due_at));
-}
-
 Result<void> ScheduleDeadlines(store::WriteTx& tx, const domain::CaseState& state,
                                const policy::EscalationPolicy& policy, Timestamp now) {
   const policy::SlaSnapshot sla = policy::ComputeSla(state, policy, now);
-  if (auto stored = tx.SetCaseNextDue(state.id, sla.next_step_due); !stored) return stored;
-  if (!sla.next_due) return {};
-  store::JobSpec job{kSlaDeadlineJobKind, SlaJobKey(state.id, *sla.next_due), *sla.next_due,
-                     boost::json::serialize(boost::json::object{{"case_id", state.id}})};
-  auto scheduled = tx.ScheduleJob(job);
-  if (!scheduled) return Fail(scheduled.error());
-  return {};
+  return tx.SetCaseDue(state.id, store::CaseDue{sla.next_step_due, sla.next_due});
 }
 
 namespace {

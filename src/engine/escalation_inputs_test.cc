@@ -12,7 +12,7 @@
 #include "domain/case_commands.h"
 #include "engine/job_runner.h"
 #include "engine/policy_refresh_job.h"
-#include "engine/sla_deadline_job.h"
+#include "engine/sla_deadline_timer.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
@@ -37,7 +37,7 @@ class EscalationInputsTest : public ::testing::Test {
     JobRunnerOptions options;
     options.owner = "node";
     runner_ = std::make_unique<JobRunner>(*store_, clock_, options);
-    RegisterSlaDeadlineJob(*runner_, *cases_, *policies_);
+    RegisterSlaDeadlineTimers(*runner_, *cases_, *policies_);
     RegisterPolicyRefreshJob(*runner_, *store_, *policies_);
     customer_ = store::testutil::AddCustomer(*store_, "Asha", "asha@example.com");
   }
@@ -157,7 +157,7 @@ TEST_F(EscalationInputsTest, AReplacedPolicyRefreshesEveryOpenCasesDueTime) {
   ASSERT_TRUE(soon);
   EXPECT_EQ(soon->cases.size(), 3u) << "due times recomputed without any write to the cases";
 
-  // And the deadline jobs moved with them: two hours after opening, all three breach.
+  // And the timers moved with them: two hours after opening, all three breach.
   clock_.Set(opened_at + 2h + 1s);
   const PassReport fired = runner_->RunUntilIdle();
   EXPECT_EQ(fired.done, 3);

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "engine/policy_refresh_job.h"
-#include "engine/sla_deadline_job.h"
+#include "engine/sla_deadline_timer.h"
 
 namespace redress::engine {
 
@@ -31,7 +31,7 @@ Result<std::unique_ptr<EscalationWiring>> EscalationWiring::Build(store::Store& 
   JobRunnerOptions options;
   options.owner = NodeOwnerName();
   wiring->jobs_ = std::make_unique<JobRunner>(store, clock, options);
-  RegisterSlaDeadlineJob(*wiring->jobs_, cases, *wiring->policies_);
+  RegisterSlaDeadlineTimers(*wiring->jobs_, cases, *wiring->policies_);
   RegisterPolicyRefreshJob(*wiring->jobs_, store, *wiring->policies_);
   return wiring;
 }

@@ -28,10 +28,13 @@ std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
   return std::min(delay, options_.retry_cap);
 }
 
+void JobRunner::RegisterCaseTimers(CaseTimerHandler handler) { timers_ = std::move(handler); }
+
 PassReport JobRunner::RunDueJobs() {
   std::lock_guard pass(pass_mu_);
   PassReport report;
   for (const auto& [kind, registered] : handlers_) RunKind(kind, registered, report);
+  if (timers_) RunCaseTimers(report);
   return report;
 }
 
@@ -225,6 +228,104 @@ void JobRunner::RunBatchIsolated(const std::string& kind, const JobHandler& hand
         break;
     }
   }
+}
+
+void JobRunner::RunCaseTimers(PassReport& report) {
+  std::unordered_set<int64_t> fired;
+  while (!Stopping() && FireTimerClaim(fired, report)) {
+  }
+}
+
+namespace {
+
+Error StillDue(int64_t case_id) {
+  return Error{ErrorCode::kInternal,
+               "case " + std::to_string(case_id) +
+                   ": its deadline timer was still due after it fired (the handler must move it)",
+               {}};
+}
+
+}  // namespace
+
+bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& report) {
+  const int limit = options_.batched_claim;
+  const Timestamp now = clock_.Now();
+  // As RunBatch: first the whole claim back to back, with no savepoint between cases.
+  size_t claimed = 0;
+  std::vector<int64_t> done;
+  bool a_timer_failed = false;
+  auto written = store_.Write([&](store::WriteTx& tx) -> Result<void> {
+    a_timer_failed = false;  // a backend may run a write again: start afresh
+    done.clear();
+    auto due = tx.ClaimDueCases(now, limit);
+    if (!due) return Fail(due.error());
+    claimed = due->size();
+    for (const store::DueCase& timer : *due) {
+      Result<void> ran =
+          fired.contains(timer.case_id) ? Fail(StillDue(timer.case_id)) : timers_(tx, timer, now);
+      if (!ran) {
+        a_timer_failed = true;
+        return ran;
+      }
+      done.push_back(timer.case_id);
+    }
+    return {};
+  });
+  if (!written && !a_timer_failed) {
+    ++report.errors;
+    app::Log(app::LogLevel::kError, "firing deadline timers failed",
+             {{"error", written.error().message}});
+    return false;  // nothing committed: the timers stay due for the next pass
+  }
+  struct Failure {
+    store::DueCase timer;
+    Error error;
+  };
+  std::vector<Failure> failures;
+  if (!written) {
+    // Again, each case in its own savepoint: a failing one is undone alone and deferred.
+    written = store_.Write([&](store::WriteTx& tx) -> Result<void> {
+      done.clear();
+      failures.clear();
+      auto due = tx.ClaimDueCases(now, limit);
+      if (!due) return Fail(due.error());
+      claimed = due->size();
+      for (const store::DueCase& timer : *due) {
+        Error error;
+        if (fired.contains(timer.case_id)) {
+          error = StillDue(timer.case_id);
+        } else {
+          auto step = tx.Isolated([&] { return timers_(tx, timer, now); });
+          if (!step) return Fail(step.error());
+          if (!*step) {
+            done.push_back(timer.case_id);
+            continue;
+          }
+          error = std::move(**step);
+        }
+        const Timestamp retry_at = now + RetryDelay(timer.failures + 1);
+        if (auto deferred = tx.DeferCaseTimer(timer.case_id, retry_at); !deferred) return deferred;
+        failures.push_back(Failure{timer, std::move(error)});
+      }
+      return {};
+    });
+    if (!written) {
+      ++report.errors;
+      app::Log(app::LogLevel::kError, "firing deadline timers one by one failed",
+               {{"error", written.error().message}});
+      return false;
+    }
+  }
+  report.done += static_cast<int>(done.size());
+  fired.insert(done.begin(), done.end());
+  report.retried += static_cast<int>(failures.size());
+  for (const Failure& failure : failures) {
+    app::Log(app::LogLevel::kWarn, "a deadline timer failed; will retry",
+             {{"case_id", failure.timer.case_id},
+              {"failures", failure.timer.failures + 1},
+              {"error", failure.error.message}});
+  }
+  return static_cast<int>(claimed) == limit;
 }
 
 void JobRunner::GiveBack(const std::string& kind, const store::ClaimedJob& job, Timestamp now,

@@ -1,7 +1,9 @@
-// Runs this node's share of the background work in the store's shared queue (store.h,
-// JobSpec): SLA deadlines, outbound mail, mailbox polls. Every node runs one JobRunner; the
-// queue's leases decide which node works on which job, so a deadline fires once however
-// many nodes are up, and a job whose node died is taken over when its lease runs out.
+// Runs this node's share of the background work: the jobs in the store's shared queue
+// (store.h, JobSpec: outbound mail, mailbox polls, policy refreshes) and the cases'
+// deadline timers (store.h, CaseDue). Every node runs one JobRunner; the queue's leases
+// decide which node works on which job, so a job runs once however many nodes are up, and
+// a job whose node died is taken over when its lease runs out. Timers need no lease: they
+// are claimed and fired in one write (see RegisterCaseTimers).
 //
 // One pass: for every registered kind, claim due jobs (a write), then run each job in its
 // own write together with CompleteJob, so the job's effect (an event appended, a mail
@@ -29,6 +31,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "core/clock.h"
@@ -48,6 +51,13 @@ using JobHandler = std::function<Result<void>(store::WriteTx&, const store::Clai
 /// The work must end well within the runner's lease, or another node may take the job
 /// over and do it again (so the I/O is at-least-once; the recording stays exactly-once).
 using JobWork = std::function<Result<JobHandler>(const store::ClaimedJob&, Timestamp now)>;
+
+/// Fires one case's due timer (store::WriteTx::ClaimDueCases) inside the write that
+/// claimed it, and must leave the timer later than `now` (store::WriteTx::SetCaseDue with
+/// the case's next deadline, or none). An error undoes what it wrote and defers the timer
+/// by the retry backoff.
+using CaseTimerHandler =
+    std::function<Result<void>(store::WriteTx&, const store::DueCase&, Timestamp now)>;
 
 /// How the jobs of one kind are written (see the top of this file).
 enum class JobWrites {
@@ -86,6 +96,14 @@ class JobRunner {
   /// Before Start() only.
   void RegisterWork(std::string kind, JobWork work);
 
+  /// Registers the handler of the cases' deadline timers. Each pass, after the jobs,
+  /// claims due timers up to `batched_claim` at a time and fires them in the same write:
+  /// one commit per claim, nothing leased (a node that dies mid-write leaves every timer it
+  /// took due for the next pass anywhere). As with batched jobs, a write whose handler
+  /// fails runs again with each case in its own savepoint, and the failing case's timer is
+  /// deferred by RetryDelay while the others commit. Before Start() only.
+  void RegisterCaseTimers(CaseTimerHandler handler);
+
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
   /// Passes never overlap: a caller waits for a pass in progress to finish first.
   PassReport RunDueJobs();
@@ -122,6 +140,12 @@ class JobRunner {
                 const std::vector<store::ClaimedJob>& jobs, PassReport& report);
   void RunBatchIsolated(const std::string& kind, const JobHandler& handler,
                         const std::vector<store::ClaimedJob>& jobs, PassReport& report);
+  void RunCaseTimers(PassReport& report);
+  /// Fires one claim of due timers in one write; false when the claim came back short
+  /// (nothing more is due) or the pass should stop. `fired` holds the cases fired so far
+  /// this pass: one claimed again means its handler left the timer due, a bug that is
+  /// deferred like a failure instead of looping.
+  bool FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& report);
   void GiveBack(const std::string& kind, const store::ClaimedJob& job, Timestamp now,
                 const Error& error, PassReport& report);
   void Loop();
@@ -131,6 +155,7 @@ class JobRunner {
   Clock& clock_;
   const JobRunnerOptions options_;
   std::map<std::string, Kind> handlers_;
+  CaseTimerHandler timers_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers
   std::mutex mu_;

@@ -50,7 +50,9 @@ constexpr CopyColumn kCases[] = {{"id", kInteger},
                                  {"last_seq", kInteger},
                                  {"head_hash", kText},
                                  {"commitments", kText},
-                                 {"next_due_at", kInteger}};
+                                 {"next_due_at", kInteger},
+                                 {"timer_at", kInteger},
+                                 {"timer_failures", kInteger}};
 constexpr CopyColumn kEvents[] = {{"case_id", kInteger}, {"seq", kInteger},
                                   {"type", kText},       {"at", kInteger},
                                   {"actor_kind", kText}, {"actor_id", kInteger},
@@ -58,7 +60,7 @@ constexpr CopyColumn kEvents[] = {{"case_id", kInteger}, {"seq", kInteger},
                                   {"visibility", kText}, {"data", kText},
                                   {"prev_hash", kText},  {"hash", kText}};
 // Pending jobs are copied as they are, done ones too: a done job keeps its key taken, so
-// a deadline that fired before the copy is never scheduled (or fired) again after it.
+// work done before the copy (a mail sent) is never scheduled again after it.
 constexpr CopyColumn kJobs[] = {{"id", kInteger},         {"kind", kText},
                                 {"key", kText},           {"due_at", kInteger},
                                 {"payload", kText},       {"state", kText},

@@ -116,16 +116,17 @@ TEST_P(CopyTest, EveryTableArrivesIdenticalAndIdsContinue) {
       return Fail(r.error());
     }
     if (auto r = tx.SaveRoutingCursor("l2", 3); !r) return r;
-    if (auto r = tx.SetCaseNextDue(first.id, T(3600)); !r) return r;
+    if (auto r = tx.SetCaseDue(first.id, CaseDue{T(3600), T(1800)}); !r) return r;
     for (const char* key : {"case-1-fired", "case-1-pending", "case-3-leased"}) {
-      if (auto r = tx.ScheduleJob(JobSpec{"sla_deadline", key, T(50), "{\"case_id\":1}"}); !r) {
+      if (auto r = tx.ScheduleJob(JobSpec{"mail_send", key, T(50), "{\"case_id\":1}"}); !r) {
         return Fail(r.error());
       }
     }
     return {};
   }));
   ASSERT_TRUE(source_->Write([&](WriteTx& tx) -> Result<void> {
-    auto claimed = tx.ClaimJobs(JobClaim{"sla_deadline", "old-node", T(60), std::chrono::hours(1), 10});
+    auto claimed =
+        tx.ClaimJobs(JobClaim{"mail_send", "old-node", T(60), std::chrono::hours(1), 10});
     if (!claimed) return Fail(claimed.error());
     for (const ClaimedJob& job : *claimed) {
       if (job.key == "case-1-fired") {
@@ -223,6 +224,18 @@ TEST_P(CopyTest, EveryTableArrivesIdenticalAndIdsContinue) {
   EXPECT_EQ(*target.CountCases(due_soon), 1);  // cases.next_due_at came along
   due_soon.due_by = T(3599);
   EXPECT_EQ(*target.CountCases(due_soon), 0);
+  ASSERT_TRUE(target.Write([&](WriteTx& tx) -> Result<void> {  // the timer came along too
+    auto due = tx.ClaimDueCases(T(1800), 10);
+    if (!due) return Fail(due.error());
+    EXPECT_EQ(due->size(), 1u);
+    if (!due->empty()) {
+      EXPECT_EQ(due->front().case_id, first.id);
+    }
+    auto early = tx.ClaimDueCases(T(1799), 10);
+    if (!early) return Fail(early.error());
+    EXPECT_TRUE(early->empty());
+    return {};
+  }));
   for (int64_t id : {asha, ravi.id}) {
     auto copied = target.GetCustomer(id);
     auto original = source_->GetCustomer(id);
@@ -258,23 +271,23 @@ TEST_P(CopyTest, EveryTableArrivesIdenticalAndIdsContinue) {
     EXPECT_EQ(*tx.NextCaseId(), long_one.id + 2);
     // The fired deadline's key stays taken; the pending one is due again at its retry
     // time with its error; the leased one waits for its old lease to run out.
-    EXPECT_FALSE(*tx.ScheduleJob(JobSpec{"sla_deadline", "case-1-fired", T(50), "{}"}));
-    auto due = tx.ClaimJobs(JobClaim{"sla_deadline", "new-node", T(100), std::chrono::hours(2), 5});
+    EXPECT_FALSE(*tx.ScheduleJob(JobSpec{"mail_send", "case-1-fired", T(50), "{}"}));
+    auto due = tx.ClaimJobs(JobClaim{"mail_send", "new-node", T(100), std::chrono::hours(2), 5});
     if (!due) return Fail(due.error());
     EXPECT_EQ(due->size(), 1u);
     if (due->size() == 1) {
       EXPECT_EQ(due->front().key, "case-1-pending");
       EXPECT_EQ(due->front().last_error, "smtp: timeout");
     }
-    auto later = tx.ClaimJobs(
-        JobClaim{"sla_deadline", "new-node", T(60 + 3600), std::chrono::seconds(5), 5});
+    auto later =
+        tx.ClaimJobs(JobClaim{"mail_send", "new-node", T(60 + 3600), std::chrono::seconds(5), 5});
     if (!later) return Fail(later.error());
     EXPECT_EQ(later->size(), 1u);
     if (later->size() == 1) {
       EXPECT_EQ(later->front().key, "case-3-leased");
       EXPECT_EQ(later->front().attempts, 2);
     }
-    EXPECT_TRUE(*tx.ScheduleJob(JobSpec{"sla_deadline", "new", T(60), "{}"}));
+    EXPECT_TRUE(*tx.ScheduleJob(JobSpec{"mail_send", "new", T(60), "{}"}));
 
     MailTx& mail = tx.mail();
     EXPECT_EQ(*mail.GetBlob("raw-sha"), kRawMail);

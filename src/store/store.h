@@ -135,7 +135,7 @@ struct StoreStats {
   int64_t wal_checkpoint_failures = 0;
 };
 
-/// Background work shared by every node (SLA deadlines, outbound mail, mailbox polling):
+/// Background work shared by every node (outbound mail, mailbox polling, policy refresh):
 /// a durable queue in the database. A job is scheduled inside a write, so it exists if and
 /// only if the change that called for it committed. Workers claim due jobs with a lease;
 /// a claimed job is invisible to other claimers until its lease runs out, so each job is
@@ -144,7 +144,7 @@ struct StoreStats {
 /// a mail marked sent) makes the pair exactly-once; effects outside the database (SMTP)
 /// are at-least-once and should carry the job's key to be deduplicated downstream.
 struct JobSpec {
-  std::string kind;  // which worker handles it: "sla_deadline", "send_mail", ...
+  std::string kind;  // which worker handles it: "mail_send", "policy_refresh", ...
   std::string key;   // unique within kind: scheduling an existing (kind, key) is a no-op
   Timestamp due_at{};
   std::string payload;  // kind-specific, usually JSON text
@@ -166,6 +166,22 @@ struct JobClaim {
   Timestamp now{};    // due_at <= now is due; a lease that ended by now has expired
   std::chrono::microseconds lease{std::chrono::seconds(60)};
   int limit = 10;
+};
+
+/// A case's due times, as the escalation reactor recomputes them after every change
+/// (app/escalation_reactor.h). The timer is the case's own row, not a queue entry: a
+/// million open cases hold a million timers in one indexed column, a deadline that moves
+/// moves the timer, and firing one costs no queue bookkeeping.
+struct CaseDue {
+  std::optional<Timestamp> next_step;  // what the customer is owed next (overdue included)
+  std::optional<Timestamp> timer;      // when the earliest deadline not on record falls due
+};
+
+/// A case whose timer is due (ClaimDueCases).
+struct DueCase {
+  int64_t case_id = 0;
+  Timestamp timer{};
+  int failures = 0;  // DeferCaseTimer calls since the timer was last set by SetCaseDue
 };
 
 /// The write side of one transaction. Methods are only valid inside a WriteFn.
@@ -259,9 +275,18 @@ class WriteTx {
   /// from next time; 0 for a level never routed to.
   virtual Result<int64_t> LoadRoutingCursor(const std::string& level_id) = 0;
   virtual Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) = 0;
-  /// The time the case's next step is due (none: nothing is due, e.g. solved), for the
-  /// breaching-soon queue and sort-by-due. kNotFound if the case does not exist.
-  virtual Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) = 0;
+  /// Stores the case's due times in one row update: `due.next_step` for the
+  /// breaching-soon queue and sort-by-due, `due.timer` as the case's deadline timer (see
+  /// ClaimDueCases), whose failure count starts again at 0. kNotFound if the case does not
+  /// exist.
+  virtual Result<void> SetCaseDue(int64_t case_id, const CaseDue& due) = 0;
+  /// The cases whose timer is due at `now`, earliest first, at most `limit`, for the
+  /// caller to fire inside this same write (engine/job_runner.h, RunCaseTimers). On
+  /// PostgreSQL the rows are locked and rows another node is firing are skipped, so nodes
+  /// take disjoint sets and a node that dies mid-write leaves every timer it took due.
+  virtual Result<std::vector<DueCase>> ClaimDueCases(Timestamp now, int limit) = 0;
+  /// Sets a failed timer to fire again at `retry_at` and counts the failure.
+  virtual Result<void> DeferCaseTimer(int64_t case_id, Timestamp retry_at) = 0;
   /// The email channel's tables in this same transaction (store/mail_tx.h).
   virtual MailTx& mail() = 0;
 

@@ -37,7 +37,7 @@ class StoreEscalationTest : public ::testing::TestWithParam<std::string> {
       });
       if (!opened) return Fail(opened.error());
       id = opened->id;
-      return tx.SetCaseNextDue(id, due);
+      return tx.SetCaseDue(id, CaseDue{due, due});
     });
     EXPECT_TRUE(written) << written.error().message;
     return id;
@@ -104,10 +104,75 @@ TEST_P(StoreEscalationTest, RoutingCursorsStartAtZeroAndPersist) {
   ASSERT_TRUE(written) << written.error().message;
 }
 
-TEST_P(StoreEscalationTest, NextDueOfAMissingCaseIsNotFound) {
-  auto written = store_->Write([&](WriteTx& tx) { return tx.SetCaseNextDue(999, T(5)); });
-  ASSERT_FALSE(written);
-  EXPECT_EQ(written.error().code, ErrorCode::kNotFound);
+TEST_P(StoreEscalationTest, DueTimesOfAMissingCaseAreNotFound) {
+  auto set = store_->Write([&](WriteTx& tx) { return tx.SetCaseDue(999, CaseDue{T(5), T(5)}); });
+  ASSERT_FALSE(set);
+  EXPECT_EQ(set.error().code, ErrorCode::kNotFound);
+  auto deferred = store_->Write([&](WriteTx& tx) { return tx.DeferCaseTimer(999, T(5)); });
+  ASSERT_FALSE(deferred);
+  EXPECT_EQ(deferred.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreEscalationTest, DueTimersAreClaimedEarliestFirstUpToTheLimit) {
+  const int64_t later = Open(CaseStatus::kOpen, std::nullopt, 1, T(300));
+  const int64_t first = Open(CaseStatus::kOpen, std::nullopt, 1, T(100));
+  const int64_t tied = Open(CaseStatus::kOpen, std::nullopt, 1, T(300));
+  const int64_t future = Open(CaseStatus::kOpen, std::nullopt, 1, T(301));
+  Open(CaseStatus::kSolved, std::nullopt, 1, std::nullopt);  // no timer at all
+  auto claim = [&](Timestamp now, int limit) {
+    std::vector<int64_t> ids;
+    auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
+      auto due = tx.ClaimDueCases(now, limit);
+      if (!due) return Fail(due.error());
+      for (const DueCase& d : *due) ids.push_back(d.case_id);
+      return {};
+    });
+    EXPECT_TRUE(written) << written.error().message;
+    return ids;
+  };
+  EXPECT_EQ(claim(T(300), 10), (std::vector<int64_t>{first, later, tied}));
+  EXPECT_EQ(claim(T(300), 2), (std::vector<int64_t>{first, later}));
+  EXPECT_EQ(claim(T(99), 10), std::vector<int64_t>{});
+  EXPECT_EQ(claim(T(1000), 10), (std::vector<int64_t>{first, later, tied, future}));
+  auto refused =
+      store_->Write([&](WriteTx& tx) { return tx.ClaimDueCases(T(1), 0).map([](auto) {}); });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreEscalationTest, ADeferredTimerCountsItsFailuresUntilItIsSetAgain) {
+  const int64_t id = Open(CaseStatus::kOpen, std::nullopt, 1, T(100));
+  auto due_at = [&](Timestamp now) -> std::optional<DueCase> {
+    std::optional<DueCase> found;
+    auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
+      auto due = tx.ClaimDueCases(now, 10);
+      if (!due) return Fail(due.error());
+      if (!due->empty()) found = due->front();
+      return {};
+    });
+    EXPECT_TRUE(written) << written.error().message;
+    return found;
+  };
+  ASSERT_EQ(due_at(T(100))->failures, 0);
+  for (int i = 1; i <= 2; ++i) {
+    ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.DeferCaseTimer(id, T(100 + 10 * i)); }));
+  }
+  EXPECT_FALSE(due_at(T(119)));
+  auto deferred = due_at(T(120));
+  ASSERT_TRUE(deferred);
+  EXPECT_EQ(deferred->timer, T(120));
+  EXPECT_EQ(deferred->failures, 2);
+  // The next change to the case sets its timer afresh; without a deadline there is none.
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) {
+    return tx.SetCaseDue(id, CaseDue{T(500), T(400)});
+  }));
+  EXPECT_FALSE(due_at(T(399)));
+  EXPECT_EQ(due_at(T(400))->failures, 0);
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.SetCaseDue(id, CaseDue{T(500), {}}); }));
+  EXPECT_FALSE(due_at(T(100000)));
+  CaseQuery due_soon;  // the next step's time is kept apart from the timer
+  due_soon.due_by = T(500);
+  EXPECT_EQ(*store_->CountCases(due_soon), 1);
 }
 
 TEST_P(StoreEscalationTest, QueuesFilterByActivityAndDueTimeAndSortByDue) {

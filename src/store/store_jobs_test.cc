@@ -32,7 +32,7 @@ class StoreJobsTest : public ::testing::TestWithParam<std::string> {
                         const std::string& payload = "{}") {
     bool scheduled = false;
     auto written = store.Write([&](WriteTx& tx) -> Result<void> {
-      auto done = tx.ScheduleJob(JobSpec{"sla_deadline", key, due, payload});
+      auto done = tx.ScheduleJob(JobSpec{"mail_send", key, due, payload});
       if (!done) return Fail(done.error());
       scheduled = *done;
       return {};
@@ -45,7 +45,7 @@ class StoreJobsTest : public ::testing::TestWithParam<std::string> {
                                 int limit = 10, seconds lease = seconds(30)) {
     std::vector<ClaimedJob> jobs;
     auto written = store.Write([&](WriteTx& tx) -> Result<void> {
-      auto claimed = tx.ClaimJobs(JobClaim{"sla_deadline", owner, now, lease, limit});
+      auto claimed = tx.ClaimJobs(JobClaim{"mail_send", owner, now, lease, limit});
       if (!claimed) return Fail(claimed.error());
       jobs = std::move(*claimed);
       return {};
@@ -140,7 +140,7 @@ TEST_P(StoreJobsTest, ExpediteMakesAPendingJobDueSoonerButNeverLaterAndKeepsItsL
   auto expedite = [&](Store& store, const std::string& key, Timestamp due) -> Result<bool> {
     bool changed = false;
     auto written = store.Write([&](WriteTx& tx) -> Result<void> {
-      auto done = tx.ExpediteJob("sla_deadline", key, due);
+      auto done = tx.ExpediteJob("mail_send", key, due);
       if (!done) return Fail(done.error());
       changed = *done;
       return {};
@@ -183,7 +183,7 @@ TEST_P(StoreJobsTest, ConcurrentClaimersOnTwoNodesGetEveryJobExactlyOnce) {
   ASSERT_TRUE(node_a_->Write([&](WriteTx& tx) -> Result<void> {
     for (int i = 0; i < kJobs; ++i) {
       auto scheduled =
-          tx.ScheduleJob(JobSpec{"sla_deadline", "job-" + std::to_string(i), T(i % 7), "{}"});
+          tx.ScheduleJob(JobSpec{"mail_send", "job-" + std::to_string(i), T(i % 7), "{}"});
       if (!scheduled) return Fail(scheduled.error());
     }
     return {};
@@ -202,7 +202,7 @@ TEST_P(StoreJobsTest, ConcurrentClaimersOnTwoNodesGetEveryJobExactlyOnce) {
         std::vector<ClaimedJob> jobs;
         // Claim and complete in one write, as a worker whose effect is in the database.
         auto written = store.Write([&](WriteTx& tx) -> Result<void> {
-          auto claimed = tx.ClaimJobs(JobClaim{"sla_deadline", owner, T(10), seconds(30), 3});
+          auto claimed = tx.ClaimJobs(JobClaim{"mail_send", owner, T(10), seconds(30), 3});
           if (!claimed) return Fail(claimed.error());
           for (const ClaimedJob& job : *claimed) {
             if (auto done = tx.CompleteJob(job.id, owner, T(10)); !done) return done;
@@ -230,17 +230,17 @@ TEST_P(StoreJobsTest, AFailedIsolatedStepIsUndoneAloneAndTheRestCommits) {
   std::optional<Error> bad_step;
   std::optional<Error> good_step;
   auto written = node_a_->Write([&](WriteTx& tx) -> Result<void> {
-    if (auto before = tx.ScheduleJob(JobSpec{"sla_deadline", "before", T(1), "{}"}); !before) {
+    if (auto before = tx.ScheduleJob(JobSpec{"mail_send", "before", T(1), "{}"}); !before) {
       return Fail(before.error());
     }
     // A statement the database refuses (PostgreSQL rejects invalid UTF-8; SQLite stores
     // it, so the step fails after it): on PostgreSQL the transaction is aborted until the
     // savepoint is rolled back.
     auto bad = tx.Isolated([&]() -> Result<void> {
-      if (auto kept = tx.ScheduleJob(JobSpec{"sla_deadline", "undone", T(1), "{}"}); !kept) {
+      if (auto kept = tx.ScheduleJob(JobSpec{"mail_send", "undone", T(1), "{}"}); !kept) {
         return Fail(kept.error());
       }
-      if (auto odd = tx.ScheduleJob(JobSpec{"sla_deadline", "bad-\xff", T(1), "{}"}); !odd) {
+      if (auto odd = tx.ScheduleJob(JobSpec{"mail_send", "bad-\xff", T(1), "{}"}); !odd) {
         return Fail(odd.error());
       }
       return Fail(ErrorCode::kInvalidArgument, "refused after writing");
@@ -248,7 +248,7 @@ TEST_P(StoreJobsTest, AFailedIsolatedStepIsUndoneAloneAndTheRestCommits) {
     if (!bad) return Fail(bad.error());
     bad_step = *bad;
     auto good = tx.Isolated([&]() -> Result<void> {
-      auto kept = tx.ScheduleJob(JobSpec{"sla_deadline", "after", T(1), "{}"});
+      auto kept = tx.ScheduleJob(JobSpec{"mail_send", "after", T(1), "{}"});
       if (!kept) return Fail(kept.error());
       return {};
     });

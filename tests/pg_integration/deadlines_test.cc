@@ -1,16 +1,15 @@
 // SLA deadlines on three `redress serve --test-clock` nodes sharing one PostgreSQL
 // database (issue 3): each deadline fires exactly once however many nodes run, while
 // writers keep appending notes to the same cases through every node, and a node that is
-// SIGKILLed in the middle of the deadline work has its leased jobs taken over by the
-// others once the lease (60 s of the test clock) runs out.
+// SIGKILLed in the middle of its deadline write leaves every deadline it had taken due, so
+// the other nodes fire them at once (a timer is claimed and fired in one write: there is no
+// lease to wait for).
 //
-// To kill node 2 mid-work deterministically, the test holds row locks (as another
-// database client) on every case but the first ten in the queue's order: node 2 alone
-// moves its clock past the deadlines, claims a batch of jobs (50 today), fires at most ten
-// and blocks on the first locked case inside its write; then it is killed. The other nodes
-// then move their clocks to the same instant (they fire the jobs nobody had claimed), and
-// a minute later take over node 2's leased jobs. The counts are read from the queue, so
-// the test holds whatever the runner's claim and write batch sizes are.
+// To kill node 2 mid-write deterministically, the test locks the routing cursors table (as
+// another database client) so that no escalation can be routed: node 2 alone moves its
+// clock past the deadlines, claims every due timer (their case rows stay locked until its
+// write ends), records the first breach and blocks routing its escalation; then it is
+// killed. The other nodes then move their clocks to the same instant and fire all of them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -40,10 +39,9 @@ constexpr int kNodes = 3;
 constexpr int kCases = 60;
 constexpr int kWriters = 6;
 constexpr int kMaxNotesPerWriter = 400;
-constexpr int kFirstUnlocked = 10;  // node 2 can fire these, then blocks on the next
 constexpr char kStart[] = "2026-03-02T09:00:00Z";
-constexpr char kDeadlinesDue[] = "2026-03-02T10:00:01Z";   // L1's 1 h first response missed
-constexpr char kLeasesExpired[] = "2026-03-02T10:01:02Z";  // and node 2's 60 s leases ran out
+constexpr char kDeadlinesDue[] = "2026-03-02T10:00:01Z";  // L1's 1 h first response missed
+constexpr int64_t kDueMicros = 1'772'445'601'000'000;     // the same instant
 
 class DeadlinesTest : public ::testing::Test {
  protected:
@@ -152,14 +150,19 @@ class DeadlinesTest : public ::testing::Test {
     return rows ? rows->Int64(0, 0) : -1;
   }
 
-  // Deadline jobs leased or done: claimed by some node.
-  int64_t Claimed() {
-    return Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND lease_owner IS NOT"
-                 " NULL");
+  // Deadlines on record: committed sla_breached events.
+  int64_t Breaches() { return Count("SELECT count(*) FROM events WHERE type = 'sla_breached'"); }
+
+  // Cases whose timer is due at kDeadlinesDue (10:00:01Z, in microseconds).
+  int64_t DueTimers() {
+    return Count("SELECT count(*) FROM cases WHERE timer_at <= " + std::to_string(kDueMicros));
   }
 
-  int64_t DoneDeadlines() {
-    return Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'done'");
+  // Whether a backend waits for a lock on the routing cursors table: node 2's write, stuck.
+  bool RoutingBlocked() {
+    return Count(
+               "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'relation'"
+               " AND relation = 'routing_cursors'::regclass") > 0;
   }
 
   store::postgres::testing::TestDatabase db_;
@@ -176,9 +179,12 @@ class DeadlinesTest : public ::testing::Test {
   std::vector<std::string> failures_;
 };
 
-TEST_F(DeadlinesTest, EachDeadlineFiresOnceAcrossNodesAndAKilledNodesJobsAreTakenOver) {
-  ASSERT_EQ(Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'pending'"),
-            kCases);
+TEST_F(DeadlinesTest, EachDeadlineFiresOnceAcrossNodesAndAKilledNodesDeadlinesFireAtOnce) {
+  ASSERT_EQ(DueTimers(), kCases);
+  ASSERT_EQ(Count("SELECT count(*) FROM cases WHERE timer_at < " +
+                  std::to_string(kDueMicros - 1'000'000)),
+            0)
+      << "every timer should fall due in the last second before kDeadlinesDue";
 
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) writers.emplace_back([this, w] { Write(w); });
@@ -190,52 +196,32 @@ TEST_F(DeadlinesTest, EachDeadlineFiresOnceAcrossNodesAndAKilledNodesJobsAreTake
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
-  // Hold every case but the first ten of the queue, as another database client would.
+  // No escalation can be routed while another database client holds this lock.
   auto locker = store::postgres::Connection::Open(db_.url());
   ASSERT_TRUE(locker) << locker.error().message;
   ASSERT_TRUE((*locker)->Exec("BEGIN"));
-  auto locked = (*locker)->Query(
-      "SELECT id FROM cases WHERE id IN (SELECT (payload::jsonb ->> 'case_id')::bigint FROM jobs"
-      " WHERE kind = 'sla_deadline' ORDER BY due_at, id OFFSET " +
-      std::to_string(kFirstUnlocked) + ") FOR UPDATE");
-  ASSERT_TRUE(locked) << locked.error().message;
-  ASSERT_EQ(locked->size(), kCases - kFirstUnlocked);
+  ASSERT_TRUE((*locker)->Exec("LOCK TABLE routing_cursors IN SHARE ROW EXCLUSIVE MODE"));
 
-  // Node 2 alone reaches the deadlines: it claims a batch, fires what it can and blocks on
-  // the first locked case inside its write. Once it has stopped making progress, kill it.
+  // Node 2 alone reaches the deadlines: it claims the due timers, records the first breach
+  // and blocks routing its escalation, inside its write. Once it waits, kill it.
   std::thread doomed([this] { SetClock(2, kDeadlinesDue); });
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  int64_t fired = -1;
-  auto still_since = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() < until) {
+  while (!RoutingBlocked() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    const int64_t done = DoneDeadlines();
-    if (done != fired || Claimed() == 0) {
-      fired = done;
-      still_since = std::chrono::steady_clock::now();
-    } else if (std::chrono::steady_clock::now() - still_since > std::chrono::seconds(1)) {
-      break;
-    }
   }
-  const int64_t claimed = Claimed();
-  ASSERT_GT(claimed, fired) << "node 2 should hold leased jobs it has not done\n"
-                            << nodes_[2]->LogTail();
-  ASSERT_LE(fired, kFirstUnlocked);
+  ASSERT_TRUE(RoutingBlocked()) << "node 2 should be stuck routing an escalation\n"
+                                << nodes_[2]->LogTail();
+  EXPECT_EQ(Breaches(), 0) << "nothing of node 2's write is committed";
   ASSERT_TRUE(nodes_[2]->Kill9());
   doomed.join();
   ASSERT_TRUE((*locker)->Exec("ROLLBACK"));
+  EXPECT_EQ(DueTimers(), kCases) << "a killed write leaves every timer it took due";
 
-  // The others reach the same instant: they fire the jobs nobody had claimed; node 2's
-  // leased ones wait for their lease.
+  // The others reach the same instant and fire every deadline, without waiting for
+  // anything of node 2's to expire.
   SetClocks({0, 1}, kDeadlinesDue);
-  EXPECT_EQ(DoneDeadlines(), fired + (kCases - claimed));
-  // A minute later the leases have run out and the surviving nodes take the jobs over.
-  SetClocks({0, 1}, kLeasesExpired);
-  EXPECT_EQ(Count("SELECT count(*) FROM jobs WHERE kind = 'sla_deadline' AND state = 'done'"
-                  " AND attempts = 2"),
-            claimed - fired);
-  RecordProperty("fired_before_kill", static_cast<int>(fired));
-  RecordProperty("taken_over", static_cast<int>(claimed - fired));
+  EXPECT_EQ(Breaches(), kCases);
+  EXPECT_EQ(DueTimers(), 0);
 
   stop_ = true;
   for (std::thread& writer : writers) writer.join();
@@ -247,8 +233,8 @@ TEST_F(DeadlinesTest, EachDeadlineFiresOnceAcrossNodesAndAKilledNodesJobsAreTake
   EXPECT_TRUE(verified.Ok()) << verified.Describe();
   EXPECT_NE(verified.out.find("every chain is intact"), std::string::npos) << verified.out;
 
-  // The first-response deadline of every case is done, each exactly once.
-  EXPECT_EQ(DoneDeadlines(), kCases);
+  // The first-response deadline of every case is on record, each exactly once.
+  EXPECT_EQ(Breaches(), kCases);
   auto store = store::postgres::PostgresStore::Open(db_.url());
   ASSERT_TRUE(store) << store.error().message;
   int notes_total = 0;

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "store/postgres/schema_v1.h"
+#include "store/postgres/schema_v10.h"
+#include "store/postgres/schema_v11.h"
 #include "store/postgres/schema_v2.h"
 #include "store/postgres/schema_v3.h"
 #include "store/postgres/schema_v4.h"
@@ -12,7 +14,6 @@
 #include "store/postgres/schema_v7.h"
 #include "store/postgres/schema_v8.h"
 #include "store/postgres/schema_v9.h"
-#include "store/postgres/schema_v10.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -28,6 +29,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {8, "customer value tier", kSchemaV8},
     {9, "sign-in links; account mail in the outbox", kSchemaV9},
     {10, "uploaded attachments", kSchemaV10},
+    {11, "deadline timers in the case rows", kSchemaV11},
 });
 
 // Any fixed number: it names the one lock every migrating node queues on.

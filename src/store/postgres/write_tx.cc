@@ -446,10 +446,45 @@ Result<void> PgWriteTx::SaveRoutingCursor(const std::string& level_id, int64_t c
   return {};
 }
 
-Result<void> PgWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) {
-  auto rows = conn_.Query("UPDATE cases SET next_due_at = $2 WHERE id = $1",
-                          Params().Int64(case_id).OptionalInt64(OptionalMicros(due_at)));
-  if (!rows) return While("setting the next due time of " + CaseName(case_id), rows.error());
+Result<void> PgWriteTx::SetCaseDue(int64_t case_id, const CaseDue& due) {
+  auto rows = conn_.Query(
+      "UPDATE cases SET next_due_at = $2, timer_at = $3, timer_failures = 0 WHERE id = $1",
+      Params()
+          .Int64(case_id)
+          .OptionalInt64(OptionalMicros(due.next_step))
+          .OptionalInt64(OptionalMicros(due.timer)));
+  if (!rows) return While("setting the due times of " + CaseName(case_id), rows.error());
+  if (rows->Affected() == 0) {
+    return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
+  }
+  return {};
+}
+
+Result<std::vector<DueCase>> PgWriteTx::ClaimDueCases(Timestamp now, int limit) {
+  if (limit < 1) return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1");
+  // The rows stay locked until this write ends, and the caller fires the timers in it.
+  // SKIP LOCKED passes over cases another node is firing (or another write holds) instead
+  // of waiting; under READ COMMITTED a row is re-checked on its newest version, so a timer
+  // another node has just moved is not taken.
+  auto rows = conn_.Query(
+      "SELECT id, timer_at, timer_failures FROM cases WHERE timer_at <= $1"
+      " ORDER BY timer_at, id LIMIT $2 FOR UPDATE SKIP LOCKED",
+      Params().Int64(MicrosFromTimestamp(now)).Int64(limit));
+  if (!rows) return While("reading the due case timers", rows.error());
+  std::vector<DueCase> due;
+  due.reserve(rows->size());
+  for (int r = 0; r < rows->size(); ++r) {
+    due.push_back(DueCase{rows->Int64(r, 0), TimestampFromMicros(rows->Int64(r, 1)),
+                          static_cast<int>(rows->Int64(r, 2))});
+  }
+  return due;
+}
+
+Result<void> PgWriteTx::DeferCaseTimer(int64_t case_id, Timestamp retry_at) {
+  auto rows = conn_.Query(
+      "UPDATE cases SET timer_at = $2, timer_failures = timer_failures + 1 WHERE id = $1",
+      Params().Int64(case_id).Int64(MicrosFromTimestamp(retry_at)));
+  if (!rows) return While("deferring the timer of " + CaseName(case_id), rows.error());
   if (rows->Affected() == 0) {
     return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
   }

@@ -70,6 +70,48 @@ TEST(MigrationsTest, MigratingTwiceChangesNothing) {
             testutil::T(1).time_since_epoch().count());
 }
 
+TEST(MigrationsTest, Version11TurnsEachCasesPendingDeadlineJobsIntoItsTimer) {
+  TempDir dir;
+  auto db = OpenFile(dir.File("v10.db"));
+  ASSERT_TRUE(db);
+  // A database at version 10, as an older binary left it.
+  ASSERT_TRUE(
+      db->Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+               " applied_at INTEGER NOT NULL) STRICT"));
+  for (const Migration& migration : AllMigrations()) {
+    if (migration.version > 10) break;
+    ASSERT_TRUE(db->Exec(migration.sql)) << migration.version;
+    ASSERT_TRUE(db->Exec("INSERT INTO schema_migrations VALUES (" +
+                         std::to_string(migration.version) + ", 0)"));
+  }
+  ASSERT_TRUE(db->Exec("INSERT INTO customers (id, name, created_at) VALUES (1, 'Asha', 0)"));
+  for (int id : {1, 2, 3}) {
+    ASSERT_TRUE(db->Exec(
+        "INSERT INTO cases (id, customer_id, subject, status, priority, level, channel,"
+        " opened_at, updated_at, customer_messages, staff_replies, internal_notes, transfers,"
+        " last_seq, head_hash) VALUES (" +
+        std::to_string(id) + ", 1, 's', 'open', 'normal', 1, 'web', 0, 0, 1, 0, 0, 0, 1, 'h')"));
+  }
+  // Case 1: a stale job (its deadline moved later) and the current one; the earliest wins.
+  // Case 2: its deadline fired already (done). Case 3: nothing. A mail job stays.
+  ASSERT_TRUE(
+      db->Exec("INSERT INTO jobs (kind, key, due_at, payload, state, created_at) VALUES"
+               " ('sla_deadline', 'case:1@500', 500, '{\"case_id\":1}', 'pending', 0),"
+               " ('sla_deadline', 'case:1@900', 900, '{\"case_id\":1}', 'pending', 0),"
+               " ('sla_deadline', 'case:2@100', 100, '{\"case_id\":2}', 'done', 0),"
+               " ('mail_send', 'outbox:7', 100, '{\"outbox_id\":7}', 'pending', 0)"));
+
+  FakeClock clock(testutil::T(1));
+  auto version = Migrate(*db, clock);
+  ASSERT_TRUE(version) << version.error().message;
+  EXPECT_EQ(*version, LatestSchemaVersion());
+  EXPECT_EQ(QueryInt(*db, "SELECT timer_at FROM cases WHERE id = 1"), 500);
+  EXPECT_EQ(QueryInt(*db, "SELECT count(*) FROM cases WHERE timer_at IS NULL"), 2);
+  EXPECT_EQ(QueryInt(*db, "SELECT sum(timer_failures) FROM cases"), 0);
+  EXPECT_EQ(QueryInt(*db, "SELECT count(*) FROM jobs WHERE kind = 'sla_deadline'"), 0);
+  EXPECT_EQ(QueryInt(*db, "SELECT count(*) FROM jobs WHERE kind = 'mail_send'"), 1);
+}
+
 TEST(MigrationsTest, NewerDatabaseIsRefused) {
   TempDir dir;
   const std::string path = dir.File("newer.db");

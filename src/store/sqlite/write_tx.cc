@@ -540,13 +540,50 @@ Result<void> SqliteWriteTx::SaveRoutingCursor(const std::string& level_id, int64
   return {};
 }
 
-Result<void> SqliteWriteTx::SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) {
-  auto statement = db_.Prepare("UPDATE cases SET next_due_at = ?2 WHERE id = ?1");
+Result<void> SqliteWriteTx::SetCaseDue(int64_t case_id, const CaseDue& due) {
+  auto statement = db_.Prepare(
+      "UPDATE cases SET next_due_at = ?2, timer_at = ?3, timer_failures = 0 WHERE id = ?1");
   if (!statement) return Fail(statement.error());
   (*statement)->BindInt64(1, case_id);
-  (*statement)->BindOptionalInt64(2, OptionalMicros(due_at));
+  (*statement)->BindOptionalInt64(2, OptionalMicros(due.next_step));
+  (*statement)->BindOptionalInt64(3, OptionalMicros(due.timer));
   if (auto ran = (*statement)->Run(); !ran) {
-    return While("setting the next due time of " + CaseName(case_id), ran.error());
+    return While("setting the due times of " + CaseName(case_id), ran.error());
+  }
+  if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
+  return {};
+}
+
+Result<std::vector<DueCase>> SqliteWriteTx::ClaimDueCases(Timestamp now, int limit) {
+  if (limit < 1) return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1");
+  // The writer holds the database's write lock for the whole transaction, and the caller
+  // fires these timers in it: nobody else can take them meanwhile.
+  auto statement = db_.Prepare(
+      "SELECT id, timer_at, timer_failures FROM cases WHERE timer_at <= ?1"
+      " ORDER BY timer_at, id LIMIT ?2");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindInt64(1, MicrosFromTimestamp(now));
+  s.BindInt64(2, limit);
+  std::vector<DueCase> due;
+  for (;;) {
+    auto row = s.Step();
+    if (!row) return While("reading the due case timers", row.error());
+    if (!*row) break;
+    due.push_back(DueCase{s.ColumnInt64(0), TimestampFromMicros(s.ColumnInt64(1)),
+                          static_cast<int>(s.ColumnInt64(2))});
+  }
+  return due;
+}
+
+Result<void> SqliteWriteTx::DeferCaseTimer(int64_t case_id, Timestamp retry_at) {
+  auto statement = db_.Prepare(
+      "UPDATE cases SET timer_at = ?2, timer_failures = timer_failures + 1 WHERE id = ?1");
+  if (!statement) return Fail(statement.error());
+  (*statement)->BindInt64(1, case_id);
+  (*statement)->BindInt64(2, MicrosFromTimestamp(retry_at));
+  if (auto ran = (*statement)->Run(); !ran) {
+    return While("deferring the timer of " + CaseName(case_id), ran.error());
   }
   if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
   return {};

@@ -55,7 +55,9 @@ class SqliteWriteTx final : public WriteTx {
                              Timestamp now) override;
   Result<int64_t> LoadRoutingCursor(const std::string& level_id) override;
   Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) override;
-  Result<void> SetCaseNextDue(int64_t case_id, std::optional<Timestamp> due_at) override;
+  Result<void> SetCaseDue(int64_t case_id, const CaseDue& due) override;
+  Result<std::vector<DueCase>> ClaimDueCases(Timestamp now, int limit) override;
+  Result<void> DeferCaseTimer(int64_t case_id, Timestamp retry_at) override;
   MailTx& mail() override { return mail_; }
   Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
