@@ -58,7 +58,9 @@ void AddUserCommand(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<UserAddOptions>();
   add->add_option("--db", global.db, "SQLite database file or postgres:// URL");
   add->add_option("--email", options->email, "Login email")->required();
-  add->add_option("--role", options->role, "agent, supervisor or admin")->required();
+  add->add_option("--role", options->role,
+                  "agent, supervisor, admin, or mailgate (may only hand in mail)")
+      ->required();
   add->add_option("--level", options->level, "Escalation level, 1 = front line");
   add->add_option("--name", options->name, "Display name shown to customers");
   add->add_flag("--password-stdin", options->password_stdin,
