@@ -61,35 +61,17 @@ Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& bef
     auto stored = FindCase(conn_, after.id);
     if (!stored) return Fail(stored.error());
     if (*stored) return Fail(ErrorCode::kConflict, name + " already exists");
-  } else {
-    // Locks the row if the caller did not (it is a no-op if it already holds the lock),
-    // so the head compared here cannot move before commit.
-    auto stored = FindCase(conn_, after.id, /*lock=*/true);
-    if (!stored) return Fail(stored.error());
-    if (!*stored) return Fail(ErrorCode::kNotFound, name + " does not exist");
-    const domain::CaseState& head = **stored;
-    if (head.last_seq != before->last_seq || head.head_hash != before->head_hash) {
-      return Fail(ErrorCode::kConflict,
-                  name + " changed since it was read: expected its last event at seq " +
-                      std::to_string(before->last_seq) + ", found seq " +
-                      std::to_string(head.last_seq));
-    }
+    if (auto written = WriteProjection(after); !written) return written;
+  } else if (auto updated = UpdateProjection(*before, after); !updated) {
+    return updated;
   }
-
-  if (auto written = WriteProjection(after); !written) return written;
-  for (const domain::Event& event : events) {
-    if (auto inserted = InsertEvent(event); !inserted) return inserted;
-  }
+  if (auto inserted = InsertEventsAndNotify(events, after.id); !inserted) return inserted;
   // The search index changes with the events, in the same transaction.
   for (const std::string& text : SearchTexts(!before, after, events)) {
     auto ran = conn_.Query("INSERT INTO case_text (case_id, text) VALUES ($1, $2)",
                            Params().Int64(after.id).Text(text));
     if (!ran) return While("indexing " + name, ran.error());
   }
-  // Delivered to every LISTENing node when (and only if) this transaction commits.
-  auto notified = conn_.Query("SELECT pg_notify('redress_case_changed', $1)",
-                              Params().Text(std::to_string(after.id)));
-  if (!notified) return While("announcing the change of " + name, notified.error());
   return {};
 }
 
@@ -138,13 +120,75 @@ Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
   return {};
 }
 
-Result<void> PgWriteTx::InsertEvent(const domain::Event& e) {
+Result<void> PgWriteTx::UpdateProjection(const domain::CaseState& before,
+                                         const domain::CaseState& c) {
+  // Compare-and-set on the head the caller read, in one round trip: the UPDATE locks the
+  // row (waiting for a writer that holds it) and checks the head on the newest version, so
+  // a concurrent append makes it match nothing instead of being overwritten.
   auto ran = conn_.Query(
-      "INSERT INTO events (case_id, seq, type, at, actor_kind, actor_id, actor_name, channel,"
-      " visibility, data, prev_hash, hash)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+      "UPDATE cases SET customer_id = $2, subject = $3, status = $4, priority = $5,"
+      " category = $6, level = $7, owner_id = $8, owner_name = $9, channel = $10,"
+      " opened_at = $11, updated_at = $12, first_response_at = $13,"
+      " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
+      " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
+      " commitments = $21 WHERE id = $1 AND last_seq = $22 AND head_hash = $23",
       Params()
-          .Int64(e.case_id)
+          .Int64(c.id)
+          .Int64(c.customer_id)
+          .Text(c.subject)
+          .Text(domain::CaseStatusName(c.status))
+          .Text(domain::PriorityName(c.priority))
+          .Text(c.category)
+          .Int64(c.level)
+          .OptionalInt64(c.owner_id)
+          .Text(c.owner_name)
+          .Text(domain::ChannelName(c.channel))
+          .Int64(MicrosFromTimestamp(c.opened_at))
+          .Int64(MicrosFromTimestamp(c.updated_at))
+          .OptionalInt64(OptionalMicros(c.first_response_at))
+          .OptionalInt64(OptionalMicros(c.last_customer_message_at))
+          .Int64(c.customer_messages)
+          .Int64(c.staff_replies)
+          .Int64(c.internal_notes)
+          .Int64(c.transfers)
+          .Int64(c.last_seq)
+          .Text(c.head_hash)
+          .Text(EncodeCommitmentsColumn(c.commitments))
+          .Int64(before.last_seq)
+          .Text(before.head_hash));
+  if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
+  if (ran->Affected() == 1) return {};
+  // Nothing matched: say whether the case is gone or has moved on.
+  auto head = conn_.Query("SELECT last_seq FROM cases WHERE id = $1", Params().Int64(c.id));
+  if (!head) return While("reading the head of " + CaseName(c.id), head.error());
+  if (head->empty()) return Fail(ErrorCode::kNotFound, CaseName(c.id) + " does not exist");
+  return Fail(ErrorCode::kConflict,
+              CaseName(c.id) + " changed since it was read: expected its last event at seq " +
+                  std::to_string(before.last_seq) + ", found seq " +
+                  std::to_string(head->Int64(0, 0)));
+}
+
+Result<void> PgWriteTx::InsertEventsAndNotify(const std::vector<domain::Event>& events,
+                                              int64_t case_id) {
+  // One round trip for every event of the append and the change notice, which every
+  // LISTENing node gets when (and only if) this transaction commits.
+  constexpr int kColumns = 12;
+  std::string sql;
+  Params params;
+  if (!events.empty()) {
+    sql =
+        "WITH inserted AS (INSERT INTO events (case_id, seq, type, at, actor_kind, actor_id,"
+        " actor_name, channel, visibility, data, prev_hash, hash) VALUES ";
+    int n = 0;
+    for (const domain::Event& e : events) {
+      sql += n == 0 ? "(" : ", (";
+      for (int column = 0; column < kColumns; ++column) {
+        if (column > 0) sql += ", ";
+        sql += "$" + std::to_string(n * kColumns + column + 1);
+      }
+      sql += ")";
+      ++n;
+      params.Int64(e.case_id)
           .Int64(e.seq)
           .Text(domain::EventTypeName(e.type))
           .Int64(MicrosFromTimestamp(e.at))
@@ -155,10 +199,21 @@ Result<void> PgWriteTx::InsertEvent(const domain::Event& e) {
           .Text(domain::VisibilityName(e.visibility))
           .Text(boost::json::serialize(e.data))
           .Text(e.prev_hash)
-          .Text(e.hash));
+          .Text(e.hash);
+    }
+    sql += " RETURNING 1) ";
+  }
+  sql += "SELECT pg_notify('redress_case_changed', $" + std::to_string(params.values().size() + 1) +
+         ")";
+  params.Text(std::to_string(case_id));
+  auto ran = conn_.Query(sql, params);
   if (!ran) {
-    return While("appending event " + std::to_string(e.seq) + " of " + CaseName(e.case_id),
-                 ran.error());
+    std::string what = "appending to " + CaseName(case_id);
+    if (!events.empty()) {
+      what = "appending events " + std::to_string(events.front().seq) + ".." +
+             std::to_string(events.back().seq) + " of " + CaseName(case_id);
+    }
+    return While(what, ran.error());
   }
   return {};
 }

@@ -71,7 +71,9 @@ class PgWriteTx final : public WriteTx {
 
  private:
   Result<void> WriteProjection(const domain::CaseState& after);
-  Result<void> InsertEvent(const domain::Event& event);
+  /// The compare-and-set row update of an existing case: kConflict if its head moved.
+  Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& after);
+  Result<void> InsertEventsAndNotify(const std::vector<domain::Event>& events, int64_t case_id);
 
   Connection& conn_;
   PgMailTx mail_{conn_};
