@@ -146,7 +146,7 @@ TEST_P(CaseTimersTest, AFailingTimerIsUndoneAloneAndDeferredByTheBackoffWhileThe
   JobRunner runner(*node_a_, clock_, Options("node-a"));
   bool fail = true;
   runner.RegisterCaseTimers(
-      [&](store::WriteTx& tx, const store::DueCase& due, Timestamp now) -> Result<void> {
+      [&](store::WriteTx& tx, store::DueCase& due, Timestamp now) -> Result<void> {
         if (auto done = effect(tx, due, now); !done) return done;  // written, then undone
         if (due.case_id == failing && fail) {
           return Fail(ErrorCode::kUnavailable, "case could not be loaded");
@@ -197,7 +197,7 @@ TEST_P(CaseTimersTest, AHandlerThatLeavesItsTimerDueIsDeferredInsteadOfLoopedOn)
   const CaseTimerHandler effect = Effect(duplicates);
   JobRunner runner(*node_a_, clock_, Options("node-a", 4));
   runner.RegisterCaseTimers(
-      [&](store::WriteTx& tx, const store::DueCase& due, Timestamp now) -> Result<void> {
+      [&](store::WriteTx& tx, store::DueCase& due, Timestamp now) -> Result<void> {
         if (due.case_id == stuck) return {};  // forgets to move the timer
         return effect(tx, due, now);
       });
@@ -223,7 +223,7 @@ TEST_P(CaseTimersTest, AWriteThatNeverCommitsLeavesEveryTimerDueForTheNextNodeAt
   // process dying): neither the claim's write nor its isolated rerun commits anything.
   JobRunner dying(*node_a_, clock_, Options("node-a"));
   dying.RegisterCaseTimers(
-      [&](store::WriteTx& tx, const store::DueCase& due, Timestamp now) -> Result<void> {
+      [&](store::WriteTx& tx, store::DueCase& due, Timestamp now) -> Result<void> {
         if (auto done = effect(tx, due, now); !done) return done;
         throw std::runtime_error("node a died");
       });

@@ -260,7 +260,7 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
     auto due = tx.ClaimDueCases(now, limit);
     if (!due) return Fail(due.error());
     claimed = due->size();
-    for (const store::DueCase& timer : *due) {
+    for (store::DueCase& timer : *due) {
       Result<void> ran =
           fired.contains(timer.case_id) ? Fail(StillDue(timer.case_id)) : timers_(tx, timer, now);
       if (!ran) {
@@ -290,7 +290,7 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
       auto due = tx.ClaimDueCases(now, limit);
       if (!due) return Fail(due.error());
       claimed = due->size();
-      for (const store::DueCase& timer : *due) {
+      for (store::DueCase& timer : *due) {
         Error error;
         if (fired.contains(timer.case_id)) {
           error = StillDue(timer.case_id);

@@ -53,11 +53,11 @@ using JobHandler = std::function<Result<void>(store::WriteTx&, const store::Clai
 using JobWork = std::function<Result<JobHandler>(const store::ClaimedJob&, Timestamp now)>;
 
 /// Fires one case's due timer (store::WriteTx::ClaimDueCases) inside the write that
-/// claimed it, and must leave the timer later than `now` (store::WriteTx::SetCaseDue with
-/// the case's next deadline, or none). An error undoes what it wrote and defers the timer
-/// by the retry backoff.
+/// claimed it (it may take the claimed state), and must leave the timer later than `now`
+/// (store::WriteTx::SetCaseDue with the case's next deadline, or none). An error undoes what it
+/// wrote and defers the timer by the retry backoff.
 using CaseTimerHandler =
-    std::function<Result<void>(store::WriteTx&, const store::DueCase&, Timestamp now)>;
+    std::function<Result<void>(store::WriteTx&, store::DueCase&, Timestamp now)>;
 
 /// How the jobs of one kind are written (see the top of this file).
 enum class JobWrites {

@@ -27,14 +27,13 @@ std::optional<policy::Deadline> FirstDue(const domain::CaseState& state,
 
 CaseTimerHandler SlaDeadlineHandler(const app::CaseService& cases,
                                     const app::PolicyHolder& policies) {
-  return [&cases, &policies](store::WriteTx& tx, const store::DueCase& timer,
+  return [&cases, &policies](store::WriteTx& tx, store::DueCase& timer,
                              Timestamp now) -> Result<void> {
     const int64_t case_id = timer.case_id;
     const auto policy = policies.Get();
     const domain::Principal system = domain::Principal::System();
-    auto loaded = tx.LoadCaseForUpdate(case_id);
-    if (!loaded) return Fail(loaded.error());
-    domain::CaseState state = std::move(*loaded);
+    // Read (and on PostgreSQL locked) by the claim, in this same write.
+    domain::CaseState state = std::move(timer.state);
     for (int fired = 0;; ++fired) {
       const std::optional<policy::Deadline> due = FirstDue(state, *policy, now);
       if (!due) {

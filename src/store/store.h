@@ -177,11 +177,13 @@ struct CaseDue {
   std::optional<Timestamp> timer;      // when the earliest deadline not on record falls due
 };
 
-/// A case whose timer is due (ClaimDueCases).
+/// A case whose timer is due (ClaimDueCases), read by the claim itself: firing it needs no
+/// second read (WriteTx::LoadCaseForUpdate) of the row.
 struct DueCase {
   int64_t case_id = 0;
   Timestamp timer{};
   int failures = 0;  // DeferCaseTimer calls since the timer was last set by SetCaseDue
+  domain::CaseState state;
 };
 
 /// The write side of one transaction. Methods are only valid inside a WriteFn.
@@ -280,10 +282,10 @@ class WriteTx {
   /// ClaimDueCases), whose failure count starts again at 0. kNotFound if the case does not
   /// exist.
   virtual Result<void> SetCaseDue(int64_t case_id, const CaseDue& due) = 0;
-  /// The cases whose timer is due at `now`, earliest first, at most `limit`, for the
-  /// caller to fire inside this same write (engine/job_runner.h, RunCaseTimers). On
-  /// PostgreSQL the rows are locked and rows another node is firing are skipped, so nodes
-  /// take disjoint sets and a node that dies mid-write leaves every timer it took due.
+  /// The cases whose timer is due at `now`, earliest first, at most `limit`, each with its
+  /// current state, for the caller to fire inside this same write (engine/job_runner.h,
+  /// RunCaseTimers). On PostgreSQL the rows are locked and rows another node is firing are skipped,
+  /// so nodes take disjoint sets and a node that dies mid-write leaves every timer it took due.
   virtual Result<std::vector<DueCase>> ClaimDueCases(Timestamp now, int limit) = 0;
   /// Sets a failed timer to fire again at `retry_at` and counts the failure.
   virtual Result<void> DeferCaseTimer(int64_t case_id, Timestamp retry_at) = 0;

@@ -124,7 +124,10 @@ TEST_P(StoreEscalationTest, DueTimersAreClaimedEarliestFirstUpToTheLimit) {
     auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
       auto due = tx.ClaimDueCases(now, limit);
       if (!due) return Fail(due.error());
-      for (const DueCase& d : *due) ids.push_back(d.case_id);
+      for (const DueCase& d : *due) {
+        ids.push_back(d.case_id);
+        EXPECT_EQ(d.state, *store_->GetCase(d.case_id)) << "the claim reads the whole case";
+      }
       return {};
     });
     EXPECT_TRUE(written) << written.error().message;

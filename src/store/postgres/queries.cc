@@ -151,6 +151,24 @@ Result<std::optional<T>> One(Result<Rows> rows, Reader read) {
 
 }  // namespace
 
+Result<std::vector<DueCase>> ClaimDueCaseRows(Connection& conn, Timestamp now, int limit) {
+  auto rows = conn.Query("SELECT " REDRESS_CASE_COLUMNS
+                         ", timer_at, timer_failures FROM cases WHERE timer_at <= $1"
+                         " ORDER BY timer_at, id LIMIT $2 FOR UPDATE SKIP LOCKED",
+                         Params().Int64(MicrosFromTimestamp(now)).Int64(limit));
+  if (!rows) return Fail(rows.error());
+  constexpr int kTimer = 21;  // after the case columns
+  std::vector<DueCase> due;
+  due.reserve(static_cast<size_t>(rows->size()));
+  for (int r = 0; r < rows->size(); ++r) {
+    auto state = ReadCase(*rows, r);
+    if (!state) return Fail(state.error());
+    due.push_back(DueCase{state->id, TimestampFromMicros(rows->Int64(r, kTimer)),
+                          static_cast<int>(rows->Int64(r, kTimer + 1)), std::move(*state)});
+  }
+  return due;
+}
+
 Result<std::optional<domain::CaseState>> FindCase(Connection& conn, int64_t case_id, bool lock) {
   return One<domain::CaseState>(
       conn.Query(lock ? "SELECT " REDRESS_CASE_COLUMNS " FROM cases WHERE id = $1 FOR UPDATE"

@@ -21,6 +21,9 @@
 namespace redress::store::postgres {
 
 /// `lock` appends FOR UPDATE: the row stays locked until the transaction ends.
+/// The cases whose timer is due at `now`, earliest first, their rows locked; rows another
+/// transaction holds are skipped (WriteTx::ClaimDueCases).
+Result<std::vector<DueCase>> ClaimDueCaseRows(Connection& conn, Timestamp now, int limit);
 Result<std::optional<domain::CaseState>> FindCase(Connection& conn, int64_t case_id,
                                                   bool lock = false);
 Result<CasePage> QueryCases(Connection& conn, const CaseQuery& query);

@@ -521,17 +521,8 @@ Result<std::vector<DueCase>> PgWriteTx::ClaimDueCases(Timestamp now, int limit) 
   // SKIP LOCKED passes over cases another node is firing (or another write holds) instead
   // of waiting; under READ COMMITTED a row is re-checked on its newest version, so a timer
   // another node has just moved is not taken.
-  auto rows = conn_.Query(
-      "SELECT id, timer_at, timer_failures FROM cases WHERE timer_at <= $1"
-      " ORDER BY timer_at, id LIMIT $2 FOR UPDATE SKIP LOCKED",
-      Params().Int64(MicrosFromTimestamp(now)).Int64(limit));
-  if (!rows) return While("reading the due case timers", rows.error());
-  std::vector<DueCase> due;
-  due.reserve(rows->size());
-  for (int r = 0; r < rows->size(); ++r) {
-    due.push_back(DueCase{rows->Int64(r, 0), TimestampFromMicros(rows->Int64(r, 1)),
-                          static_cast<int>(rows->Int64(r, 2))});
-  }
+  auto due = ClaimDueCaseRows(conn_, now, limit);
+  if (!due) return While("reading the due case timers", due.error());
   return due;
 }
 

@@ -176,6 +176,28 @@ Result<int64_t> QueryCount(Database& db, std::string_view sql) {
 
 }  // namespace
 
+Result<std::vector<DueCase>> QueryDueCases(Database& db, Timestamp now, int limit) {
+  auto statement = db.Prepare("SELECT " REDRESS_CASE_COLUMNS
+                              ", timer_at, timer_failures FROM cases WHERE timer_at <= ?1"
+                              " ORDER BY timer_at, id LIMIT ?2");
+  if (!statement) return Fail(statement.error());
+  Statement& s = **statement;
+  s.BindInt64(1, MicrosFromTimestamp(now));
+  s.BindInt64(2, limit);
+  constexpr int kTimer = 21;  // after the case columns
+  std::vector<DueCase> due;
+  for (;;) {
+    auto row = s.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    auto state = ReadCase(s);
+    if (!state) return Fail(state.error());
+    due.push_back(DueCase{state->id, TimestampFromMicros(s.ColumnInt64(kTimer)),
+                          static_cast<int>(s.ColumnInt64(kTimer + 1)), std::move(*state)});
+  }
+  return due;
+}
+
 Result<std::optional<domain::CaseState>> FindCase(Database& db, int64_t case_id) {
   auto statement = db.Prepare("SELECT " REDRESS_CASE_COLUMNS " FROM cases WHERE id = ?1");
   if (!statement) return Fail(statement.error());

@@ -22,6 +22,8 @@
 namespace redress::store::sqlite {
 
 Result<std::optional<domain::CaseState>> FindCase(Database& db, int64_t case_id);
+/// The cases whose timer is due at `now`, earliest first (WriteTx::ClaimDueCases).
+Result<std::vector<DueCase>> QueryDueCases(Database& db, Timestamp now, int limit);
 Result<CasePage> QueryCases(Database& db, const CaseQuery& query);
 Result<int64_t> CountCases(Database& db, const CaseQuery& query);
 Result<std::optional<Setting>> FindSetting(Database& db, const std::string& key);

@@ -558,21 +558,8 @@ Result<std::vector<DueCase>> SqliteWriteTx::ClaimDueCases(Timestamp now, int lim
   if (limit < 1) return Fail(ErrorCode::kInvalidArgument, "limit must be at least 1");
   // The writer holds the database's write lock for the whole transaction, and the caller
   // fires these timers in it: nobody else can take them meanwhile.
-  auto statement = db_.Prepare(
-      "SELECT id, timer_at, timer_failures FROM cases WHERE timer_at <= ?1"
-      " ORDER BY timer_at, id LIMIT ?2");
-  if (!statement) return Fail(statement.error());
-  Statement& s = **statement;
-  s.BindInt64(1, MicrosFromTimestamp(now));
-  s.BindInt64(2, limit);
-  std::vector<DueCase> due;
-  for (;;) {
-    auto row = s.Step();
-    if (!row) return While("reading the due case timers", row.error());
-    if (!*row) break;
-    due.push_back(DueCase{s.ColumnInt64(0), TimestampFromMicros(s.ColumnInt64(1)),
-                          static_cast<int>(s.ColumnInt64(2))});
-  }
+  auto due = QueryDueCases(db_, now, limit);
+  if (!due) return While("reading the due case timers", due.error());
   return due;
 }
 
