@@ -75,6 +75,37 @@ Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& bef
   return {};
 }
 
+namespace {
+
+// The projection's columns as $1..$21, in the order of the INSERT and UPDATE below.
+Params ProjectionParams(const domain::CaseState& c) {
+  Params params;
+  params.Int64(c.id)
+      .Int64(c.customer_id)
+      .Text(c.subject)
+      .Text(domain::CaseStatusName(c.status))
+      .Text(domain::PriorityName(c.priority))
+      .Text(c.category)
+      .Int64(c.level)
+      .OptionalInt64(c.owner_id)
+      .Text(c.owner_name)
+      .Text(domain::ChannelName(c.channel))
+      .Int64(MicrosFromTimestamp(c.opened_at))
+      .Int64(MicrosFromTimestamp(c.updated_at))
+      .OptionalInt64(OptionalMicros(c.first_response_at))
+      .OptionalInt64(OptionalMicros(c.last_customer_message_at))
+      .Int64(c.customer_messages)
+      .Int64(c.staff_replies)
+      .Int64(c.internal_notes)
+      .Int64(c.transfers)
+      .Int64(c.last_seq)
+      .Text(c.head_hash)
+      .Text(EncodeCommitmentsColumn(c.commitments));
+  return params;
+}
+
+}  // namespace
+
 Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
   auto ran = conn_.Query(
       "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
@@ -94,28 +125,7 @@ Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
       " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
       " transfers = excluded.transfers, last_seq = excluded.last_seq,"
       " head_hash = excluded.head_hash, commitments = excluded.commitments",
-      Params()
-          .Int64(c.id)
-          .Int64(c.customer_id)
-          .Text(c.subject)
-          .Text(domain::CaseStatusName(c.status))
-          .Text(domain::PriorityName(c.priority))
-          .Text(c.category)
-          .Int64(c.level)
-          .OptionalInt64(c.owner_id)
-          .Text(c.owner_name)
-          .Text(domain::ChannelName(c.channel))
-          .Int64(MicrosFromTimestamp(c.opened_at))
-          .Int64(MicrosFromTimestamp(c.updated_at))
-          .OptionalInt64(OptionalMicros(c.first_response_at))
-          .OptionalInt64(OptionalMicros(c.last_customer_message_at))
-          .Int64(c.customer_messages)
-          .Int64(c.staff_replies)
-          .Int64(c.internal_notes)
-          .Int64(c.transfers)
-          .Int64(c.last_seq)
-          .Text(c.head_hash)
-          .Text(EncodeCommitmentsColumn(c.commitments)));
+      ProjectionParams(c));
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }
@@ -132,30 +142,7 @@ Result<void> PgWriteTx::UpdateProjection(const domain::CaseState& before,
       " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
       " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
       " commitments = $21 WHERE id = $1 AND last_seq = $22 AND head_hash = $23",
-      Params()
-          .Int64(c.id)
-          .Int64(c.customer_id)
-          .Text(c.subject)
-          .Text(domain::CaseStatusName(c.status))
-          .Text(domain::PriorityName(c.priority))
-          .Text(c.category)
-          .Int64(c.level)
-          .OptionalInt64(c.owner_id)
-          .Text(c.owner_name)
-          .Text(domain::ChannelName(c.channel))
-          .Int64(MicrosFromTimestamp(c.opened_at))
-          .Int64(MicrosFromTimestamp(c.updated_at))
-          .OptionalInt64(OptionalMicros(c.first_response_at))
-          .OptionalInt64(OptionalMicros(c.last_customer_message_at))
-          .Int64(c.customer_messages)
-          .Int64(c.staff_replies)
-          .Int64(c.internal_notes)
-          .Int64(c.transfers)
-          .Int64(c.last_seq)
-          .Text(c.head_hash)
-          .Text(EncodeCommitmentsColumn(c.commitments))
-          .Int64(before.last_seq)
-          .Text(before.head_hash));
+      ProjectionParams(c).Int64(before.last_seq).Text(before.head_hash));
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   if (ran->Affected() == 1) return {};
   // Nothing matched: say whether the case is gone or has moved on.
