@@ -1,6 +1,7 @@
 #include "engine/job_runner.h"
 
 #include <algorithm>
+#include <exception>
 #include <utility>
 #include <vector>
 
@@ -272,13 +273,16 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
     return {};
   });
   if (!written && !a_timer_failed) {
-    ++report.errors;
-    app::Log(app::LogLevel::kError, "firing deadline timers failed",
+    // Not a handler's error value: the store refused the write, or a handler threw. The
+    // isolated run below tells them apart (it fails as a whole only if the store does).
+    app::Log(app::LogLevel::kWarn,
+             "a claim of deadline timers could not be written; "
+             "firing them one by one",
              {{"error", written.error().message}});
-    return false;  // nothing committed: the timers stay due for the next pass
   }
   struct Failure {
-    store::DueCase timer;
+    int64_t case_id = 0;
+    int failures = 0;  // this one included
     Error error;
   };
   std::vector<Failure> failures;
@@ -295,7 +299,15 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
         if (fired.contains(timer.case_id)) {
           error = StillDue(timer.case_id);
         } else {
-          auto step = tx.Isolated([&] { return timers_(tx, timer, now); });
+          auto step = tx.Isolated([&]() -> Result<void> {
+            // A throwing handler is a bug in it; confined to its own case like an error.
+            try {
+              return timers_(tx, timer, now);
+            } catch (const std::exception& e) {
+              return Fail(ErrorCode::kInternal,
+                          std::string("the deadline handler threw: ") + e.what());
+            }
+          });
           if (!step) return Fail(step.error());
           if (!*step) {
             done.push_back(timer.case_id);
@@ -305,7 +317,7 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
         }
         const Timestamp retry_at = now + RetryDelay(timer.failures + 1);
         if (auto deferred = tx.DeferCaseTimer(timer.case_id, retry_at); !deferred) return deferred;
-        failures.push_back(Failure{timer, std::move(error)});
+        failures.push_back(Failure{timer.case_id, timer.failures + 1, std::move(error)});
       }
       return {};
     });
@@ -321,8 +333,8 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
   report.retried += static_cast<int>(failures.size());
   for (const Failure& failure : failures) {
     app::Log(app::LogLevel::kWarn, "a deadline timer failed; will retry",
-             {{"case_id", failure.timer.case_id},
-              {"failures", failure.timer.failures + 1},
+             {{"case_id", failure.case_id},
+              {"failures", failure.failures},
               {"error", failure.error.message}});
   }
   return static_cast<int>(claimed) == limit;

@@ -99,9 +99,10 @@ class JobRunner {
   /// Registers the handler of the cases' deadline timers. Each pass, after the jobs,
   /// claims due timers up to `batched_claim` at a time and fires them in the same write:
   /// one commit per claim, nothing leased (a node that dies mid-write leaves every timer it
-  /// took due for the next pass anywhere). As with batched jobs, a write whose handler
-  /// fails runs again with each case in its own savepoint, and the failing case's timer is
-  /// deferred by RetryDelay while the others commit. Before Start() only.
+  /// took due for the next pass anywhere). As with batched jobs, a write that fails runs
+  /// again with each case in its own savepoint, and the case whose handler fails (or
+  /// throws) is undone alone and its timer deferred by RetryDelay while the others commit.
+  /// Before Start() only.
   void RegisterCaseTimers(CaseTimerHandler handler);
 
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
