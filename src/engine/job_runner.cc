@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -246,87 +247,75 @@ Error StillDue(int64_t case_id) {
                {}};
 }
 
+// A throwing handler is a bug in it; in the isolated run it is confined to its own case
+// like an error value.
+Result<void> FireCatching(const CaseTimerHandler& handler, store::WriteTx& tx,
+                          store::DueCase& timer, Timestamp now) {
+  try {
+    return handler(tx, timer, now);
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("the deadline handler threw: ") + e.what());
+  }
+}
+
 }  // namespace
 
 bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& report) {
   const int limit = options_.batched_claim;
   const Timestamp now = clock_.Now();
-  // As RunBatch: first the whole claim back to back, with no savepoint between cases.
-  size_t claimed = 0;
-  std::vector<int64_t> done;
-  bool a_timer_failed = false;
-  auto written = store_.Write([&](store::WriteTx& tx) -> Result<void> {
-    a_timer_failed = false;  // a backend may run a write again: start afresh
-    done.clear();
-    auto due = tx.ClaimDueCases(now, limit);
-    if (!due) return Fail(due.error());
-    claimed = due->size();
-    for (store::DueCase& timer : *due) {
-      Result<void> ran =
-          fired.contains(timer.case_id) ? Fail(StillDue(timer.case_id)) : timers_(tx, timer, now);
-      if (!ran) {
-        a_timer_failed = true;
-        return ran;
-      }
-      done.push_back(timer.case_id);
-    }
-    return {};
-  });
-  if (!written && !a_timer_failed) {
-    // Not a handler's error value: the store refused the write, or a handler threw. The
-    // isolated run below tells them apart (it fails as a whole only if the store does).
-    app::Log(app::LogLevel::kWarn,
-             "a claim of deadline timers could not be written; "
-             "firing them one by one",
-             {{"error", written.error().message}});
-  }
   struct Failure {
     int64_t case_id = 0;
     int failures = 0;  // this one included
     Error error;
   };
+  size_t claimed = 0;
+  std::vector<int64_t> done;
   std::vector<Failure> failures;
-  if (!written) {
-    // Again, each case in its own savepoint: a failing one is undone alone and deferred.
-    written = store_.Write([&](store::WriteTx& tx) -> Result<void> {
-      done.clear();
+  // Claims and fires in one write. As RunBatch, the first attempt runs the claim back to
+  // back (no savepoint between cases) and any failure undoes it all; the isolated attempt
+  // gives each case its own savepoint, so a failing (or throwing) case is undone alone and
+  // its timer deferred, and only a failure of the store itself fails the write.
+  auto fire = [&](bool isolated) {
+    return store_.Write([&](store::WriteTx& tx) -> Result<void> {
+      done.clear();  // a backend may run a write again: start afresh
       failures.clear();
       auto due = tx.ClaimDueCases(now, limit);
       if (!due) return Fail(due.error());
       claimed = due->size();
       for (store::DueCase& timer : *due) {
-        Error error;
+        std::optional<Error> error;
         if (fired.contains(timer.case_id)) {
           error = StillDue(timer.case_id);
+        } else if (!isolated) {
+          if (auto ran = timers_(tx, timer, now); !ran) return ran;
         } else {
-          auto step = tx.Isolated([&]() -> Result<void> {
-            // A throwing handler is a bug in it; confined to its own case like an error.
-            try {
-              return timers_(tx, timer, now);
-            } catch (const std::exception& e) {
-              return Fail(ErrorCode::kInternal,
-                          std::string("the deadline handler threw: ") + e.what());
-            }
-          });
-          if (!step) return Fail(step.error());
-          if (!*step) {
-            done.push_back(timer.case_id);
-            continue;
-          }
-          error = std::move(**step);
+          auto step = tx.Isolated([&] { return FireCatching(timers_, tx, timer, now); });
+          if (!step) return Fail(step.error());  // the savepoint itself failed
+          error = std::move(*step);
         }
+        if (!error) {
+          done.push_back(timer.case_id);
+          continue;
+        }
+        if (!isolated) return Fail(std::move(*error));
         const Timestamp retry_at = now + RetryDelay(timer.failures + 1);
         if (auto deferred = tx.DeferCaseTimer(timer.case_id, retry_at); !deferred) return deferred;
-        failures.push_back(Failure{timer.case_id, timer.failures + 1, std::move(error)});
+        failures.push_back(Failure{timer.case_id, timer.failures + 1, std::move(*error)});
       }
       return {};
     });
-    if (!written) {
-      ++report.errors;
-      app::Log(app::LogLevel::kError, "firing deadline timers one by one failed",
-               {{"error", written.error().message}});
-      return false;
-    }
+  };
+  auto written = fire(/*isolated=*/false);
+  if (!written) {
+    app::Log(app::LogLevel::kWarn, "a claim of deadline timers failed; firing it case by case",
+             {{"error", written.error().message}});
+    written = fire(/*isolated=*/true);
+  }
+  if (!written) {
+    ++report.errors;
+    app::Log(app::LogLevel::kError, "firing deadline timers case by case failed",
+             {{"error", written.error().message}});
+    return false;  // nothing committed: the timers stay due for the next pass
   }
   report.done += static_cast<int>(done.size());
   fired.insert(done.begin(), done.end());

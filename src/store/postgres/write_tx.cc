@@ -56,12 +56,11 @@ Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& bef
       return Fail(ErrorCode::kNotFound,
                   "customer " + std::to_string(after.customer_id) + " does not exist");
     }
-    // A new case's row is inserted, not upserted: an id that is already taken fails on
-    // the primary key instead of overwriting another case.
+    // A taken id is named plainly here; the INSERT's primary key still guards a race.
     auto stored = FindCase(conn_, after.id);
     if (!stored) return Fail(stored.error());
     if (*stored) return Fail(ErrorCode::kConflict, name + " already exists");
-    if (auto written = WriteProjection(after); !written) return written;
+    if (auto written = InsertProjection(after); !written) return written;
   } else if (auto updated = UpdateProjection(*before, after); !updated) {
     return updated;
   }
@@ -106,25 +105,16 @@ Params ProjectionParams(const domain::CaseState& c) {
 
 }  // namespace
 
-Result<void> PgWriteTx::WriteProjection(const domain::CaseState& c) {
+Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c) {
+  // Inserted, not upserted: an id that is taken fails on the primary key (kConflict)
+  // instead of overwriting another case.
   auto ran = conn_.Query(
       "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
       " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
       " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"
       " commitments)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-      " $19, $20, $21)"
-      " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id,"
-      " subject = excluded.subject, status = excluded.status, priority = excluded.priority,"
-      " category = excluded.category, level = excluded.level, owner_id = excluded.owner_id,"
-      " owner_name = excluded.owner_name, channel = excluded.channel,"
-      " opened_at = excluded.opened_at, updated_at = excluded.updated_at,"
-      " first_response_at = excluded.first_response_at,"
-      " last_customer_message_at = excluded.last_customer_message_at,"
-      " customer_messages = excluded.customer_messages,"
-      " staff_replies = excluded.staff_replies, internal_notes = excluded.internal_notes,"
-      " transfers = excluded.transfers, last_seq = excluded.last_seq,"
-      " head_hash = excluded.head_hash, commitments = excluded.commitments",
+      " $19, $20, $21)",
       ProjectionParams(c));
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
@@ -157,50 +147,42 @@ Result<void> PgWriteTx::UpdateProjection(const domain::CaseState& before,
 
 Result<void> PgWriteTx::InsertEventsAndNotify(const std::vector<domain::Event>& events,
                                               int64_t case_id) {
-  // One round trip for every event of the append and the change notice, which every
-  // LISTENing node gets when (and only if) this transaction commits.
+  // One round trip for every event of the append (CheckAppendContinues made sure there is
+  // at least one) and the change notice, which every LISTENing node gets when (and only
+  // if) this transaction commits.
   constexpr int kColumns = 12;
-  std::string sql;
+  std::string sql =
+      "WITH inserted AS (INSERT INTO events (case_id, seq, type, at, actor_kind, actor_id,"
+      " actor_name, channel, visibility, data, prev_hash, hash) VALUES ";
   Params params;
-  if (!events.empty()) {
-    sql =
-        "WITH inserted AS (INSERT INTO events (case_id, seq, type, at, actor_kind, actor_id,"
-        " actor_name, channel, visibility, data, prev_hash, hash) VALUES ";
-    int n = 0;
-    for (const domain::Event& e : events) {
-      sql += n == 0 ? "(" : ", (";
-      for (int column = 0; column < kColumns; ++column) {
-        if (column > 0) sql += ", ";
-        sql += "$" + std::to_string(n * kColumns + column + 1);
-      }
-      sql += ")";
-      ++n;
-      params.Int64(e.case_id)
-          .Int64(e.seq)
-          .Text(domain::EventTypeName(e.type))
-          .Int64(MicrosFromTimestamp(e.at))
-          .Text(domain::ActorKindName(e.actor.kind))
-          .Int64(e.actor.id)
-          .Text(e.actor.name)
-          .Text(domain::ChannelName(e.channel))
-          .Text(domain::VisibilityName(e.visibility))
-          .Text(boost::json::serialize(e.data))
-          .Text(e.prev_hash)
-          .Text(e.hash);
+  for (size_t n = 0; n < events.size(); ++n) {
+    const domain::Event& e = events[n];
+    sql += n == 0 ? "(" : ", (";
+    for (int column = 1; column <= kColumns; ++column) {
+      if (column > 1) sql += ", ";
+      sql += "$" + std::to_string(static_cast<int>(n) * kColumns + column);
     }
-    sql += " RETURNING 1) ";
+    sql += ")";
+    params.Int64(e.case_id)
+        .Int64(e.seq)
+        .Text(domain::EventTypeName(e.type))
+        .Int64(MicrosFromTimestamp(e.at))
+        .Text(domain::ActorKindName(e.actor.kind))
+        .Int64(e.actor.id)
+        .Text(e.actor.name)
+        .Text(domain::ChannelName(e.channel))
+        .Text(domain::VisibilityName(e.visibility))
+        .Text(boost::json::serialize(e.data))
+        .Text(e.prev_hash)
+        .Text(e.hash);
   }
-  sql += "SELECT pg_notify('redress_case_changed', $" + std::to_string(params.values().size() + 1) +
-         ")";
+  sql += " RETURNING 1) SELECT pg_notify('redress_case_changed', $" +
+         std::to_string(params.values().size() + 1) + ")";
   params.Text(std::to_string(case_id));
-  auto ran = conn_.Query(sql, params);
-  if (!ran) {
-    std::string what = "appending to " + CaseName(case_id);
-    if (!events.empty()) {
-      what = "appending events " + std::to_string(events.front().seq) + ".." +
-             std::to_string(events.back().seq) + " of " + CaseName(case_id);
-    }
-    return While(what, ran.error());
+  if (auto ran = conn_.Query(sql, params); !ran) {
+    return While("appending events " + std::to_string(events.front().seq) + ".." +
+                     std::to_string(events.back().seq) + " of " + CaseName(case_id),
+                 ran.error());
   }
   return {};
 }

@@ -70,7 +70,7 @@ class PgWriteTx final : public WriteTx {
   Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
  private:
-  Result<void> WriteProjection(const domain::CaseState& after);
+  Result<void> InsertProjection(const domain::CaseState& after);
   /// The compare-and-set row update of an existing case: kConflict if its head moved.
   Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& after);
   Result<void> InsertEventsAndNotify(const std::vector<domain::Event>& events, int64_t case_id);
