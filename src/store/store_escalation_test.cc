@@ -156,7 +156,9 @@ TEST_P(StoreEscalationTest, ADeferredTimerCountsItsFailuresUntilItIsSetAgain) {
     EXPECT_TRUE(written) << written.error().message;
     return found;
   };
-  ASSERT_EQ(due_at(T(100))->failures, 0);
+  auto first = due_at(T(100));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->failures, 0);
   for (int i = 1; i <= 2; ++i) {
     ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.DeferCaseTimer(id, T(100 + 10 * i)); }));
   }
@@ -170,7 +172,9 @@ TEST_P(StoreEscalationTest, ADeferredTimerCountsItsFailuresUntilItIsSetAgain) {
     return tx.SetCaseDue(id, CaseDue{T(500), T(400)});
   }));
   EXPECT_FALSE(due_at(T(399)));
-  EXPECT_EQ(due_at(T(400))->failures, 0);
+  auto reset = due_at(T(400));
+  ASSERT_TRUE(reset);
+  EXPECT_EQ(reset->failures, 0);
   ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.SetCaseDue(id, CaseDue{T(500), {}}); }));
   EXPECT_FALSE(due_at(T(100000)));
   CaseQuery due_soon;  // the next step's time is kept apart from the timer

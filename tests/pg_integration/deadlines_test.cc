@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/time_format.h"
 #include "pg_integration/node_process.h"
 #include "pg_integration/short_sla_policy.h"
 #include "store/postgres/pg_conn.h"
@@ -41,7 +42,6 @@ constexpr int kWriters = 6;
 constexpr int kMaxNotesPerWriter = 400;
 constexpr char kStart[] = "2026-03-02T09:00:00Z";
 constexpr char kDeadlinesDue[] = "2026-03-02T10:00:01Z";  // L1's 1 h first response missed
-constexpr int64_t kDueMicros = 1'772'445'601'000'000;     // the same instant
 
 class DeadlinesTest : public ::testing::Test {
  protected:
@@ -153,9 +153,15 @@ class DeadlinesTest : public ::testing::Test {
   // Deadlines on record: committed sla_breached events.
   int64_t Breaches() { return Count("SELECT count(*) FROM events WHERE type = 'sla_breached'"); }
 
+  static int64_t DueMicros() {  // kDeadlinesDue, as stored
+    auto due = ParseTimestamp(kDeadlinesDue);
+    EXPECT_TRUE(due) << due.error().message;
+    return due ? MicrosFromTimestamp(*due) : 0;
+  }
+
   // Cases whose timer is due at kDeadlinesDue (10:00:01Z, in microseconds).
   int64_t DueTimers() {
-    return Count("SELECT count(*) FROM cases WHERE timer_at <= " + std::to_string(kDueMicros));
+    return Count("SELECT count(*) FROM cases WHERE timer_at <= " + std::to_string(DueMicros()));
   }
 
   // Whether a backend waits for a lock on the routing cursors table: node 2's write, stuck.
@@ -182,7 +188,7 @@ class DeadlinesTest : public ::testing::Test {
 TEST_F(DeadlinesTest, EachDeadlineFiresOnceAcrossNodesAndAKilledNodesDeadlinesFireAtOnce) {
   ASSERT_EQ(DueTimers(), kCases);
   ASSERT_EQ(Count("SELECT count(*) FROM cases WHERE timer_at < " +
-                  std::to_string(kDueMicros - 1'000'000)),
+                  std::to_string(DueMicros() - 1'000'000)),
             0)
       << "every timer should fall due in the last second before kDeadlinesDue";
 
