@@ -1,5 +1,6 @@
 #include "app/mail_config.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -112,6 +113,65 @@ Result<MailServerConfig> ParseServer(const toml::table& table, const std::string
   return server;
 }
 
+// "host:port", "[v6]:port" or "unix:/absolute/path"; the host is resolved at start.
+bool LooksLikeListenAddress(std::string_view listen) {
+  if (listen.starts_with("unix:")) return listen.size() > 6 && listen[5] == '/';
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  for (char c : listen.substr(colon + 1)) {
+    if (c < '0' || c > '9') return false;
+  }
+  return listen.substr(colon + 1).size() <= 5;
+}
+
+Result<LmtpConfig> ParseLmtp(const toml::table& table, const std::vector<std::string>& addresses,
+                             const std::string& file) {
+  TableReader r(table, "mail.lmtp", file);
+  LmtpConfig lmtp;
+  REDRESS_TRY(r.String("listen", lmtp.listen));
+  std::string mode = "0660";
+  REDRESS_TRY(r.String("socket_mode", mode));
+  REDRESS_TRY(r.Integer("max_connections", lmtp.max_connections, 1, 10000));
+  r.Skip("queues");
+  REDRESS_TRY(r.NoOthers());
+  if (!LooksLikeListenAddress(lmtp.listen)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                file +
+                    ": [mail.lmtp] listen must be host:port (127.0.0.1:2424, [::1]:2424) or "
+                    "unix:/absolute/path, got '" +
+                    lmtp.listen + "'",
+                "mail.lmtp.listen");
+  }
+  const bool octal =
+      !mode.empty() && mode.size() <= 4 && mode.find_first_not_of("01234567") == std::string::npos;
+  if (!octal) {
+    return Fail(ErrorCode::kInvalidArgument,
+                file +
+                    ": [mail.lmtp] socket_mode must be octal permissions such as \"0660\", got '" +
+                    mode + "'",
+                "mail.lmtp.socket_mode");
+  }
+  lmtp.socket_mode = std::stoi(mode, nullptr, 8);
+  if (const toml::node* node = table.get("queues")) {
+    const auto* queues = node->as_table();
+    if (queues == nullptr) return Bad(file, *node, "mail.lmtp.queues", "must be a table");
+    for (const auto& [key, value] : *queues) {
+      auto address = domain::NormalizeEmail(key.str());
+      if (!address || std::find(addresses.begin(), addresses.end(), *address) == addresses.end()) {
+        return Bad(file, value, "mail.lmtp.queues",
+                   "'" + std::string(key.str()) + "' is not one of [mail] addresses");
+      }
+      const auto* category = value.as_string();
+      if (category == nullptr || category->get().empty()) {
+        return Bad(file, value, "mail.lmtp.queues",
+                   "'" + std::string(key.str()) + "' must name a category (a non-empty string)");
+      }
+      lmtp.queues.emplace_back(*address, category->get());
+    }
+  }
+  return lmtp;
+}
+
 }  // namespace
 
 Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& file) {
@@ -119,6 +179,7 @@ Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& f
   TableReader r(mail, "mail", file);
   r.Skip("smtp");
   r.Skip("mailboxes");
+  r.Skip("lmtp");
   if (const toml::node* node = mail.get("addresses")) {
     const auto* array = node->as_array();
     if (array == nullptr) return Bad(file, *node, "mail addresses", "must be an array of strings");
@@ -185,10 +246,18 @@ Result<MailConfig> ParseMailConfig(const toml::table& mail, const std::string& f
       config.mailboxes.push_back(std::move(box));
     }
   }
-  if ((config.smtp || !config.mailboxes.empty()) && config.addresses.empty()) {
+  if (const toml::node* node = mail.get("lmtp")) {
+    const auto* table = node->as_table();
+    if (table == nullptr) return Bad(file, *node, "mail.lmtp", "must be a table");
+    auto lmtp = ParseLmtp(*table, config.addresses, file);
+    if (!lmtp) return Fail(lmtp.error());
+    config.lmtp = std::move(*lmtp);
+  }
+  if ((config.smtp || !config.mailboxes.empty() || config.lmtp) && config.addresses.empty()) {
     return Fail(ErrorCode::kInvalidArgument,
-                file + ": [mail] addresses must name the company's mailboxes when SMTP or "
-                       "mailboxes are configured",
+                file +
+                    ": [mail] addresses must name the company's mailboxes when SMTP, "
+                    "mailboxes or LMTP are configured",
                 "mail.addresses");
   }
   if (config.enabled() && config.thread_key_file.empty()) {

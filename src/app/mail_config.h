@@ -30,14 +30,22 @@
 //   category = "orders"                    # category of the cases it opens
 //   poll_seconds = 60
 //   idle = true                            # also watch with IMAP IDLE when the server can
+//
+//   [mail.lmtp]                            # the MTA delivers over LMTP (RFC 2033)
+//   listen = "127.0.0.1:2424"              # or "unix:/run/redress/lmtp.sock"
+//   socket_mode = "0660"                   # a Unix socket's permissions (octal)
+//   max_connections = 100
+//   [mail.lmtp.queues]                     # the category of the cases a recipient opens
+//   "orders@acme.example" = "orders"
 #pragma once
+
+#include <toml++/toml.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "core/result.h"
 
@@ -63,6 +71,17 @@ struct MailboxConfig {
   bool idle = true;
 };
 
+/// The LMTP listener (lmtp/lmtp_server.h). Anyone who can connect can hand it mail, as
+/// anyone on the Internet can send mail to the company: it listens on loopback or a Unix
+/// socket that only the MTA can reach.
+struct LmtpConfig {
+  std::string listen;      // "host:port" or "unix:/absolute/path"
+  int socket_mode = 0660;  // permissions of a Unix socket
+  int64_t max_connections = 100;
+  /// Recipient address (one of [mail] addresses, normalised) -> category of new cases.
+  std::vector<std::pair<std::string, std::string>> queues;
+};
+
 struct MailConfig {
   std::vector<std::string> addresses;
   std::string from_name = "Customer Service";
@@ -76,6 +95,7 @@ struct MailConfig {
   int64_t acknowledge_window_seconds = 86400;
   std::optional<MailServerConfig> smtp;
   std::vector<MailboxConfig> mailboxes;
+  std::optional<LmtpConfig> lmtp;
 
   bool enabled() const { return !addresses.empty(); }
 };

@@ -1,13 +1,14 @@
 // `redress serve`: the composition root. Builds the real implementations of every
 // interface (store, clock, metrics, authenticator), registers the routes and runs the
 // server until SIGINT or SIGTERM.
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
-
-#include <pthread.h>
 
 #include "app/auth_service.h"
 #include "app/escalation_reactor.h"
@@ -20,12 +21,13 @@
 #include "core/clock.h"
 #include "core/time_format.h"
 #include "engine/escalation_wiring.h"
-#include "engine/mail_wiring.h"
 #include "engine/mail_in_wiring.h"
+#include "engine/mail_wiring.h"
 #include "http/api/credential_authenticator.h"
 #include "http/api/routes.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "lmtp/lmtp_server.h"
 
 namespace redress::cli {
 namespace {
@@ -158,6 +160,21 @@ int Serve(const app::Config& config, const ServeOptions& options) {
     app::Log(app::LogLevel::kInfo, "serving the web front end",
              {{"root", config.web_root}, {"files", static_cast<int64_t>((*site)->file_count())}});
   }
+  // ---- the LMTP listener ([mail.lmtp]): the MTA's door for many messages per connection.
+  // Declared before the HTTP server and, like it, destroyed only after the store has
+  // drained its writes (their completions are posted to its io_context).
+  std::optional<lmtp::LmtpServer> lmtp_server;
+  if (config.mail.lmtp && services.mail_intake != nullptr) {
+    lmtp_server.emplace(**store, clock, *services.mail_intake, services.cpu,
+                        lmtp::LmtpRecipients::From(config.mail),
+                        lmtp::LmtpServerOptionsFrom(config.mail));
+    auto bound = lmtp_server->Start();
+    if (!bound) {
+      PrintError(bound.error());
+      return 1;
+    }
+    std::printf("Redress takes LMTP on %s\n", bound->c_str());
+  }
   http::Server server(services, router, authenticator, *server_options);
   auto port = server.Start();
   if (!port) {
@@ -183,7 +200,9 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   sigwait(&stop_signals, &signal_number);
   app::Log(app::LogLevel::kInfo, "stopping", {{"signal", signal_number}});
   server.Stop();
+  if (lmtp_server) lmtp_server->Stop();
   server.Wait();
+  if (lmtp_server) lmtp_server->Wait();
   mail_out->reset();    // stops the mail runner (after its current SMTP attempt)
   mail_in->reset();     // stops the mailbox poller after the message in progress
   escalation->reset();  // stops the job runner and the policy poller before the store goes
