@@ -20,9 +20,11 @@
 // pointing at a cluster where the user may CREATE DATABASE, the same runs go to PostgreSQL.
 //   overlapped  the same, parsing the next 100 while the writer stores the last 100.
 // MAIL_BENCH_MODES=2 runs only the third in-process mode (for profiling).
-// Then, unless MAIL_BENCH_IMAP=0: the IMAP poller's whole path (list, fetch, parse, file,
-// mark, cursor) against a real Dovecot from tests/peers, MAIL_BENCH_IMAP messages (default
-// the smaller of `messages` and 2,000; appending them to Dovecot takes about 20 ms each).
+// Then the LMTP listener of a real `redress serve` with 1, 8 and 32 connections
+// (MAIL_BENCH_LMTP messages each, default `messages`; 0 skips it). Then, unless MAIL_BENCH_IMAP=0:
+// the IMAP poller's whole path (list, fetch, parse, file, mark, cursor) against a real Dovecot from
+// tests/peers, MAIL_BENCH_IMAP messages (default the smaller of `messages` and 2,000; appending
+// them to Dovecot takes about 20 ms each).
 #include <curl/curl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -56,7 +58,9 @@
 #include "core/clock.h"
 #include "engine/escalation_wiring.h"
 #include "engine/mail_poll_job.h"
+#include "peers/child_process.h"
 #include "peers/dovecot_peer.h"
+#include "peers/lmtp_client.h"
 #include "store/postgres/pg_conn.h"
 
 using namespace redress;
@@ -636,6 +640,135 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(i, sorted.size() - 1)];
 }
 
+// CPU seconds (user + system) a child process has used so far, from /proc/<pid>/stat.
+double ProcessCpuSeconds(pid_t pid) {
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// What the listener's answer says the intake did: "250 2.0.0 <rcpt> stored: case 12 opened".
+Result<app::IntakeResult> FromLmtpReply(const std::string& reply) {
+  if (!reply.starts_with("250 ")) return Fail(ErrorCode::kUnavailable, "LMTP: " + reply);
+  app::IntakeResult result;
+  result.outcome = reply.find(" opened") != std::string::npos     ? app::IntakeOutcome::kOpened
+                   : reply.find("stored in") != std::string::npos ? app::IntakeOutcome::kAppended
+                   : reply.find("already") != std::string::npos   ? app::IntakeOutcome::kDuplicate
+                                                                  : app::IntakeOutcome::kUnattached;
+  const size_t at = reply.find("case ");
+  if (at != std::string::npos) result.case_id = std::atoll(reply.c_str() + at + 5);
+  return result;
+}
+
+// The LMTP listener end to end, as Postfix's lmtp transport would use it: a real `redress
+// serve` (escalation, mail wiring, logs at info) on a fresh SQLite file, [mail.lmtp] on a
+// Unix socket, and `connections` MTA connections delivering at once, each message in CRLF
+// and dot-stuffed. A message counts once its answer is 250 (durably stored). The CPU per
+// mail is the server process's.
+int Lmtp(Databases& dbs, int messages, const std::string& dir,
+         const std::vector<Template>& templates, const email::ThreadTokenSigner& signer,
+         const std::string& key_hex) {
+  const std::string redress = (fs::path(REDRESS_BINARY)).string();
+  const std::string base = dir + "/mail_bench_lmtp_" + std::to_string(getpid());
+  std::ofstream(base + ".key") << key_hex << "\n";
+  int status = 0;
+  for (int connections : {1, 8, 32}) {
+    auto url = dbs.Fresh(false);
+    if (!url) return 1;
+    SystemClock clock;
+    {  // migrated, as `redress migrate` leaves it
+      auto rig = MakeRig(*url, signer, clock);
+      if (!rig) return std::fprintf(stderr, "lmtp: %s\n", rig.error().message.c_str()), 1;
+    }
+    auto http_port = test_peers::PickFreeLoopbackPort();
+    if (!http_port) return 1;
+    const std::string socket = base + ".sock";
+    std::ofstream(base + ".toml") << "[database]\nurl = \"" << *url
+                                  << "\"\n[server]\nlisten = \"127.0.0.1:" << *http_port
+                                  << "\"\n[mail]\naddresses = [\"" << kOurAddress
+                                  << "\"]\nthread_key_file = \"" << base
+                                  << ".key\"\n[mail.lmtp]\nlisten = \"unix:" << socket
+                                  << "\"\nmax_connections = 64\n";
+    test_peers::ChildProcess::Options options;
+    options.argv = {redress, "--config", base + ".toml", "serve"};
+    options.output_file = base + ".log";
+    options.pipe_stdout = true;
+    auto server = test_peers::ChildProcess::Start(options);
+    if (!server) return std::fprintf(stderr, "lmtp: %s\n", server.error().message.c_str()), 1;
+    for (;;) {
+      auto line = (*server)->ReadLine(std::chrono::seconds(20));
+      if (!line)
+        return std::fprintf(stderr, "lmtp: serve did not start (see %s.log)\n", base.c_str()), 1;
+      if (line->starts_with("Redress takes LMTP on")) break;
+    }
+    std::vector<std::unique_ptr<test_peers::LmtpClient>> clients;
+    for (int i = 0; i < connections; ++i) {
+      clients.push_back(test_peers::LmtpClient::OverUnix(socket));
+      if (!clients.back() || !clients.back()->Greet().starts_with("250 ")) {
+        return std::fprintf(stderr, "lmtp: cannot connect to %s\n", socket.c_str()), 1;
+      }
+    }
+    std::mutex mu;
+    std::vector<double> latencies_ms;
+    IngestFn ingest = [&](std::vector<std::string> raws) {
+      std::vector<Result<app::IntakeResult>> results(raws.size(),
+                                                     Fail(ErrorCode::kInternal, "not sent"));
+      std::atomic<size_t> next{0};
+      std::vector<std::thread> threads;
+      for (auto& client : clients) {
+        threads.emplace_back([&, c = client.get()] {
+          for (size_t i; (i = next.fetch_add(1)) < raws.size();) {
+            std::string crlf;
+            crlf.reserve(raws[i].size() + raws[i].size() / 40);
+            for (char ch : raws[i]) {  // bare LF to CRLF, as an MTA sends it
+              if (ch == '\n' && (crlf.empty() || crlf.back() != '\r')) crlf += '\r';
+              crlf += ch;
+            }
+            const auto t0 = Wall::now();
+            auto replies = c->Deliver("customer@mail.example", {kOurAddress}, crlf);
+            const double ms = Seconds(t0) * 1000;
+            results[i] = FromLmtpReply(replies.size() == 4 ? replies[3] : replies.back());
+            std::lock_guard lock(mu);
+            latencies_ms.push_back(ms);
+          }
+        });
+      }
+      for (std::thread& t : threads) t.join();
+      return results;
+    };
+    Generator gen(templates, signer, "lmtp" + std::to_string(connections));
+    Tally tally;
+    const double server_cpu = ProcessCpuSeconds((*server)->pid());
+    RunRounds(gen, messages, ingest, tally);
+    const double server_cpu_used = ProcessCpuSeconds((*server)->pid()) - server_cpu;
+    clients.clear();
+    (*server)->Stop();
+    std::sort(latencies_ms.begin(), latencies_ms.end());
+    const std::string mode = "LMTP, " + std::to_string(connections) + " connections";
+    std::printf(
+        "%-10s %-36s %6lld mails %6.2f s %7.0f mails/s  server cpu %.3f ms/mail  "
+        "p50 %.1f ms  p99 %.1f ms  misfiled %lld  failed %lld  load %.1f\n",
+        "sqlite", mode.c_str(), static_cast<long long>(tally.messages), tally.seconds,
+        tally.messages / tally.seconds, server_cpu_used * 1e3 / tally.messages,
+        Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99),
+        static_cast<long long>(tally.misfiled), static_cast<long long>(tally.failed),
+        LoadAverage());
+    if (!tally.first_error.empty()) std::printf("  first error: %s\n", tally.first_error.c_str());
+    if (tally.failed || tally.misfiled) status = 1;
+    fs::remove(base + ".toml");
+    fs::remove(base + ".log");
+  }
+  fs::remove(base + ".key");
+  return status;
+}
+
 // The IMAP poller's path end to end: a real Dovecot (tests/peers) holds each round's mail,
 // appended before the clock starts; PollMailboxOnce lists, fetches, parses, files, marks
 // and moves the cursor, exactly as the poll job does, on one fresh SQLite database.
@@ -814,6 +947,9 @@ int main(int argc, char** argv) {
   const char* imap_env = std::getenv("MAIL_BENCH_IMAP");  // messages; 0 skips
   const int imap_messages = imap_env && *imap_env ? std::stoi(imap_env) : std::min(messages, 2000);
   if (imap_messages > 0) status |= ImapPoll(dbs, imap_messages, templates, *signer);
+  const char* lmtp_env = std::getenv("MAIL_BENCH_LMTP");  // messages; 0 skips
+  const int lmtp_messages = lmtp_env && *lmtp_env ? std::stoi(lmtp_env) : messages;
+  if (lmtp_messages > 0) status |= Lmtp(dbs, lmtp_messages, dir, templates, *signer, key_hex);
   if (gate_messages > 0) status |= Mailgate(dbs, gate_messages, dir, templates, *signer, key_hex);
   return status;
 }
