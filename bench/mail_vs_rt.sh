@@ -3,7 +3,8 @@
 # machine: RT's mail gateway (rt-mailgate into RT on Starlet + PostgreSQL, set up from
 # Debian packages by ../shared/peers/rt/setup.sh and measured by its bench.sh, mail part
 # only), then Redress's mail_bench (`redress mailgate --db`, one process per message like
-# rt-mailgate, and the in-process MailIntake paths). Prints one table. For people, not for
+# rt-mailgate, the LMTP listener of a running `redress serve`, and the in-process
+# MailIntake paths). Prints one table. For people, not for
 # `make test`: it installs packages, needs root, and takes 10-20 minutes.
 #
 #   bench/mail_vs_rt.sh [BUILD_DIR]      default build/release (`make bench` builds it)
@@ -67,6 +68,13 @@ log "Redress: mail_bench $N_INPROC in process, $N_MAIL through redress mailgate"
       match($0, /p99 [0-9.]+/); p99 = substr($0, RSTART + 4, RLENGTH - 4)
       sub(/^sqlite +/, "", at); sub(/mailgate --db, /, "", at)
       printf "%-66s %12.2f %10s %10s %14.1f\n", "Redress mailgate --db (SQLite), " at, rate, p50, p99, cpu }' "$WORK/redress.txt"
+  awk '/^sqlite +LMTP/ {
+      match($0, /LMTP, [0-9]+ connections/); at = substr($0, RSTART + 6, RLENGTH - 6)
+      match($0, /[0-9.]+ mails\/s/); rate = substr($0, RSTART, RLENGTH - 8)
+      match($0, /server cpu [0-9.]+/); cpu = substr($0, RSTART + 11, RLENGTH - 11)
+      match($0, /p50 [0-9.]+/); p50 = substr($0, RSTART + 4, RLENGTH - 4)
+      match($0, /p99 [0-9.]+/); p99 = substr($0, RSTART + 4, RLENGTH - 4)
+      printf "%-66s %12.0f %10s %10s %14.2f\n", "Redress LMTP listener of redress serve (SQLite), " at, rate, p50, p99, cpu }' "$WORK/redress.txt"
   awk '/^(sqlite|postgresql) +Ingest/ {
       backend = $1; mode = $0; sub(/^[a-z]+ +/, "", mode); sub(/ +[0-9]+ mails.*/, "", mode)
       match($0, /[0-9.]+ mails\/s/); rate = substr($0, RSTART, RLENGTH - 8)
