@@ -227,6 +227,16 @@ void SqliteStore::WriterLoop() {
   }
 }
 
+bool SqliteStore::TakeQueued(std::vector<Job>& batch) {
+  std::lock_guard lock(queue_mu_);
+  const size_t before = batch.size();
+  while (!queue_.empty() && batch.size() < max_batch_) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch.size() > before;
+}
+
 void SqliteStore::RunBatch(std::vector<Job>& batch) {
   Database& db = *writer_db_;
   SqliteWriteTx tx(db);
@@ -243,14 +253,21 @@ void SqliteStore::RunBatch(std::vector<Job>& batch) {
     std::vector<size_t> succeeded;
     bool abandon = false;
     tx.Restart();  // a previous pass's cases were rolled back with it
-    for (; next < batch.size() && !abandon; ++next) {
-      const SqliteWriteTx::Mark mark = tx.mark();
-      results[next] = RunJob(db, tx, batch[next].fn, abandon);
-      if (results[next]) {
-        succeeded.push_back(next);
-      } else {
-        tx.RollBackTo(mark);
+    for (;;) {
+      for (; next < batch.size() && !abandon; ++next) {
+        const SqliteWriteTx::Mark mark = tx.mark();
+        results[next] = RunJob(db, tx, batch[next].fn, abandon);
+        if (results[next]) {
+          succeeded.push_back(next);
+        } else {
+          tx.RollBackTo(mark);
+        }
       }
+      // Writes that queued while this batch ran join it before the commit instead of
+      // waiting for the next one: no delay when the writer is idle, fuller commits when
+      // it is busy.
+      if (abandon || !TakeQueued(batch)) break;
+      results.resize(batch.size());
     }
     if (abandon || succeeded.empty()) {
       // Nothing here may become durable: either every write failed on its own, or the

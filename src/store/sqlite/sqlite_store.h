@@ -4,8 +4,10 @@
 // Durability: synchronous=FULL, so a COMMIT returns only after the WAL is fsync'd. The
 // writer takes every queued write (up to max_batch) into one transaction, giving each its
 // own SAVEPOINT so a failing write rolls back alone, and commits once: N concurrent writes
-// cost one fsync. Only then are their WriteDone callbacks called. Copying the WAL back
-// into the database file is left to a thread of its own (wal_checkpointer.h).
+// cost one fsync. Writes queued while a batch runs join it before its COMMIT (up to
+// max_batch), so a busy writer commits fuller batches and an idle one adds no delay. Only then are
+// their WriteDone callbacks called. Copying the WAL back into the database file is left to a thread
+// of its own (wal_checkpointer.h).
 #pragma once
 
 #include <atomic>
@@ -101,6 +103,8 @@ class SqliteStore final : public Store {
               std::unique_ptr<Database> writer_db, std::unique_ptr<WalCheckpointer> checkpointer);
 
   void WriterLoop();
+  // Moves queued writes into `batch` (up to max_batch); whether any were taken.
+  bool TakeQueued(std::vector<Job>& batch);
   void RunBatch(std::vector<Job>& batch);
 
   template <class F>
