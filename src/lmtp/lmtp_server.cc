@@ -25,6 +25,7 @@
 #include <set>
 #include <utility>
 
+#include "app/awaitables.h"
 #include "app/log.h"
 #include "lmtp/lmtp_reply.h"
 
@@ -137,38 +138,6 @@ void LogEscaped(std::exception_ptr e) {
   } catch (...) {
     app::Log(app::LogLevel::kError, "LMTP coroutine failed");
   }
-}
-
-/// Runs `work` on `pool` and resumes the awaiting coroutine on its own executor.
-template <class T>
-asio::awaitable<T> OnPool(asio::thread_pool& pool, std::function<T()> work) {
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(T)>(
-      [&pool](auto handler, std::function<T()> job) {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        asio::post(pool, [shared, executor, job = std::move(job)]() mutable {
-          T result = job();
-          asio::post(executor, [shared, result = std::move(result)]() mutable {
-            (*shared)(std::move(result));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(work));
-}
-
-/// Store::SubmitWrite as an awaitable, resumed on the awaiting coroutine's executor.
-asio::awaitable<Result<void>> WriteDurably(store::Store& store, store::WriteFn fn) {
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<void>)>(
-      [&store](auto handler, store::WriteFn work) {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        store.SubmitWrite(std::move(work), [shared, executor](Result<void> result) {
-          asio::post(executor, [shared, result = std::move(result)]() mutable {
-            (*shared)(std::move(result));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(fn));
 }
 
 }  // namespace
@@ -293,7 +262,8 @@ asio::awaitable<email::LmtpReply> LmtpServer::State::Deliver(email::LmtpMessage&
   std::function<app::PreparedMail()> prepare = [&]() {
     return intake.Prepare(std::move(message.data));
   };
-  const app::PreparedMail prepared = co_await OnPool<app::PreparedMail>(cpu, std::move(prepare));
+  const app::PreparedMail prepared =
+      co_await app::RunOnPool<app::PreparedMail>(cpu, std::move(prepare));
   const app::MailSource source{"lmtp", recipients.CategoryOf(message.recipients)};
   const Timestamp now = clock.Now();
   Result<app::IntakeResult> filed = Fail(ErrorCode::kInternal, "the write did not run");
@@ -303,7 +273,7 @@ asio::awaitable<email::LmtpReply> LmtpServer::State::Deliver(email::LmtpMessage&
     filed = std::move(*ingested);
     return {};
   };
-  Result<void> written = co_await WriteDurably(store, std::move(write));
+  Result<void> written = co_await app::WriteDurably(store, std::move(write));
   if (!written) {
     filed = Fail(written.error());
     app::Log(app::LogLevel::kWarn, "LMTP message not stored; the MTA will retry",

@@ -1,24 +1,20 @@
 // Inbound mail into the running server: POST /api/v1/inbound/email with real messages of
 // ../shared/corpus/email and one written by swaks, and `redress mailgate --url` piping them
 // as an MTA would, with the exit codes the MTA acts on.
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
 #include "integration/server_fixture.h"
 #include "mail_integration/configured_server.h"
+#include "mail_integration/mail_samples.h"
 #include "support/test_server.h"
-
-#ifndef REDRESS_MAIL_CORPUS
-#define REDRESS_MAIL_CORPUS "/work/shared/corpus/email"
-#endif
 
 namespace redress::testing {
 namespace {
@@ -26,28 +22,8 @@ namespace {
 constexpr const char* kRoute = "/api/v1/inbound/email";
 constexpr int kMaxMessageBytes = 65536;
 
-std::string Corpus(const std::string& name) {
-  std::ifstream in(std::string(REDRESS_MAIL_CORPUS) + "/" + name, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  EXPECT_FALSE(bytes.str().empty()) << "corpus file " << name << " is missing";
-  return bytes.str();
-}
-
 void WriteFile(const std::filesystem::path& path, const std::string& content) {
   WriteTestFile(path, content);
-}
-
-// A message of our own, unique per call, optionally replying to `in_reply_to`.
-std::string Mail(const std::string& message_id, const std::string& from,
-                 const std::string& subject, const std::string& in_reply_to = "") {
-  std::string m = "From: Asha Rao <" + from + ">\r\nTo: support@acme.test\r\nSubject: " +
-                  subject + "\r\nMessage-ID: <" + message_id + ">\r\n";
-  if (!in_reply_to.empty()) {
-    m += "In-Reply-To: <" + in_reply_to + ">\r\nReferences: <" + in_reply_to + ">\r\n";
-  }
-  return m + "Date: Wed, 02 Dec 2026 09:00:00 +0000\r\nContent-Type: text/plain\r\n\r\n" +
-         "The parcel never came.\r\n";
 }
 
 // A port where nothing listens: bound, then closed.

@@ -5,46 +5,27 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "integration/server_fixture.h"
 #include "mail_integration/configured_server.h"
+#include "mail_integration/mail_samples.h"
 #include "peers/child_process.h"
 #include "peers/lmtp_client.h"
 #include "support/test_server.h"
 
-#ifndef REDRESS_MAIL_CORPUS
-#define REDRESS_MAIL_CORPUS "/work/shared/corpus/email"
-#endif
-
 namespace redress::testing {
 namespace {
 
+// Our small message with a line that starts with a dot, which the MTA dot-stuffs.
+std::string DottedMail(const std::string& message_id, const std::string& from,
+                       const std::string& subject, const std::string& in_reply_to = "") {
+  return Mail(message_id, from, subject, in_reply_to) + ".A line that starts with a dot.\r\n";
+}
+
 constexpr int kMaxMessageBytes = 65536;
-
-std::string Corpus(const std::string& name) {
-  std::ifstream in(std::string(REDRESS_MAIL_CORPUS) + "/" + name, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  EXPECT_FALSE(bytes.str().empty()) << "corpus file " << name << " is missing";
-  return bytes.str();
-}
-
-// A message of our own; `in_reply_to` makes it a reply.
-std::string Mail(const std::string& message_id, const std::string& from, const std::string& subject,
-                 const std::string& in_reply_to = "") {
-  std::string m = "From: Asha Rao <" + from + ">\r\nTo: support@acme.test\r\nSubject: " + subject +
-                  "\r\nMessage-ID: <" + message_id + ">\r\n";
-  if (!in_reply_to.empty()) {
-    m += "In-Reply-To: <" + in_reply_to + ">\r\nReferences: <" + in_reply_to + ">\r\n";
-  }
-  return m + "Date: Thu, 03 Dec 2026 09:00:00 +0000\r\nContent-Type: text/plain\r\n\r\n" +
-         "The parcel never came.\r\n.A line that starts with a dot.\r\n";
-}
 
 using test_peers::LmtpClient;
 
@@ -139,13 +120,13 @@ TEST_F(LmtpTest, ManyMessagesOnOneConnectionAreStoredBeforeTheirAnswersAndSurviv
   ASSERT_TRUE(client);
   const std::string opener = "lmtp-open-1@example.in";
   auto opened = client->Deliver("asha.lmtp@example.in", {"support@acme.test"},
-                                Mail(opener, "asha.lmtp@example.in", "Parcel 881 late"));
+                                DottedMail(opener, "asha.lmtp@example.in", "Parcel 881 late"));
   ASSERT_EQ(opened.size(), 4u);
   ASSERT_TRUE(opened[3].starts_with("250 2.0.0 <support@acme.test> stored: case ")) << opened[3];
   const int64_t first_case = CaseIn(opened[3]);
   auto reply = client->Deliver(
       "asha.lmtp@example.in", {"support@acme.test"},
-      Mail("lmtp-reply-1@example.in", "asha.lmtp@example.in", "Re: Parcel 881 late", opener));
+      DottedMail("lmtp-reply-1@example.in", "asha.lmtp@example.in", "Re: Parcel 881 late", opener));
   ASSERT_EQ(reply.size(), 4u);
   EXPECT_EQ(reply[3], "250 2.0.0 <support@acme.test> stored in case " + std::to_string(first_case))
       << "a reply on the same connection threads into its case";
@@ -154,8 +135,8 @@ TEST_F(LmtpTest, ManyMessagesOnOneConnectionAreStoredBeforeTheirAnswersAndSurviv
   for (int i = 0; i < 20; ++i) {
     const std::string from = "lmtp.crash" + std::to_string(i) + "@example.in";
     auto delivered = client->Deliver(from, {"support@acme.test"},
-                                     Mail("lmtp-crash-" + std::to_string(i) + "@example.in", from,
-                                          "Order " + std::to_string(i)));
+                                     DottedMail("lmtp-crash-" + std::to_string(i) + "@example.in",
+                                                from, "Order " + std::to_string(i)));
     ASSERT_EQ(delivered.size(), 4u);
     ASSERT_TRUE(delivered[3].starts_with("250 ")) << delivered[3];
     cases.push_back(CaseIn(delivered[3]));
@@ -169,7 +150,7 @@ TEST_F(LmtpTest, ManyMessagesOnOneConnectionAreStoredBeforeTheirAnswersAndSurviv
   auto again = Connect();
   ASSERT_TRUE(again);
   auto duplicate = again->Deliver("asha.lmtp@example.in", {"support@acme.test"},
-                                  Mail(opener, "asha.lmtp@example.in", "Parcel 881 late"));
+                                  DottedMail(opener, "asha.lmtp@example.in", "Parcel 881 late"));
   ASSERT_EQ(duplicate.size(), 4u);
   EXPECT_EQ(duplicate[3], "250 2.0.0 <support@acme.test> already stored (case " +
                               std::to_string(first_case) + ")")
@@ -186,7 +167,7 @@ TEST_F(LmtpTest, RefusalsAreAnsweredAndTheSessionStaysInStep) {
       << prose[3];
   EXPECT_NE(prose[3].find("stored raw as received"), std::string::npos) << prose[3];
 
-  const std::string big = Mail("lmtp-big@example.in", "big@example.in", "Photos") +
+  const std::string big = DottedMail("lmtp-big@example.in", "big@example.in", "Photos") +
                           std::string(kMaxMessageBytes, 'x') + "\r\n";
   auto too_big = client->Deliver("big@example.in", {"support@acme.test", "orders@acme.test"}, big);
   ASSERT_EQ(too_big.size(), 6u);
@@ -197,7 +178,7 @@ TEST_F(LmtpTest, RefusalsAreAnsweredAndTheSessionStaysInStep) {
   EXPECT_EQ(client->Reply(), "552 5.3.4 message of 999999 bytes is over the limit of 65536");
 
   auto mixed = client->Deliver("ok@example.in", {"nobody@elsewhere.test", "support@acme.test"},
-                               Mail("lmtp-mixed@example.in", "ok@example.in", "Mixed"));
+                               DottedMail("lmtp-mixed@example.in", "ok@example.in", "Mixed"));
   ASSERT_EQ(mixed.size(), 5u);
   EXPECT_TRUE(mixed[1].starts_with("550 5.1.1 <nobody@elsewhere.test>")) << mixed[1];
   EXPECT_TRUE(mixed[4].starts_with("250 2.0.0 <support@acme.test> stored: case ")) << mixed[4];

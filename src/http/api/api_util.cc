@@ -1,8 +1,5 @@
 #include "http/api/api_util.h"
 
-#include <charconv>
-#include <memory>
-
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -10,7 +7,10 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
+#include <memory>
 
+#include "app/awaitables.h"
 #include "app/services.h"
 #include "auth/secret_token.h"
 #include "http/json_body.h"
@@ -32,23 +32,6 @@ std::optional<int64_t> ParsePositive(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc() || ptr != end || text.empty() || value < 0) return std::nullopt;
   return value;
-}
-
-/// Bridges Store::SubmitWrite to a coroutine: the completion is posted back to the
-/// awaiting coroutine's own executor, never run on the store's writer thread.
-template <class CompletionToken>
-auto AsyncWrite(store::Store& store, store::WriteFn fn, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(Result<void>)>(
-      [&store](auto handler, store::WriteFn work) {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        store.SubmitWrite(std::move(work), [shared, executor](Result<void> result) {
-          asio::post(executor, [shared, result = std::move(result)]() mutable {
-            (*shared)(std::move(result));
-          });
-        });
-      },
-      token, std::move(fn));
 }
 
 std::string IdempotencyScope(const domain::Principal& who) {
@@ -174,7 +157,7 @@ asio::awaitable<Response> DurableWrite(RequestContext& ctx, WriteBody body) {
     reply = std::move(*made);
     return {};
   };
-  Result<void> written = co_await AsyncWrite(ctx.services.store, std::move(work), asio::use_awaitable);
+  Result<void> written = co_await app::WriteDurably(ctx.services.store, std::move(work));
   if (!written) co_return MakeProblem(ctx, written.error());
   Response response = MakeReply(ctx, *reply);
   if (replayed) response.set("Idempotency-Replayed", "true");

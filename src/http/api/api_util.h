@@ -3,6 +3,14 @@
 // (idempotency, group-committed durable write, reply).
 #pragma once
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,15 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/status.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
-
+#include "app/awaitables.h"
 #include "app/services.h"
 #include "core/result.h"
 #include "http/context.h"
@@ -72,22 +72,7 @@ boost::asio::awaitable<Response> DurableWrite(RequestContext& ctx, WriteBody bod
 template <class T>
 boost::asio::awaitable<Result<T>> OnCpuPool(RequestContext& ctx,
                                             std::function<Result<T>()> work) {
-  namespace asio = boost::asio;
-  // The same shape as the store bridge in api_util.cc: run on the pool, then post the
-  // result back to the awaiting coroutine's own executor. (co_spawn onto the pool with
-  // use_awaitable corrupted the heap under g++ 12, so it is not used here.)
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
-      [&pool = ctx.services.cpu](auto handler, std::function<Result<T>()> job) {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        asio::post(pool, [shared, executor, job = std::move(job)]() mutable {
-          Result<T> result = job();
-          asio::post(executor, [shared, result = std::move(result)]() mutable {
-            (*shared)(std::move(result));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(work));
+  return app::RunOnPool<Result<T>>(ctx.services.cpu, std::move(work));
 }
 
 }  // namespace redress::http::api
