@@ -22,17 +22,21 @@ std::string DotStuffed(const std::string& data) {
   return out;
 }
 
-std::unique_ptr<LmtpClient> LmtpClient::OverUnix(const std::string& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+std::unique_ptr<LmtpClient> LmtpClient::Connect(int family, const void* address, size_t length) {
+  const int fd = ::socket(family, SOCK_STREAM, 0);
   if (fd < 0) return nullptr;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+  if (::connect(fd, static_cast<const sockaddr*>(address), static_cast<socklen_t>(length)) != 0) {
     ::close(fd);
     return nullptr;
   }
   return std::unique_ptr<LmtpClient>(new LmtpClient(fd));
+}
+
+std::unique_ptr<LmtpClient> LmtpClient::OverUnix(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  return Connect(AF_UNIX, &address, sizeof address);
 }
 
 std::unique_ptr<LmtpClient> LmtpClient::OverTcp(uint16_t port) {
@@ -40,13 +44,7 @@ std::unique_ptr<LmtpClient> LmtpClient::OverTcp(uint16_t port) {
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = htons(port);
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return nullptr;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return nullptr;
-  }
-  return std::unique_ptr<LmtpClient>(new LmtpClient(fd));
+  return Connect(AF_INET, &address, sizeof address);
 }
 
 LmtpClient::LmtpClient(int fd) : fd_(fd) {

@@ -4,6 +4,7 @@
 // it against a real `redress serve`. Reads time out after 20 s.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,7 @@ class LmtpClient {
                                    const std::string& data);
 
  private:
+  static std::unique_ptr<LmtpClient> Connect(int family, const void* address, size_t length);
   explicit LmtpClient(int fd);
   std::string Line();
 
