@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <toml++/toml.h>
 
 #include <cerrno>
 #include <charconv>
@@ -12,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include <toml++/toml.h>
+#include "app/listen_address.h"
 
 extern char** environ;
 
@@ -52,42 +53,20 @@ std::string CheckDb(std::string_view db) {
   return {};
 }
 
-bool ParsePort(std::string_view text) {
-  if (text.empty() || text.size() > 5) return false;
-  int port = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-  return ec == std::errc() && end == text.data() + text.size() && port >= 0 && port <= 65535;
-}
-
 std::string CheckListen(std::string_view listen) {
-  std::string host;
-  std::string_view port;
-  if (!listen.empty() && listen.front() == '[') {
-    size_t close = listen.find(']');
-    if (close == std::string_view::npos || close + 1 >= listen.size() ||
-        listen[close + 1] != ':') {
-      return "must be [IPv6 address]:port";
-    }
-    host = std::string(listen.substr(1, close - 1));
-    port = listen.substr(close + 2);
-    in6_addr address{};
-    if (inet_pton(AF_INET6, host.c_str(), &address) != 1) {
+  Result<ListenAddress> address = ParseListenAddress(listen);
+  if (!address) return address.error().message;
+  const std::string& host = address->host;
+  if (listen.front() == '[') {
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, host.c_str(), &v6) != 1)
       return Quoted(host) + " is not an IPv6 address";
-    }
-  } else {
-    size_t colon = listen.rfind(':');
-    if (colon == std::string_view::npos) return "must be host:port";
-    host = std::string(listen.substr(0, colon));
-    port = listen.substr(colon + 1);
-    if (host.find(':') != std::string::npos) {
-      return "an IPv6 address must be written in brackets, e.g. [::1]:8080";
-    }
-    in_addr address{};
-    if (host != "localhost" && inet_pton(AF_INET, host.c_str(), &address) != 1) {
-      return "host " + Quoted(host) + " must be an IPv4 address, localhost or [IPv6 address]";
-    }
+    return {};
   }
-  if (!ParsePort(port)) return "port " + Quoted(port) + " must be a number from 0 to 65535";
+  in_addr v4{};
+  if (host != "localhost" && inet_pton(AF_INET, host.c_str(), &v4) != 1) {
+    return "host " + Quoted(host) + " must be an IPv4 address, localhost or [IPv6 address]";
+  }
   return {};
 }
 

@@ -207,7 +207,7 @@ TEST_F(ConfigTest, ListenValidation) {
            Case{"127.0.0.1:0000080", "port '0000080' must be a number from 0 to 65535"},
            Case{"example.com:80",
                 "host 'example.com' must be an IPv4 address, localhost or [IPv6 address]"},
-           Case{":80", "host '' must be an IPv4 address, localhost or [IPv6 address]"},
+           Case{":80", "must be host:port, with a host before the colon"},
            Case{"256.1.1.1:80",
                 "host '256.1.1.1' must be an IPv4 address, localhost or [IPv6 address]"},
            Case{"::1:80", "an IPv6 address must be written in brackets, e.g. [::1]:8080"},

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/listen_address.h"
 #include "core/hex.h"
 #include "core/secret_file.h"
 #include "domain/customer.h"
@@ -116,12 +117,7 @@ Result<MailServerConfig> ParseServer(const toml::table& table, const std::string
 // "host:port", "[v6]:port" or "unix:/absolute/path"; the host is resolved at start.
 bool LooksLikeListenAddress(std::string_view listen) {
   if (listen.starts_with("unix:")) return listen.size() > 6 && listen[5] == '/';
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == listen.size()) return false;
-  for (char c : listen.substr(colon + 1)) {
-    if (c < '0' || c > '9') return false;
-  }
-  return listen.substr(colon + 1).size() <= 5;
+  return ParseListenAddress(listen).has_value();
 }
 
 Result<LmtpConfig> ParseLmtp(const toml::table& table, const std::vector<std::string>& addresses,

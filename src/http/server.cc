@@ -1,11 +1,6 @@
 #include "http/server.h"
 
-#include <charconv>
-#include <exception>
-#include <optional>
-#include <thread>
-#include <utility>
-
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -16,9 +11,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
+#include <exception>
+#include <optional>
+#include <thread>
+#include <utility>
 
+#include "app/listen_address.h"
 #include "app/log.h"
+#include "app/stop_when_drained.h"
 #include "http/session.h"
 
 namespace redress::http {
@@ -31,8 +31,6 @@ namespace {
 // When accept fails (typically EMFILE: out of file descriptors), wait this long before
 // the next attempt instead of spinning on the error.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
-// How often a stopping thread checks whether its last connection has finished.
-constexpr auto kDrainPoll = std::chrono::milliseconds(5);
 constexpr int kMaxThreads = 64;
 
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
@@ -43,20 +41,6 @@ std::string Describe(const tcp::endpoint& endpoint) {
   const auto address = endpoint.address();
   if (address.is_v6()) return fmt::format("[{}]:{}", address.to_string(), endpoint.port());
   return fmt::format("{}:{}", address.to_string(), endpoint.port());
-}
-
-Result<tcp::endpoint> ResolveListenAddress(const std::string& host, uint16_t port) {
-  boost::system::error_code ec;
-  asio::ip::address address = asio::ip::make_address(host, ec);
-  if (!ec) return tcp::endpoint(address, port);
-  asio::io_context context;
-  tcp::resolver resolver(context);
-  auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
-  if (ec || results.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("cannot resolve listen host '{}': {}",
-                                                         host, ec ? ec.message() : "no addresses"));
-  }
-  return results.begin()->endpoint();
 }
 
 /// SO_REUSEPORT lets a second server of the same user bind a port we listen on, and the
@@ -125,22 +109,6 @@ asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ConnectionSet& connect
   }
 }
 
-/// Ends the thread's io_context once its connections are gone or the grace time is up;
-/// whatever is still running then is abandoned.
-asio::awaitable<void> StopWhenDrained(asio::io_context& context, const ConnectionSet& connections,
-                                      std::chrono::steady_clock::time_point deadline) {
-  asio::steady_timer timer(context);
-  while (!connections.empty() && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(kDrainPoll);
-    co_await timer.async_wait(kAwait);
-  }
-  if (!connections.empty()) {
-    app::Log(app::LogLevel::kWarn, "stop grace time over; abandoning connections",
-             {{"connections", connections.size()}});
-  }
-  context.stop();
-}
-
 void RunUntilStopped(asio::io_context& context) {
   for (;;) {
     try {
@@ -150,15 +118,6 @@ void RunUntilStopped(asio::io_context& context) {
       app::Log(app::LogLevel::kError, "I/O thread caught an exception", {{"what", e.what()}});
     }
   }
-}
-
-Result<uint16_t> ParsePort(std::string_view text) {
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 65535) {
-    return Fail(ErrorCode::kInvalidArgument, "bad port");
-  }
-  return static_cast<uint16_t>(value);
 }
 
 }  // namespace
@@ -175,34 +134,16 @@ struct Server::Worker {
 
 Result<ServerOptions> ServerOptionsFromConfig(const app::Config& config) {
   ServerOptions options;
-  std::string_view listen = config.listen;
-  auto bad_listen = [&] {
+  Result<app::ListenAddress> listen = app::ParseListenAddress(config.listen);
+  if (!listen) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("[server] listen must be host:port (e.g. 127.0.0.1:8080 or "
-                            "[::1]:8080), got '{}'",
-                            listen),
+                            "[::1]:8080), got '{}': {}",
+                            config.listen, listen.error().message),
                 "listen");
-  };
-  std::string_view host;
-  std::string_view port;
-  if (!listen.empty() && listen.front() == '[') {
-    size_t close = listen.find(']');
-    if (close == std::string_view::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
-      return bad_listen();
-    }
-    host = listen.substr(1, close - 1);
-    port = listen.substr(close + 2);
-  } else {
-    size_t colon = listen.rfind(':');
-    if (colon == std::string_view::npos) return bad_listen();
-    host = listen.substr(0, colon);
-    port = listen.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) return bad_listen();  // IPv6 needs [ ]
   }
-  Result<uint16_t> port_number = ParsePort(port);
-  if (host.empty() || !port_number) return bad_listen();
-  options.host = std::string(host);
-  options.port = *port_number;
+  options.host = listen->host;
+  options.port = listen->port;
 
   if (config.threads < 1 || config.threads > kMaxThreads) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -240,7 +181,7 @@ Result<uint16_t> Server::Start() {
     return Fail(ErrorCode::kInvalidArgument, "server body limit must be positive");
   }
 
-  Result<tcp::endpoint> endpoint = ResolveListenAddress(options_.host, options_.port);
+  Result<tcp::endpoint> endpoint = app::ResolveListenAddress({options_.host, options_.port});
   if (!endpoint) return Fail(std::move(endpoint.error()));
   if (endpoint->port() != 0) {
     Result<void> free = CheckPortFree(*endpoint);
@@ -281,7 +222,9 @@ void Server::Stop() {
       boost::system::error_code ignored;
       w->acceptor->close(ignored);
       w->connections.Drain();
-      asio::co_spawn(w->context, StopWhenDrained(w->context, w->connections, deadline),
+      asio::co_spawn(w->context,
+                     app::StopWhenDrained(
+                         w->context, [w] { return w->connections.size(); }, deadline, "HTTP"),
                      LogEscapedException("stop"));
     });
   }

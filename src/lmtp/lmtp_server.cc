@@ -19,14 +19,15 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/error.hpp>
-#include <charconv>
 #include <exception>
 #include <optional>
 #include <set>
 #include <utility>
 
 #include "app/awaitables.h"
+#include "app/listen_address.h"
 #include "app/log.h"
+#include "app/stop_when_drained.h"
 #include "lmtp/lmtp_reply.h"
 
 namespace redress::lmtp {
@@ -39,7 +40,6 @@ namespace {
 
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
-constexpr auto kDrainPoll = std::chrono::milliseconds(5);
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
 constexpr std::string_view kUnixPrefix = "unix:";
 
@@ -49,52 +49,20 @@ std::string HostName() {
   return name.data();
 }
 
-Result<uint16_t> ParsePort(std::string_view text) {
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 65535) {
-    return Fail(ErrorCode::kInvalidArgument, "bad port");
-  }
-  return static_cast<uint16_t>(value);
-}
-
 Result<asio::ip::tcp::endpoint> ResolveTcp(std::string_view listen) {
-  auto bad = [&] {
+  Result<app::ListenAddress> address = app::ParseListenAddress(listen);
+  if (!address) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("[mail.lmtp] listen must be host:port or unix:/path, got '{}'", listen),
-                "mail.lmtp.listen");
-  };
-  std::string_view host;
-  std::string_view port;
-  if (!listen.empty() && listen.front() == '[') {
-    const size_t close = listen.find(']');
-    if (close == std::string_view::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
-      return bad();
-    }
-    host = listen.substr(1, close - 1);
-    port = listen.substr(close + 2);
-  } else {
-    const size_t colon = listen.rfind(':');
-    if (colon == std::string_view::npos) return bad();
-    host = listen.substr(0, colon);
-    port = listen.substr(colon + 1);
-  }
-  auto port_number = ParsePort(port);
-  if (host.empty() || !port_number) return bad();
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(std::string(host), ec);
-  if (!ec) return asio::ip::tcp::endpoint(address, *port_number);
-  asio::io_context context;
-  asio::ip::tcp::resolver resolver(context);
-  auto results =
-      resolver.resolve(std::string(host), std::string(port), asio::ip::tcp::resolver::passive, ec);
-  if (ec || results.empty()) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("[mail.lmtp] cannot resolve listen host '{}': {}", host,
-                            ec ? ec.message() : "no addresses"),
+                fmt::format("[mail.lmtp] listen must be host:port or unix:/path, got '{}': {}",
+                            listen, address.error().message),
                 "mail.lmtp.listen");
   }
-  return results.begin()->endpoint();
+  auto endpoint = app::ResolveListenAddress(*address);
+  if (!endpoint) {
+    return Fail(ErrorCode::kInvalidArgument, "[mail.lmtp] " + endpoint.error().message,
+                "mail.lmtp.listen");
+  }
+  return endpoint;
 }
 
 uint16_t BoundPort(const generic_stream::endpoint& endpoint) {
@@ -173,7 +141,6 @@ struct LmtpServer::State {
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> Serve(Stream stream);
   asio::awaitable<email::LmtpReply> Deliver(email::LmtpMessage& message);
-  asio::awaitable<void> StopWhenDrained(std::chrono::steady_clock::time_point deadline);
   void BeginStop(std::chrono::steady_clock::time_point deadline);
 
   store::Store& store;
@@ -183,6 +150,7 @@ struct LmtpServer::State {
   const LmtpRecipients recipients;
   const LmtpServerOptions options;
   std::string unix_path;  // set when listening on a Unix socket
+  std::string host;       // in greetings and 421 replies; set once by Start()
 
   std::set<Connection*> connections;
   bool stopping = false;
@@ -225,7 +193,6 @@ asio::awaitable<void> LmtpServer::State::Serve(Stream stream) {
     co_await send("421 4.3.2 too many connections, try again later\r\n");
     co_return;
   }
-  const std::string host = options.host_name.empty() ? HostName() : options.host_name;
   email::LmtpSession session(host, options.limits, [this](std::string_view address) {
     return recipients.Refusal(address);
   });
@@ -300,21 +267,10 @@ void LmtpServer::State::BeginStop(std::chrono::steady_clock::time_point deadline
   for (Connection* connection : connections) {
     if (!connection->delivering) connection->stream->socket().cancel(ignored);
   }
-  asio::co_spawn(context, StopWhenDrained(deadline), LogEscaped);
-}
-
-asio::awaitable<void> LmtpServer::State::StopWhenDrained(
-    std::chrono::steady_clock::time_point deadline) {
-  asio::steady_timer timer(context);
-  while (!connections.empty() && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(kDrainPoll);
-    co_await timer.async_wait(kAwait);
-  }
-  if (!connections.empty()) {
-    app::Log(app::LogLevel::kWarn, "LMTP stop grace time over; abandoning connections",
-             {{"connections", static_cast<int64_t>(connections.size())}});
-  }
-  context.stop();
+  asio::co_spawn(context,
+                 app::StopWhenDrained(
+                     context, [this] { return connections.size(); }, deadline, "LMTP"),
+                 LogEscaped);
 }
 
 LmtpServer::LmtpServer(store::Store& store, Clock& clock, const app::MailIntake& intake,
@@ -332,6 +288,7 @@ Result<std::string> LmtpServer::Start() {
     return Fail(ErrorCode::kInternal, "LmtpServer::Start called twice");
   }
   const std::string& listen = state_->options.listen;
+  state_->host = state_->options.host_name.empty() ? HostName() : state_->options.host_name;
   generic_stream::endpoint endpoint;
   std::string described;
   const bool unix_socket = listen.starts_with(kUnixPrefix);
