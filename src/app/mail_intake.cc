@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/sha256.h"
 #include "app/mail_thread_lookup.h"
 #include "auth/secret_token.h"
 #include "channels/email/subject.h"
@@ -128,7 +129,7 @@ MailIntake::MailIntake(const CaseService& cases, const email::ThreadTokenSigner&
 
 PreparedMail MailIntake::Prepare(std::string raw) const {
   PreparedMail mail;
-  mail.sha256 = auth::Sha256Hex(raw);
+  mail.sha256 = Sha256Hex(raw);
   const int64_t limit = options_.max_message_bytes;
   const bool over_limit = static_cast<int64_t>(raw.size()) > limit;
   // Over the limit, read what fits: the headers and, in the usual layout, the customer's text.

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sha256.h"
 #include "app/log.h"
 #include "auth/secret_token.h"
 #include "channels/email/outbound_message.h"
@@ -200,7 +201,7 @@ Result<void> OutboundMailReactor::OnSettled(store::WriteTx& tx, const CaseChange
     if (!queued) return Fail(queued.error());
     if (!*queued) continue;  // this event's mail is already queued
 
-    const std::string sha = auth::Sha256Hex(built->bytes);
+    const std::string sha = Sha256Hex(built->bytes);
     if (auto put = mail.PutBlob(sha, built->bytes, now); !put) return Fail(put.error());
     store::MailMessageRecord row;
     row.direction = store::MailDirection::kOutbound;

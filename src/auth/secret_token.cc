@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "core/sha256.h"
 #include "auth/sodium.h"
 
 namespace redress::auth {
@@ -32,15 +33,6 @@ std::string NewSecretToken(std::string_view prefix) {
 
 std::string HashSecret(std::string_view token) { return Sha256Hex(token); }
 
-std::string Sha256Hex(std::string_view bytes) {
-  EnsureSodium();
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
-  std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
-}
 
 bool SecretsEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

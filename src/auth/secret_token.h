@@ -19,9 +19,6 @@ std::string NewSecretToken(std::string_view prefix);
 /// Lowercase hex SHA-256 of `token`.
 std::string HashSecret(std::string_view token);
 
-/// Hex SHA-256 of arbitrary bytes (also used for request fingerprints).
-std::string Sha256Hex(std::string_view bytes);
-
 /// Constant-time equality for secrets of equal length; false if lengths differ.
 bool SecretsEqual(std::string_view a, std::string_view b);
 

@@ -1,5 +1,7 @@
 #include "auth/secret_token.h"
 
+#include "core/sha256.h"
+
 #include <set>
 #include <string>
 
@@ -33,13 +35,9 @@ TEST(SecretTokenTest, UniqueAndBase64UrlCharset) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
-TEST(SecretTokenTest, Sha256KnownVectors) {
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(HashSecret("abc"), Sha256Hex("abc"));
-  std::string with_nul("a\0b", 3);
-  EXPECT_NE(Sha256Hex(with_nul), Sha256Hex("a"));
+TEST(SecretTokenTest, HashSecretIsTheHexSha256OfTheToken) {
+  EXPECT_EQ(HashSecret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HashSecret("rdr_x"), Sha256Hex("rdr_x"));
 }
 
 TEST(SecretTokenTest, SecretsEqual) {

@@ -3,8 +3,7 @@
 #include <limits>
 #include <utility>
 
-#include <sodium.h>
-
+#include "core/sha256.h"
 #include "core/time_format.h"
 #include "eventlog/canonical_json.h"
 
@@ -28,14 +27,6 @@ std::string Shown(std::string_view s) {
   if (s.size() <= kMax) return "'" + std::string(s) + "'";
   return "'" + std::string(s.substr(0, kMax)) + "...' (" + std::to_string(s.size()) +
          " characters)";
-}
-
-Result<void> EnsureSodium() {
-  // sodium_init() is itself idempotent, but a function-local static makes the one real
-  // call thread-safe and cheap on every later hash.
-  static const int rc = sodium_init();
-  if (rc < 0) return Fail(ErrorCode::kInternal, "libsodium failed to initialise");
-  return {};
 }
 
 }  // namespace
@@ -111,16 +102,10 @@ Result<std::string> CanonicalBytes(const domain::Event& event) {
 }
 
 Result<std::string> ComputeHash(const domain::Event& event) {
-  if (auto ok = EnsureSodium(); !ok) return Fail(std::move(ok.error()));
   auto bytes = CanonicalBytes(event);
   if (!bytes) return Fail(std::move(bytes.error()));
 
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes->data()),
-                     bytes->size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));  // lowercase
-  return std::string(hex, crypto_hash_sha256_BYTES * 2);
+  return Sha256Hex(*bytes);
 }
 
 Result<std::vector<domain::Event>> Seal(int64_t case_id, int64_t head_seq,

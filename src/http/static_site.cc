@@ -8,6 +8,7 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "core/sha256.h"
 #include "auth/secret_token.h"
 
 namespace redress::http {
@@ -139,7 +140,7 @@ Result<std::shared_ptr<const StaticSite>> StaticSite::Load(const std::string& ro
     }
     File file;
     file.content_type = std::string(ContentTypeFor(name));
-    file.etag = "\"" + auth::Sha256Hex(bytes).substr(0, 32) + "\"";
+    file.etag = "\"" + Sha256Hex(bytes).substr(0, 32) + "\"";
     file.bytes = std::move(bytes);
     site->files_.emplace(std::move(name), std::move(file));
   }

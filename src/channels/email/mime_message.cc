@@ -1,10 +1,9 @@
 #include "channels/email/mime_message.h"
 
-#include <sodium.h>
 
 #include <algorithm>
-#include <mutex>
 
+#include "core/sha256.h"
 #include "channels/email/gmime_support.h"
 #include "channels/email/html_text.h"
 #include "channels/email/text_encoding.h"
@@ -92,17 +91,6 @@ std::string NormalizeNewlines(std::string s) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  });
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-  return std::string(hex, crypto_hash_sha256_BYTES * 2);
-}
 
 void AppendAddresses(InternetAddressList* list, std::vector<Mailbox>& out, int depth = 0) {
   if (list == nullptr || depth > 2) return;

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <memory>
 
+#include "core/sha256.h"
 #include "app/awaitables.h"
 #include "app/services.h"
 #include "auth/secret_token.h"
@@ -123,7 +124,7 @@ asio::awaitable<Response> DurableWrite(RequestContext& ctx, WriteBody body) {
   auto key = ctx.principal ? IdempotencyKey(ctx) : Result<std::optional<std::string>>();
   if (!key) co_return MakeProblem(ctx, key.error());
   const std::string scope = ctx.principal ? IdempotencyScope(*ctx.principal) : "";
-  const std::string fingerprint = auth::Sha256Hex(
+  const std::string fingerprint = Sha256Hex(
       std::string(ctx.request.method_string()) + " " + ctx.path + "\n" + ctx.request.body());
   const Timestamp now = ctx.services.clock.Now();
 

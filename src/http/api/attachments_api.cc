@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "core/sha256.h"
 #include "app/services.h"
 #include "auth/secret_token.h"
 #include "domain/attachment.h"
@@ -51,7 +52,7 @@ boost::asio::awaitable<Response> PostAttachment(RequestContext& ctx) {
   // Hashing up to 10 MiB is CPU work: off the I/O thread. The lambda captures by reference
   // only (see inbound_mail_api.cc); the request outlives this coroutine.
   auto sha256 = co_await OnCpuPool<std::string>(
-      ctx, [&]() -> Result<std::string> { return auth::Sha256Hex(ctx.request.body()); });
+      ctx, [&]() -> Result<std::string> { return Sha256Hex(ctx.request.body()); });
   if (!sha256) co_return MakeProblem(ctx, sha256.error());
   attachment.bytes = ctx.request.body();
   attachment.sha256 = std::move(*sha256);
