@@ -52,7 +52,10 @@ Result<CaseChange> CaseService::React(store::WriteTx& tx,
     }
     first_new = end;
   }
-  if (auto appended = tx.AppendEvents(before, change.events, change.state); !appended) {
+  for (CaseReactor* reactor : reactors_) {
+    if (auto ready = reactor->BeforeAppend(tx, change, now); !ready) return Fail(ready.error());
+  }
+  if (auto appended = tx.AppendEvents(before, change.events, change.state, change.due); !appended) {
     return Fail(appended.error());
   }
   for (CaseReactor* reactor : reactors_) {
@@ -106,7 +109,7 @@ Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principa
   }
   auto drafts = decide(current);
   if (!drafts) return Fail(drafts.error());
-  CaseChange change{current, {}};
+  CaseChange change{current, {}, std::nullopt};
   if (auto sealed = SealOnto(change.state, change.events, std::move(*drafts)); !sealed) {
     return Fail(sealed.error());
   }

@@ -34,6 +34,9 @@ namespace redress::app {
 struct CaseChange {
   domain::CaseState state;
   std::vector<domain::Event> events;
+  /// The case's due times after the change, when a reactor set them in BeforeAppend:
+  /// written with the projection row (store::WriteTx::AppendEvents).
+  std::optional<store::CaseDue> due;
 };
 
 /// Decides the events for a command given the case's current state.
@@ -53,6 +56,14 @@ class CaseReactor {
   virtual Result<void> OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
                                 Timestamp now) {
     (void)tx, (void)change, (void)first_new, (void)now;
+    return {};
+  }
+
+  /// Runs once when no reactor appended anything more, before the events and projection
+  /// are stored: `change.state` is final. For what is written with the projection row
+  /// (the case's due times, `change.due`); not for appending.
+  virtual Result<void> BeforeAppend(store::WriteTx& tx, CaseChange& change, Timestamp now) {
+    (void)tx, (void)change, (void)now;
     return {};
   }
 

@@ -7,10 +7,15 @@
 
 namespace redress::app {
 
+store::CaseDue DueTimes(const domain::CaseState& state, const policy::EscalationPolicy& policy,
+                        Timestamp now) {
+  const policy::SlaSnapshot sla = policy::ComputeSla(state, policy, now);
+  return store::CaseDue{sla.next_step_due, sla.next_due};
+}
+
 Result<void> ScheduleDeadlines(store::WriteTx& tx, const domain::CaseState& state,
                                const policy::EscalationPolicy& policy, Timestamp now) {
-  const policy::SlaSnapshot sla = policy::ComputeSla(state, policy, now);
-  return tx.SetCaseDue(state.id, store::CaseDue{sla.next_step_due, sla.next_due});
+  return tx.SetCaseDue(state.id, DueTimes(state, policy, now));
 }
 
 namespace {
@@ -55,9 +60,11 @@ Result<void> EscalationReactor::OnEvents(store::WriteTx& tx, CaseChange& change,
   return CaseService::Append(change, std::move(*drafts));
 }
 
-Result<void> EscalationReactor::OnSettled(store::WriteTx& tx, const CaseChange& change,
-                                          Timestamp now) {
-  return ScheduleDeadlines(tx, change.state, *policies_.Get(), now);
+Result<void> EscalationReactor::BeforeAppend(store::WriteTx& tx, CaseChange& change,
+                                             Timestamp now) {
+  (void)tx;
+  change.due = DueTimes(change.state, *policies_.Get(), now);
+  return {};
 }
 
 }  // namespace redress::app

@@ -6,11 +6,11 @@
 //    escalation it calls for is appended at once as an `escalated` event with an owner picked round
 //    robin (escalation_routing.h). That event is shown to the reactors in the next round like any
 //    other.
-//  * OnSettled: the case's deadlines are recomputed (policy::ComputeSla) and stored in its
-//    row in one update (store::CaseDue): the time of its next step (queues, sort by due)
-//    and its timer, the earliest deadline not yet on record, which the deadline timer
-//    (engine/sla_deadline_timer.h) fires. A deadline that moves (a pause, a new promise)
-//    moves the timer with it.
+//  * BeforeAppend: the case's deadlines are recomputed (policy::ComputeSla) for its final
+//    state, and stored with its projection row in the same row write (store::CaseDue):
+//    the time of its next step (queues, sort by due) and its timer, the earliest deadline
+//    not yet on record, which the deadline timer (engine/sla_deadline_timer.h) fires. A
+//    deadline that moves (a pause, a new promise) moves the timer with it.
 #pragma once
 
 #include <optional>
@@ -23,8 +23,11 @@
 
 namespace redress::app {
 
-/// Recomputes the case's deadlines at `now` and stores its next step's due time and its
-/// timer (store::WriteTx::SetCaseDue).
+/// The case's next step's due time and its timer, recomputed at `now`.
+store::CaseDue DueTimes(const domain::CaseState& state, const policy::EscalationPolicy& policy,
+                        Timestamp now);
+
+/// Stores DueTimes (store::WriteTx::SetCaseDue), for a case whose events did not change.
 Result<void> ScheduleDeadlines(store::WriteTx& tx, const domain::CaseState& state,
                                const policy::EscalationPolicy& policy, Timestamp now);
 
@@ -35,7 +38,7 @@ class EscalationReactor final : public CaseReactor {
 
   Result<void> OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
                         Timestamp now) override;
-  Result<void> OnSettled(store::WriteTx& tx, const CaseChange& change, Timestamp now) override;
+  Result<void> BeforeAppend(store::WriteTx& tx, CaseChange& change, Timestamp now) override;
 
  private:
   store::Store& reads_;

@@ -201,9 +201,13 @@ class WriteTx {
   /// Appends sealed events (already hash-linked onto `before`'s head) and writes `after`
   /// as the projection row. `before` is nullopt for a new case. The backend checks that
   /// the events continue the stored head (kConflict if another writer got there first).
+  /// `due`, when given, is written in the same row write, as SetCaseDue would: every
+  /// change to a case also moves its due times, and one row write is cheaper than two
+  /// (on PostgreSQL it is one round trip fewer).
   virtual Result<void> AppendEvents(const std::optional<domain::CaseState>& before,
                                     const std::vector<domain::Event>& events,
-                                    const domain::CaseState& after) = 0;
+                                    const domain::CaseState& after,
+                                    const std::optional<CaseDue>& due = std::nullopt) = 0;
 
   /// Inserts a customer with its identities and fills in its id. An identity already held
   /// by another customer is kConflict naming it.

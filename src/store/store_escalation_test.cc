@@ -182,6 +182,87 @@ TEST_P(StoreEscalationTest, ADeferredTimerCountsItsFailuresUntilItIsSetAgain) {
   EXPECT_EQ(*store_->CountCases(due_soon), 1);
 }
 
+TEST_P(StoreEscalationTest, DueTimesWrittenWithTheProjectionActLikeSetCaseDue) {
+  auto claim = [&](Timestamp now) -> std::optional<DueCase> {
+    std::optional<DueCase> found;
+    auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
+      auto due = tx.ClaimDueCases(now, 10);
+      if (!due) return Fail(due.error());
+      if (!due->empty()) found = std::move(due->front());
+      return {};
+    });
+    EXPECT_TRUE(written) << written.error().message;
+    return found;
+  };
+  // A new case: its row is inserted with its due times.
+  CaseState opened;
+  auto written = store_->Write([&](WriteTx& tx) -> Result<void> {
+    auto id = tx.NextCaseId();
+    if (!id) return Fail(id.error());
+    std::vector<domain::Event> events{testutil::NextEvent(
+        *id, 0, std::string(eventlog::kGenesisHash), domain::EventType::kCaseOpened)};
+    opened = testutil::OpenedState(*id, customer_, events.front());
+    return tx.AppendEvents(std::nullopt, events, opened, CaseDue{T(900), T(200)});
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_FALSE(claim(T(199)));
+  auto first = claim(T(200));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->case_id, opened.id);
+  EXPECT_EQ(first->state.last_seq, 1);
+  CaseQuery due_by;
+  due_by.due_by = T(900);
+  EXPECT_EQ(*store_->CountCases(due_by), 1);
+
+  // A failed firing defers the timer; the next append with due times sets it afresh and
+  // clears the failure count, in the same row write as the projection.
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.DeferCaseTimer(opened.id, T(250)); }));
+  CaseState appended;
+  written = store_->Write([&](WriteTx& tx) -> Result<void> {
+    std::vector<domain::Event> events{testutil::NextEvent(
+        opened.id, opened.last_seq, opened.head_hash, domain::EventType::kReplySent)};
+    appended = opened;
+    appended.last_seq = events.back().seq;
+    appended.head_hash = events.back().hash;
+    ++appended.staff_replies;
+    return tx.AppendEvents(opened, events, appended, CaseDue{T(5000), T(4000)});
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_FALSE(claim(T(3999)));
+  auto reset = claim(T(4000));
+  ASSERT_TRUE(reset);
+  EXPECT_EQ(reset->failures, 0);
+  EXPECT_EQ(reset->state.last_seq, 2);
+  EXPECT_EQ(*store_->CountCases(due_by), 0);
+
+  // An append whose head check fails writes neither the row nor the due times.
+  auto stale = store_->Write([&](WriteTx& tx) -> Result<void> {
+    std::vector<domain::Event> events{testutil::NextEvent(
+        opened.id, opened.last_seq, opened.head_hash, domain::EventType::kReplySent)};
+    CaseState after = opened;
+    after.last_seq = events.back().seq;
+    after.head_hash = events.back().hash;
+    return tx.AppendEvents(opened, events, after, CaseDue{T(10), T(10)});
+  });
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_FALSE(claim(T(3999)));
+
+  // Without due times the append leaves them as they were.
+  written = store_->Write([&](WriteTx& tx) -> Result<void> {
+    std::vector<domain::Event> events{testutil::NextEvent(
+        appended.id, appended.last_seq, appended.head_hash, domain::EventType::kReplySent)};
+    CaseState after = appended;
+    after.last_seq = events.back().seq;
+    after.head_hash = events.back().hash;
+    return tx.AppendEvents(appended, events, after);
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  auto kept = claim(T(4000));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->state.last_seq, 3);
+}
+
 TEST_P(StoreEscalationTest, QueuesFilterByActivityAndDueTimeAndSortByDue) {
   const int64_t late = Open(CaseStatus::kOpen, 7, 1, T(100));
   const int64_t soon = Open(CaseStatus::kOpen, std::nullopt, 2, T(300));

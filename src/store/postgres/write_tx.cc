@@ -44,7 +44,8 @@ Result<domain::CaseState> PgWriteTx::LoadCaseForUpdate(int64_t case_id) {
 
 Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& before,
                                      const std::vector<domain::Event>& events,
-                                     const domain::CaseState& after) {
+                                     const domain::CaseState& after,
+                                     const std::optional<CaseDue>& due) {
   if (auto ok = CheckAppendContinues(before, events, after); !ok) return ok;
   const std::string name = CaseName(after.id);
 
@@ -60,8 +61,8 @@ Result<void> PgWriteTx::AppendEvents(const std::optional<domain::CaseState>& bef
     auto stored = FindCase(conn_, after.id);
     if (!stored) return Fail(stored.error());
     if (*stored) return Fail(ErrorCode::kConflict, name + " already exists");
-    if (auto written = InsertProjection(after); !written) return written;
-  } else if (auto updated = UpdateProjection(*before, after); !updated) {
+    if (auto written = InsertProjection(after, due); !written) return written;
+  } else if (auto updated = UpdateProjection(*before, after, due); !updated) {
     return updated;
   }
   if (auto inserted = InsertEventsAndNotify(events, after.id); !inserted) return inserted;
@@ -103,36 +104,62 @@ Params ProjectionParams(const domain::CaseState& c) {
   return params;
 }
 
+// next_due_at and timer_at, appended to `params`.
+Params& WithDue(Params& params, const CaseDue& due) {
+  return params.OptionalInt64(OptionalMicros(due.next_step))
+      .OptionalInt64(OptionalMicros(due.timer));
+}
+
 }  // namespace
 
-Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c) {
+Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c,
+                                         const std::optional<CaseDue>& due) {
   // Inserted, not upserted: an id that is taken fails on the primary key (kConflict)
   // instead of overwriting another case.
+  Params params = ProjectionParams(c);
+  if (due) WithDue(params, *due);
   auto ran = conn_.Query(
-      "INSERT INTO cases (id, customer_id, subject, status, priority, category, level, owner_id,"
-      " owner_name, channel, opened_at, updated_at, first_response_at, last_customer_message_at,"
-      " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"
-      " commitments)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-      " $19, $20, $21)",
-      ProjectionParams(c));
+      due ? "INSERT INTO cases (id, customer_id, subject, status, priority, category, level,"
+            " owner_id, owner_name, channel, opened_at, updated_at, first_response_at,"
+            " last_customer_message_at, customer_messages, staff_replies, internal_notes,"
+            " transfers, last_seq, head_hash, commitments, next_due_at, timer_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+            " $18, $19, $20, $21, $22, $23)"
+          : "INSERT INTO cases (id, customer_id, subject, status, priority, category, level,"
+            " owner_id, owner_name, channel, opened_at, updated_at, first_response_at,"
+            " last_customer_message_at, customer_messages, staff_replies, internal_notes,"
+            " transfers, last_seq, head_hash, commitments)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+            " $18, $19, $20, $21)",
+      params);
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }
 
 Result<void> PgWriteTx::UpdateProjection(const domain::CaseState& before,
-                                         const domain::CaseState& c) {
+                                         const domain::CaseState& c,
+                                         const std::optional<CaseDue>& due) {
   // Compare-and-set on the head the caller read, in one round trip: the UPDATE locks the
   // row (waiting for a writer that holds it) and checks the head on the newest version, so
   // a concurrent append makes it match nothing instead of being overwritten.
+  Params params = ProjectionParams(c);
+  params.Int64(before.last_seq).Text(before.head_hash);
+  if (due) WithDue(params, *due);
   auto ran = conn_.Query(
-      "UPDATE cases SET customer_id = $2, subject = $3, status = $4, priority = $5,"
-      " category = $6, level = $7, owner_id = $8, owner_name = $9, channel = $10,"
-      " opened_at = $11, updated_at = $12, first_response_at = $13,"
-      " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
-      " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
-      " commitments = $21 WHERE id = $1 AND last_seq = $22 AND head_hash = $23",
-      ProjectionParams(c).Int64(before.last_seq).Text(before.head_hash));
+      due ? "UPDATE cases SET customer_id = $2, subject = $3, status = $4, priority = $5,"
+            " category = $6, level = $7, owner_id = $8, owner_name = $9, channel = $10,"
+            " opened_at = $11, updated_at = $12, first_response_at = $13,"
+            " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
+            " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
+            " commitments = $21, next_due_at = $24, timer_at = $25, timer_failures = 0"
+            " WHERE id = $1 AND last_seq = $22 AND head_hash = $23"
+          : "UPDATE cases SET customer_id = $2, subject = $3, status = $4, priority = $5,"
+            " category = $6, level = $7, owner_id = $8, owner_name = $9, channel = $10,"
+            " opened_at = $11, updated_at = $12, first_response_at = $13,"
+            " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
+            " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
+            " commitments = $21 WHERE id = $1 AND last_seq = $22 AND head_hash = $23",
+      params);
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   if (ran->Affected() == 1) return {};
   // Nothing matched: say whether the case is gone or has moved on.

@@ -28,7 +28,8 @@ class PgWriteTx final : public WriteTx {
   Result<domain::CaseState> LoadCaseForUpdate(int64_t case_id) override;
   Result<void> AppendEvents(const std::optional<domain::CaseState>& before,
                             const std::vector<domain::Event>& events,
-                            const domain::CaseState& after) override;
+                            const domain::CaseState& after,
+                            const std::optional<CaseDue>& due) override;
   Result<void> InsertCustomer(domain::Customer& customer) override;
   Result<void> InsertUser(domain::User& user) override;
   Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) override;
@@ -70,9 +71,10 @@ class PgWriteTx final : public WriteTx {
   Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
  private:
-  Result<void> InsertProjection(const domain::CaseState& after);
+  Result<void> InsertProjection(const domain::CaseState& after, const std::optional<CaseDue>& due);
   /// The compare-and-set row update of an existing case: kConflict if its head moved.
-  Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& after);
+  Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& after,
+                                const std::optional<CaseDue>& due);
   Result<void> InsertEventsAndNotify(const std::vector<domain::Event>& events, int64_t case_id);
 
   Connection& conn_;

@@ -54,7 +54,8 @@ Result<domain::CaseState> SqliteWriteTx::LoadCaseForUpdate(int64_t case_id) {
 
 Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>& before,
                                          const std::vector<domain::Event>& events,
-                                         const domain::CaseState& after) {
+                                         const domain::CaseState& after,
+                                         const std::optional<CaseDue>& due) {
   if (auto ok = CheckAppendContinues(before, events, after); !ok) return ok;
   const std::string name = CaseName(after.id);
 
@@ -69,8 +70,8 @@ Result<void> SqliteWriteTx::AppendEvents(const std::optional<domain::CaseState>&
       return Fail(ErrorCode::kNotFound,
                   "customer " + std::to_string(after.customer_id) + " does not exist");
     }
-    if (auto inserted = InsertProjection(after); !inserted) return inserted;
-  } else if (auto updated = UpdateProjection(*before, after); !updated) {
+    if (auto inserted = InsertProjection(after, due); !inserted) return inserted;
+  } else if (auto updated = UpdateProjection(*before, after, due); !updated) {
     return updated;
   }
   for (const domain::Event& event : events) {
@@ -129,14 +130,25 @@ void SqliteWriteTx::BindProjection(Statement& s, const domain::CaseState& c) {
   s.BindText(21, EncodeCommitmentsColumn(c.commitments));
 }
 
-Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c) {
+void SqliteWriteTx::BindDue(Statement& s, int first, const CaseDue& due) {
+  s.BindOptionalInt64(first, OptionalMicros(due.next_step));
+  s.BindOptionalInt64(first + 1, OptionalMicros(due.timer));
+}
+
+Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c,
+                                             const std::optional<CaseDue>& due) {
   // Inserted, not upserted: an id that is taken fails on the primary key (kConflict)
   // instead of overwriting another case.
-  auto statement = db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                               " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
+  auto statement =
+      due ? db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
+                        ", next_due_at, timer_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)")
+          : db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
+                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                        " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
   if (!statement) return Fail(statement.error());
   BindProjection(**statement, c);
+  if (due) BindDue(**statement, 22, *due);
   if (auto ran = (*statement)->Run(); !ran) {
     if (ran.error().code == ErrorCode::kConflict) {
       return Fail(ErrorCode::kConflict, CaseName(c.id) + " already exists");
@@ -147,11 +159,12 @@ Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c) {
 }
 
 Result<void> SqliteWriteTx::UpdateProjection(const domain::CaseState& before,
-                                             const domain::CaseState& c) {
+                                             const domain::CaseState& c,
+                                             const std::optional<CaseDue>& due) {
   // Compare-and-set on the head the caller read: one statement both checks that nobody
   // appended since and writes the new row. SQLite rewrites an index for every indexed
   // column named in SET, changed or not, so those are named only when they changed (at
-  // most 16 statement texts, each cached).
+  // most 32 statement texts, each cached).
   std::string sql =
       "UPDATE cases SET subject = ?3, priority = ?5, category = ?6, owner_name = ?9,"
       " channel = ?10, opened_at = ?11, updated_at = ?12, first_response_at = ?13,"
@@ -162,6 +175,7 @@ Result<void> SqliteWriteTx::UpdateProjection(const domain::CaseState& before,
   if (c.status != before.status) sql += ", status = ?4";
   if (c.level != before.level) sql += ", level = ?7";
   if (c.owner_id != before.owner_id) sql += ", owner_id = ?8";
+  if (due) sql += ", next_due_at = ?24, timer_at = ?25, timer_failures = 0";
   sql += " WHERE id = ?1 AND last_seq = ?22 AND head_hash = ?23";
   auto statement = db_.Prepare(sql);
   if (!statement) return Fail(statement.error());
@@ -169,6 +183,7 @@ Result<void> SqliteWriteTx::UpdateProjection(const domain::CaseState& before,
   BindProjection(s, c);
   s.BindInt64(22, before.last_seq);
   s.BindText(23, before.head_hash);
+  if (due) BindDue(s, 24, *due);
   if (auto ran = s.Run(); !ran) return While("writing the row of " + CaseName(c.id), ran.error());
   if (db_.Changes() == 1) return {};
   // Nothing written: say why.

@@ -23,7 +23,8 @@ class SqliteWriteTx final : public WriteTx {
   Result<domain::CaseState> LoadCaseForUpdate(int64_t case_id) override;
   Result<void> AppendEvents(const std::optional<domain::CaseState>& before,
                             const std::vector<domain::Event>& events,
-                            const domain::CaseState& after) override;
+                            const domain::CaseState& after,
+                            const std::optional<CaseDue>& due) override;
   Result<void> InsertCustomer(domain::Customer& customer) override;
   Result<void> InsertUser(domain::User& user) override;
   Result<void> SetCustomerPassword(int64_t customer_id, const std::string& hash) override;
@@ -88,8 +89,11 @@ class SqliteWriteTx final : public WriteTx {
 
  private:
   static void BindProjection(Statement& s, const domain::CaseState& c);
-  Result<void> InsertProjection(const domain::CaseState& c);
-  Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& c);
+  /// Binds next_due_at and timer_at as ?first and ?first+1.
+  static void BindDue(Statement& s, int first, const CaseDue& due);
+  Result<void> InsertProjection(const domain::CaseState& c, const std::optional<CaseDue>& due);
+  Result<void> UpdateProjection(const domain::CaseState& before, const domain::CaseState& c,
+                                const std::optional<CaseDue>& due);
   Result<void> InsertEvent(const domain::Event& event);
 
   Database& db_;
