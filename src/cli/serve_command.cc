@@ -181,6 +181,22 @@ int Serve(const app::Config& config, const ServeOptions& options) {
     PrintError(port.error());
     return 1;
   }
+  // Stops everything in an order where nothing outlives what it posts to: the servers' I/O
+  // threads first, then the runners, then the CPU pool (a parse still running there posts
+  // its result to a server's io_context, and an HTTP handler's pool work may read the
+  // store), and the store last: its queued writes post their completions to the servers'
+  // io_contexts, which exist until this function returns.
+  auto stop_all = [&] {
+    server.Stop();
+    if (lmtp_server) lmtp_server->Stop();
+    server.Wait();
+    if (lmtp_server) lmtp_server->Wait();
+    mail_out->reset();    // stops the mail runner (after its current SMTP attempt)
+    mail_in->reset();     // stops the mailbox poller after the message in progress
+    escalation->reset();  // stops the job runner and the policy poller
+    cpu_pool.join();
+    store->reset();
+  };
   const std::string& host = server_options->host;
   app::Log(app::LogLevel::kInfo, "serving",
            {{"listen", host + ":" + std::to_string(*port)}, {"db", config.db},
@@ -190,8 +206,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   if (options.port_file) {
     if (auto written = WritePortFile(*options.port_file, *port); !written) {
       PrintError(written.error());
-      server.Stop();
-      server.Wait();
+      stop_all();
       return 1;
     }
   }
@@ -199,16 +214,7 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   app::Log(app::LogLevel::kInfo, "stopping", {{"signal", signal_number}});
-  server.Stop();
-  if (lmtp_server) lmtp_server->Stop();
-  server.Wait();
-  if (lmtp_server) lmtp_server->Wait();
-  mail_out->reset();    // stops the mail runner (after its current SMTP attempt)
-  mail_in->reset();     // stops the mailbox poller after the message in progress
-  escalation->reset();  // stops the job runner and the policy poller before the store goes
-  // Finish the writes still queued while the server's io_contexts exist: their completions
-  // are posted there, and must not outlive them.
-  store->reset();
+  stop_all();
   return 0;
 }
 
