@@ -158,7 +158,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
 
 Connection::~Connection() { PQfinish(conn_); }
 
-bool Connection::Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::Healthy() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
 
 int Connection::Socket() const { return PQsocket(conn_); }
 
@@ -177,6 +177,7 @@ Result<Rows> Connection::Check(pg_result* result, std::string_view sql) {
 }
 
 Result<void> Connection::Exec(std::string_view sql) {
+  if (auto flushed = FlushDeferred(); !flushed) return flushed;  // in the order asked
   const std::string text(sql);
   // PQexec returns the last statement's result; an earlier failure stops the rest and is
   // the one returned.
@@ -185,7 +186,18 @@ Result<void> Connection::Exec(std::string_view sql) {
   return {};
 }
 
-Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+namespace {
+
+std::vector<const char*> Values(const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.values().size());
+  for (const auto& value : params.values()) values.push_back(value ? value->c_str() : nullptr);
+  return values;
+}
+
+}  // namespace
+
+Result<const std::string*> Connection::Prepared(std::string_view sql) {
   const std::string text(sql);
   auto found = prepared_.find(text);
   if (found == prepared_.end()) {
@@ -194,12 +206,98 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
     if (!prepared) return Fail(prepared.error());
     found = prepared_.emplace(text, std::move(name)).first;
   }
-  std::vector<const char*> values;
-  values.reserve(params.values().size());
-  for (const auto& value : params.values()) values.push_back(value ? value->c_str() : nullptr);
-  return Check(PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
+  return &found->second;
+}
+
+Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  if (!deferred_.empty()) {
+    // Prepared before the pipeline starts: PQprepare is synchronous.
+    auto name = Prepared(sql);
+    if (!name) return Fail(name.error());
+    const Deferred last{std::string(sql), *name, params};
+    return RunPipeline(&last);
+  }
+  auto name = Prepared(sql);
+  if (!name) return Fail(name.error());
+  const std::vector<const char*> values = Values(params);
+  return Check(PQexecPrepared(conn_, (*name)->c_str(), static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0),
                sql);
+}
+
+Result<void> Connection::Defer(std::string_view sql, const Params& params) {
+  auto name = Prepared(sql);
+  if (!name) return Fail(name.error());
+  deferred_.push_back(Deferred{std::string(sql), *name, params});
+  return {};
+}
+
+Result<void> Connection::FlushDeferred() {
+  if (deferred_.empty()) return {};
+  auto ran = RunPipeline(nullptr);
+  if (!ran) return Fail(ran.error());
+  return {};
+}
+
+Result<Rows> Connection::RunPipeline(const Deferred* last) {
+  // Taken off the queue now: whatever happens below, they are sent (or reported) once.
+  const std::vector<Deferred> deferred = std::move(deferred_);
+  deferred_.clear();
+  std::vector<const Deferred*> queue;
+  queue.reserve(deferred.size() + 1);
+  for (const Deferred& d : deferred) queue.push_back(&d);
+  if (last != nullptr) queue.push_back(last);
+  auto broke_off = [this](const std::string& what) {
+    broken_ = true;
+    return Fail(ErrorCode::kUnavailable, what + ": " + TrimmedMessage(PQerrorMessage(conn_)));
+  };
+
+  if (PQenterPipelineMode(conn_) != 1) return broke_off("cannot enter pipeline mode");
+  bool sent = true;
+  for (const Deferred* d : queue) {
+    const std::vector<const char*> values = Values(d->params);
+    sent = sent && PQsendQueryPrepared(conn_, d->name->c_str(), static_cast<int>(values.size()),
+                                       values.data(), nullptr, nullptr, 0) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+
+  // Each statement's results end with a null; the sync point ends the pipeline. After a
+  // failure, the statements behind it come back PGRES_PIPELINE_ABORTED, not run.
+  std::vector<pg_result*> firsts(queue.size(), nullptr);
+  size_t index = 0;
+  bool synced = false;
+  while (sent && !synced && index <= queue.size()) {
+    pg_result* result = PQgetResult(conn_);
+    if (result == nullptr) {
+      ++index;
+      continue;
+    }
+    if (PQresultStatus(result) == PGRES_PIPELINE_SYNC) {
+      synced = true;
+    } else if (index < queue.size() && firsts[index] == nullptr) {
+      firsts[index] = result;
+      continue;
+    }
+    PQclear(result);
+  }
+  const bool exited = synced && PQexitPipelineMode(conn_) == 1;
+
+  std::optional<Result<Rows>> outcome;
+  for (size_t i = 0; i < queue.size(); ++i) {
+    pg_result* result = firsts[i];
+    if (outcome || (result != nullptr && PQresultStatus(result) == PGRES_PIPELINE_ABORTED)) {
+      PQclear(result);  // behind the failure, or the failure is reported already
+      continue;
+    }
+    Result<Rows> checked = Check(result, queue[i]->sql);
+    if (!checked || queue[i] == last) outcome = std::move(checked);
+  }
+  if (!sent || !exited) {
+    return broke_off(sent ? "a pipeline of statements did not finish"
+                          : "cannot send a pipeline of statements");
+  }
+  if (!outcome) return Rows(nullptr);  // FlushDeferred, and every statement succeeded
+  return std::move(*outcome);
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Connection::TakeNotifications() {

@@ -76,9 +76,21 @@ class Connection {
   /// BEGIN/COMMIT, migrations.
   Result<void> Exec(std::string_view sql);
   /// Runs one statement with parameters as a prepared statement, preparing it on first use.
+  /// Statements queued by Defer go first, in the same round trip; if one of them fails,
+  /// this statement does not run and the call fails with that statement's error.
   Result<Rows> Query(std::string_view sql, const Params& params = {});
 
-  /// False once the connection to the server is lost; the pool then drops it.
+  /// Queues a statement whose only answer is success or failure (a savepoint, an upsert
+  /// that nothing reads back) to be sent with the next Query, in one round trip (libpq's
+  /// pipeline mode). Its failure is not lost, only reported by that Query. The caller
+  /// sends FlushDeferred before COMMIT, and DiscardDeferred before ROLLBACK (a ROLLBACK
+  /// must not wait behind a statement that fails).
+  Result<void> Defer(std::string_view sql, const Params& params = {});
+  Result<void> FlushDeferred();
+  void DiscardDeferred() { deferred_.clear(); }
+
+  /// False once the connection to the server is lost (or a pipeline broke off mid-way);
+  /// the pool then drops it.
   bool Healthy() const;
   /// SQLSTATE of the last failed statement ("" after a success or a client-side failure).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
@@ -89,11 +101,24 @@ class Connection {
   Result<std::vector<std::pair<std::string, std::string>>> TakeNotifications();
 
  private:
+  struct Deferred {
+    std::string sql;
+    const std::string* name;  // in prepared_, whose nodes do not move
+    Params params;
+  };
+
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   Result<Rows> Check(pg_result* result, std::string_view sql);
+  /// The name of `sql`'s prepared statement, preparing it on first use.
+  Result<const std::string*> Prepared(std::string_view sql);
+  /// Sends the deferred statements and then `last` (if any) in one pipeline, and returns
+  /// the first failure or `last`'s rows.
+  Result<Rows> RunPipeline(const Deferred* last);
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::vector<Deferred> deferred_;
+  bool broken_ = false;  // a pipeline could not be read to its end
   std::string last_sqlstate_;
 };
 

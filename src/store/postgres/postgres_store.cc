@@ -138,6 +138,9 @@ Result<void> PostgresStore::RunJob(std::unique_ptr<Connection>& conn, const Writ
     if (auto begun = conn->Query("BEGIN"); !begun) return Fail(begun.error());
     PgWriteTx tx(*conn);
     result = Invoke(fn, tx);
+    // Statements the write deferred (Connection::Defer) go now: a failure among them fails
+    // the write before its COMMIT.
+    if (result) result = conn->FlushDeferred();
     if (result) {
       auto committed = conn->Query("COMMIT");
       if (committed) {
@@ -155,6 +158,7 @@ Result<void> PostgresStore::RunJob(std::unique_ptr<Connection>& conn, const Writ
         return result;
       }
     } else if (conn->Healthy()) {
+      conn->DiscardDeferred();  // the ROLLBACK must not wait behind them
       if (auto rolled_back = conn->Query("ROLLBACK"); !rolled_back) {
         result.error().message += " (rollback failed too: " + rolled_back.error().message + ")";
         return result;

@@ -479,21 +479,27 @@ Result<int64_t> PgWriteTx::PutSetting(const std::string& key, const std::string&
 }
 
 Result<int64_t> PgWriteTx::LoadRoutingCursor(const std::string& level_id) {
+  if (auto known = cursors_.find(level_id); known != cursors_.end()) return known->second;
   // FOR UPDATE: two nodes routing into the same level at once take turns, so they pick
   // different members.
   auto rows = conn_.Query("SELECT cursor FROM routing_cursors WHERE level_id = $1 FOR UPDATE",
                           Params().Text(level_id));
   if (!rows) return While("reading the routing cursor of " + level_id, rows.error());
-  if (rows->empty()) return int64_t{0};
-  return rows->Int64(0, 0);
+  const int64_t cursor = rows->empty() ? 0 : rows->Int64(0, 0);
+  cursors_.emplace(level_id, cursor);
+  return cursor;
 }
 
 Result<void> PgWriteTx::SaveRoutingCursor(const std::string& level_id, int64_t cursor) {
-  auto rows = conn_.Query(
+  // Nothing reads the answer, so it goes with the next statement (Connection::Defer); the
+  // row is locked by LoadRoutingCursor, and a failure fails that statement or the commit.
+  auto queued = conn_.Defer(
       "INSERT INTO routing_cursors (level_id, cursor) VALUES ($1, $2)"
       " ON CONFLICT (level_id) DO UPDATE SET cursor = excluded.cursor",
       Params().Text(level_id).Int64(cursor));
-  if (!rows) return While("saving the routing cursor of " + level_id, rows.error());
+  if (!queued) return While("saving the routing cursor of " + level_id, queued.error());
+  // Known only if locked: a cursor saved without being read is read (and locked) next time.
+  if (auto known = cursors_.find(level_id); known != cursors_.end()) known->second = cursor;
   return {};
 }
 
@@ -534,16 +540,20 @@ Result<void> PgWriteTx::DeferCaseTimer(int64_t case_id, Timestamp retry_at) {
 }
 
 Result<std::optional<Error>> PgWriteTx::Isolated(const std::function<Result<void>()>& fn) {
-  if (auto saved = conn_.Query("SAVEPOINT isolated"); !saved) return Fail(saved.error());
+  // The SAVEPOINT travels with the step's first statement (Connection::Defer).
+  if (auto saved = conn_.Defer("SAVEPOINT isolated"); !saved) return Fail(saved.error());
   Result<void> result = fn();
   if (result) {
-    if (auto released = conn_.Query("RELEASE SAVEPOINT isolated"); !released) {
-      return Fail(released.error());
-    }
-    return std::optional<Error>();
+    // The RELEASE is a round trip of its own: it also sends whatever the step deferred,
+    // and a failure there is the step's failure, undone below like any other.
+    auto released = conn_.Query("RELEASE SAVEPOINT isolated");
+    if (released) return std::optional<Error>();
+    if (!conn_.Healthy()) return Fail(released.error());
+    result = Fail(released.error());
   }
   // A failed statement aborted the transaction; rolling back to the savepoint revives it
-  // (and undoes this step's pg_notify too).
+  // (and undoes this step's pg_notify too). The step may have moved a cursor: read again.
+  cursors_.clear();
   auto undone = conn_.Query("ROLLBACK TO SAVEPOINT isolated");
   if (undone) undone = conn_.Query("RELEASE SAVEPOINT isolated");
   if (!undone) {

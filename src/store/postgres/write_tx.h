@@ -10,12 +10,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "store/postgres/pg_conn.h"
 #include "store/postgres/mail_tx.h"
+#include "store/postgres/pg_conn.h"
 #include "store/store.h"
 
 namespace redress::store::postgres {
@@ -79,6 +80,10 @@ class PgWriteTx final : public WriteTx {
 
   Connection& conn_;
   PgMailTx mail_{conn_};
+  // Routing cursors this transaction has locked (SELECT ... FOR UPDATE), with their values
+  // as it last wrote them: nobody else can change them before it ends, so a second routing
+  // into the same level needs no round trip. Forgotten when an isolated step is undone.
+  std::map<std::string, int64_t, std::less<>> cursors_;
 };
 
 }  // namespace redress::store::postgres
