@@ -12,6 +12,7 @@
 
 #include "channels/email/transport/imap_response.h"
 #include "channels/email/transport/server_certificate.h"
+#include "channels/email/transport/tcp_keepalive.h"
 
 namespace redress::email::transport {
 namespace {
@@ -92,6 +93,13 @@ class Connection {
     const MailEndpoint& endpoint = config_.endpoint;
     auto fd = ConnectTcp(endpoint.host, endpoint.port, endpoint.connect_timeout, interrupt);
     if (!fd) return Fail(fd.error().code, "connecting to the IMAP server: " + fd.error().message);
+    // A server that vanished without closing is noticed in about two minutes, not at the
+    // next IDLE renewal (tcp_keepalive.h).
+    if (auto probed = EnableTcpKeepalive(*fd); !probed) {
+      if (interrupt != nullptr) interrupt->Detach();
+      close(*fd);
+      return Fail(probed.error());
+    }
     auto* host = const_cast<std::string*>(&endpoint.host);
     const bool implicit = endpoint.tls == TlsMode::kImplicit;
     mailstream* stream = implicit ? mailstream_ssl_open_with_callback_timeout(

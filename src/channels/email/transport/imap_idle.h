@@ -17,6 +17,8 @@
 // Wait: one or more IDLE ... DONE rounds. Any untagged EXISTS, RECENT, EXPUNGE or FETCH the
 // server sends is "changed"; a keepalive ("* OK Still here") is not. IDLE is renewed at
 // least every kMaxIdleRound, as RFC 2177 asks (servers may drop an IDLE after 30 minutes).
+// TCP keepalive probes (tcp_keepalive.h) notice a server that vanished without closing in
+// about two minutes, without waiting for the renewal.
 // The socket is watched in steps of at most one second, asking `stop` between them, so a
 // stopping caller waits at most about a second (plus the DONE round trip).
 //
