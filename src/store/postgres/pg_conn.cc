@@ -214,7 +214,7 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
     // Prepared before the pipeline starts: PQprepare is synchronous.
     auto name = Prepared(sql);
     if (!name) return Fail(name.error());
-    const Deferred last{std::string(sql), *name, params};
+    const Deferred last{std::string(sql), *name, params, {}};
     return RunPipeline(&last);
   }
   auto name = Prepared(sql);
@@ -225,10 +225,10 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
                sql);
 }
 
-Result<void> Connection::Defer(std::string_view sql, const Params& params) {
+Result<void> Connection::Defer(std::string_view sql, const Params& params, std::string context) {
   auto name = Prepared(sql);
   if (!name) return Fail(name.error());
-  deferred_.push_back(Deferred{std::string(sql), *name, params});
+  deferred_.push_back(Deferred{std::string(sql), *name, params, std::move(context)});
   return {};
 }
 
@@ -290,6 +290,9 @@ Result<Rows> Connection::RunPipeline(const Deferred* last) {
       continue;
     }
     Result<Rows> checked = Check(result, queue[i]->sql);
+    if (!checked && !queue[i]->context.empty()) {
+      checked.error().message = queue[i]->context + ": " + checked.error().message;
+    }
     if (!checked || queue[i] == last) outcome = std::move(checked);
   }
   if (!sent || !exited) {

@@ -85,7 +85,8 @@ class Connection {
   /// pipeline mode). Its failure is not lost, only reported by that Query. The caller
   /// sends FlushDeferred before COMMIT, and DiscardDeferred before ROLLBACK (a ROLLBACK
   /// must not wait behind a statement that fails).
-  Result<void> Defer(std::string_view sql, const Params& params = {});
+  /// `context` ("appending events 3..4 of case 7") goes in front of its error message.
+  Result<void> Defer(std::string_view sql, const Params& params = {}, std::string context = {});
   Result<void> FlushDeferred();
   void DiscardDeferred() { deferred_.clear(); }
 
@@ -105,6 +106,7 @@ class Connection {
     std::string sql;
     const std::string* name;  // in prepared_, whose nodes do not move
     Params params;
+    std::string context;
   };
 
   explicit Connection(pg_conn* conn) : conn_(conn) {}

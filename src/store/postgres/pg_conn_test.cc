@@ -78,10 +78,14 @@ TEST_F(PgConnTest, FlushSendsWhatIsQueuedAndReportsItsFailure) {
   ASSERT_TRUE(conn_->Defer("INSERT INTO t VALUES ($1, $2)", Params().Int64(1).Text("one")));
   ASSERT_TRUE(conn_->FlushDeferred());
   EXPECT_EQ(Count(), 1);
-  ASSERT_TRUE(conn_->Defer("INSERT INTO t VALUES ($1, $2)", Params().Int64(1).Text("dup")));
+  ASSERT_TRUE(conn_->Defer("INSERT INTO t VALUES ($1, $2)", Params().Int64(1).Text("dup"),
+                           "adding row 1 again"));
   auto flushed = conn_->FlushDeferred();
   ASSERT_FALSE(flushed);
   EXPECT_EQ(flushed.error().code, ErrorCode::kConflict);
+  // The statement's context comes first, so the caller's words survive the delay.
+  EXPECT_EQ(flushed.error().message.rfind("adding row 1 again: ", 0), 0u)
+      << flushed.error().message;
   // A failure is reported once: the queue is empty after it.
   EXPECT_TRUE(conn_->FlushDeferred());
   EXPECT_EQ(Count(), 1);

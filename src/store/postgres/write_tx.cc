@@ -206,11 +206,12 @@ Result<void> PgWriteTx::InsertEventsAndNotify(const std::vector<domain::Event>& 
   sql += " RETURNING 1) SELECT pg_notify('redress_case_changed', $" +
          std::to_string(params.values().size() + 1) + ")";
   params.Text(std::to_string(case_id));
-  if (auto ran = conn_.Query(sql, params); !ran) {
-    return While("appending events " + std::to_string(events.front().seq) + ".." +
-                     std::to_string(events.back().seq) + " of " + CaseName(case_id),
-                 ran.error());
-  }
+  // Nothing reads its answer: it travels with the next statement (Connection::Defer), at
+  // the latest the write's COMMIT. The row update before it has already checked and locked
+  // the head, so only a bug could make it fail, and then the write fails as a whole.
+  const std::string what = "appending events " + std::to_string(events.front().seq) + ".." +
+                           std::to_string(events.back().seq) + " of " + CaseName(case_id);
+  if (auto queued = conn_.Defer(sql, params, what); !queued) return While(what, queued.error());
   return {};
 }
 
