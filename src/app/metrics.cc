@@ -147,6 +147,26 @@ std::string Metrics::Render(const std::string& extra) const {
   constexpr std::string_view kCases = "redress_cases_opened_total";
   AppendHeader(out, kCases, "counter", "Cases opened.");
   AppendSample(out, kCases, {}, cases_opened_.Value());
+  struct Background {
+    std::string_view name;
+    std::string_view help;
+    const Counter& counter;
+  };
+  for (const Background& b : {
+           Background{"redress_background_done_total",
+                      "Jobs and deadline timers run to completion by this node.", background_done_},
+           Background{"redress_background_retried_total",
+                      "Jobs and deadline timers whose handler failed; each is retried later.",
+                      background_retried_},
+           Background{"redress_background_lost_total",
+                      "Jobs whose lease another node took over before this one finished.",
+                      background_lost_},
+           Background{"redress_background_errors_total",
+                      "Claims or writes of background work the store refused.", background_errors_},
+       }) {
+    AppendHeader(out, b.name, "counter", b.help);
+    AppendSample(out, b.name, {}, b.counter.Value());
+  }
   out += extra;
   if (!out.empty() && out.back() != '\n') out += '\n';
   return out;

@@ -47,6 +47,12 @@ class Metrics {
   Histogram& HttpDuration(const std::string& route);
   Counter& EventsAppended() { return events_appended_; }
   Counter& CasesOpened() { return cases_opened_; }
+  /// What this node's job runners did: jobs and deadline timers run, given back after a
+  /// failure (to be retried later), lost to another node's lease, and store refusals.
+  Counter& BackgroundDone() { return background_done_; }
+  Counter& BackgroundRetried() { return background_retried_; }
+  Counter& BackgroundLost() { return background_lost_; }
+  Counter& BackgroundErrors() { return background_errors_; }
 
   /// The whole registry in text format, plus `extra` lines appended verbatim (gauges read
   /// at scrape time, e.g. store statistics).
@@ -58,6 +64,10 @@ class Metrics {
   std::map<std::string, std::unique_ptr<Histogram>> durations_;  // key: label string
   Counter events_appended_;
   Counter cases_opened_;
+  Counter background_done_;
+  Counter background_retried_;
+  Counter background_lost_;
+  Counter background_errors_;
 };
 
 }  // namespace redress::app

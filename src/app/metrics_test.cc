@@ -71,6 +71,9 @@ TEST(MetricsTest, RenderFormat) {
   m.HttpDuration("/api/v1/cases").Observe(0.003);
   m.EventsAppended().Inc(7);
   m.CasesOpened().Inc();
+  m.BackgroundDone().Inc(5);
+  m.BackgroundRetried().Inc(2);
+  m.BackgroundErrors().Inc();
   std::vector<std::string> lines = Lines(m.Render("redress_store_cases 12\n"));
 
   std::vector<std::string> expected_prefix = {
@@ -103,6 +106,22 @@ TEST(MetricsTest, RenderFormat) {
       "# HELP redress_cases_opened_total Cases opened.",
       "# TYPE redress_cases_opened_total counter",
       "redress_cases_opened_total 1",
+      "# HELP redress_background_done_total Jobs and deadline timers run to completion by this "
+      "node.",
+      "# TYPE redress_background_done_total counter",
+      "redress_background_done_total 5",
+      "# HELP redress_background_retried_total Jobs and deadline timers whose handler failed; "
+      "each is retried later.",
+      "# TYPE redress_background_retried_total counter",
+      "redress_background_retried_total 2",
+      "# HELP redress_background_lost_total Jobs whose lease another node took over before this "
+      "one finished.",
+      "# TYPE redress_background_lost_total counter",
+      "redress_background_lost_total 0",
+      "# HELP redress_background_errors_total Claims or writes of background work the store "
+      "refused.",
+      "# TYPE redress_background_errors_total counter",
+      "redress_background_errors_total 1",
       "redress_store_cases 12",
   };
   EXPECT_EQ(lines, expected_prefix);

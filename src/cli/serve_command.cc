@@ -138,6 +138,16 @@ int Serve(const app::Config& config, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // What the job runners do shows in /metrics (a failing deadline timer is retried, and
+  // without this only its log line would say so).
+  auto count_pass = [&metrics](const engine::PassReport& pass) {
+    metrics.BackgroundDone().Inc(pass.done);
+    metrics.BackgroundRetried().Inc(pass.retried);
+    metrics.BackgroundLost().Inc(pass.lost);
+    metrics.BackgroundErrors().Inc(pass.errors);
+  };
+  (*escalation)->jobs().OnPass(count_pass);
+  if (*mail_out) (*mail_out)->jobs().OnPass(count_pass);
   (*escalation)->Start();
   if (*mail_out) (*mail_out)->Start();
   if (auto started = (*mail_in)->Start(); !started) {

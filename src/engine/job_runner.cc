@@ -37,6 +37,7 @@ PassReport JobRunner::RunDueJobs() {
   PassReport report;
   for (const auto& [kind, registered] : handlers_) RunKind(kind, registered, report);
   if (timers_) RunCaseTimers(report);
+  if (on_pass_) on_pass_(report);
   return report;
 }
 

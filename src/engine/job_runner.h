@@ -105,6 +105,11 @@ class JobRunner {
   /// Before Start() only.
   void RegisterCaseTimers(CaseTimerHandler handler);
 
+  /// Called with the report of every pass (RunDueJobs), on the thread that made it: the
+  /// runner's own after Start(), or a test clock's mover. For metrics: a failing deadline
+  /// timer is otherwise only a log line. Before Start() only.
+  void OnPass(std::function<void(const PassReport&)> observer) { on_pass_ = std::move(observer); }
+
   /// One pass over every kind, on the calling thread (tests and `Start`'s thread use it).
   /// Passes never overlap: a caller waits for a pass in progress to finish first.
   PassReport RunDueJobs();
@@ -157,6 +162,7 @@ class JobRunner {
   const JobRunnerOptions options_;
   std::map<std::string, Kind> handlers_;
   CaseTimerHandler timers_;
+  std::function<void(const PassReport&)> on_pass_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers
   std::mutex mu_;

@@ -181,6 +181,14 @@ TEST_F(EscalationTest, AnEscalatedCaseWhoseUpdateIsMissedBreachesOnce) {
   Advance(60);  // nothing fires twice
   const auto again = EventTypes(id);
   EXPECT_EQ(std::count(again.begin(), again.end(), "sla_breached"), 1);
+  // The fired timer is counted where operators look, and nothing failed.
+  HttpResponse metrics = Client().Get("/metrics");
+  ASSERT_EQ(metrics.status, 200) << metrics.Describe();
+  const size_t done = metrics.body.find("\nredress_background_done_total ");
+  ASSERT_NE(done, std::string::npos) << metrics.body;
+  EXPECT_GE(std::stoll(metrics.body.substr(done + 31)), 1) << metrics.body.substr(done, 40);
+  EXPECT_NE(metrics.body.find("\nredress_background_retried_total 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("\nredress_background_errors_total 0\n"), std::string::npos);
 }
 
 TEST_F(EscalationTest, CustomerEscalatesWithEvidenceOnlyOnceTheWindowOpens) {
