@@ -5,12 +5,11 @@
 
 #include <boost/json.hpp>
 
-#include "core/sha256.h"
 #include "app/mail_thread_lookup.h"
-#include "auth/secret_token.h"
 #include "channels/email/subject.h"
 #include "channels/email/threading.h"
 #include "core/ascii.h"
+#include "core/sha256.h"
 #include "core/utf8.h"
 #include "domain/case_commands.h"
 #include "domain/customer.h"

@@ -5,11 +5,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/sha256.h"
 #include "app/log.h"
-#include "auth/secret_token.h"
 #include "channels/email/outbound_message.h"
 #include "channels/email/subject.h"
+#include "core/sha256.h"
 #include "core/time_format.h"
 #include "domain/customer.h"
 #include "domain/event_data.h"

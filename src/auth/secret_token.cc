@@ -4,8 +4,8 @@
 
 #include <array>
 
-#include "core/sha256.h"
 #include "auth/sodium.h"
+#include "core/sha256.h"
 
 namespace redress::auth {
 namespace {

@@ -9,7 +9,6 @@
 #include <boost/beast/http/field.hpp>
 
 #include "core/sha256.h"
-#include "auth/secret_token.h"
 
 namespace redress::http {
 namespace {

@@ -3,11 +3,11 @@
 
 #include <algorithm>
 
-#include "core/sha256.h"
 #include "channels/email/gmime_support.h"
 #include "channels/email/html_text.h"
 #include "channels/email/text_encoding.h"
 #include "core/ascii.h"
+#include "core/sha256.h"
 
 namespace redress::email {
 namespace {

@@ -10,10 +10,9 @@
 #include <charconv>
 #include <memory>
 
-#include "core/sha256.h"
 #include "app/awaitables.h"
 #include "app/services.h"
-#include "auth/secret_token.h"
+#include "core/sha256.h"
 #include "http/json_body.h"
 #include "http/response.h"
 

@@ -17,9 +17,8 @@
 #include <string>
 #include <utility>
 
-#include "core/sha256.h"
 #include "app/services.h"
-#include "auth/secret_token.h"
+#include "core/sha256.h"
 #include "domain/attachment.h"
 #include "http/api/api_util.h"
 #include "http/api/attachment_view.h"

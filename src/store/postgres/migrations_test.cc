@@ -12,17 +12,8 @@
 namespace redress::store::postgres {
 namespace {
 
-class PgMigrationsTest : public ::testing::Test {
+class PgMigrationsTest : public testing::ConnectedTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    auto conn = Connection::Open(db_.url());
-    ASSERT_TRUE(conn) << conn.error().message;
-    conn_ = std::move(*conn);
-  }
-
-  testing::TestDatabase db_;
-  std::unique_ptr<Connection> conn_;
   FakeClock clock_{Timestamp(std::chrono::seconds(1'800'000'000))};
 };
 

@@ -210,15 +210,13 @@ Result<const std::string*> Connection::Prepared(std::string_view sql) {
 }
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  // Prepared before any pipeline starts: PQprepare is synchronous.
+  auto name = Prepared(sql);
+  if (!name) return Fail(name.error());
   if (!deferred_.empty()) {
-    // Prepared before the pipeline starts: PQprepare is synchronous.
-    auto name = Prepared(sql);
-    if (!name) return Fail(name.error());
     const Deferred last{std::string(sql), *name, params, {}};
     return RunPipeline(&last);
   }
-  auto name = Prepared(sql);
-  if (!name) return Fail(name.error());
   const std::vector<const char*> values = Values(params);
   return Check(PQexecPrepared(conn_, (*name)->c_str(), static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0),

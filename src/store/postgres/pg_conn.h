@@ -80,8 +80,8 @@ class Connection {
   /// this statement does not run and the call fails with that statement's error.
   Result<Rows> Query(std::string_view sql, const Params& params = {});
 
-  /// Queues a statement whose only answer is success or failure (a savepoint, an upsert
-  /// that nothing reads back) to be sent with the next Query, in one round trip (libpq's
+  /// Queues a statement whose only answer is success or failure (an upsert or insert that
+  /// nothing reads back) to be sent with the next Query, in one round trip (libpq's
   /// pipeline mode). Its failure is not lost, only reported by that Query. The caller
   /// sends FlushDeferred before COMMIT, and DiscardDeferred before ROLLBACK (a ROLLBACK
   /// must not wait behind a statement that fails).

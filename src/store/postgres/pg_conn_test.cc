@@ -10,13 +10,11 @@
 namespace redress::store::postgres {
 namespace {
 
-class PgConnTest : public ::testing::Test {
+class PgConnTest : public testing::ConnectedTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    auto conn = Connection::Open(db_.url());
-    ASSERT_TRUE(conn) << conn.error().message;
-    conn_ = std::move(*conn);
+    ConnectedTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(conn_->Exec("CREATE TABLE t (k integer PRIMARY KEY, v text NOT NULL)"));
   }
 
@@ -25,9 +23,6 @@ class PgConnTest : public ::testing::Test {
     EXPECT_TRUE(rows) << rows.error().message;
     return rows ? rows->Int64(0, 0) : -1;
   }
-
-  testing::TestDatabase db_;
-  std::unique_ptr<Connection> conn_;
 };
 
 TEST_F(PgConnTest, DeferredStatementsRunInOrderBeforeTheNextQuery) {

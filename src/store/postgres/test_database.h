@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -81,6 +82,20 @@ class TestDatabase {
   std::string base_;
   std::string name_;
   std::string url_;
+};
+
+/// A fixture for tests of the libpq layer: a fresh database and one connection to it.
+class ConnectedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(db_.ok());
+    auto conn = Connection::Open(db_.url());
+    ASSERT_TRUE(conn) << conn.error().message;
+    conn_ = std::move(*conn);
+  }
+
+  TestDatabase db_;
+  std::unique_ptr<Connection> conn_;
 };
 
 }  // namespace redress::store::postgres::testing

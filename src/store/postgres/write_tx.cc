@@ -112,6 +112,25 @@ Params& WithDue(Params& params, const CaseDue& due) {
 
 }  // namespace
 
+// The projection's columns and their parameters $1..$21 (ProjectionParams), and the due
+// times as the two parameters after them, so that the INSERT and the UPDATE are written
+// once with and once without them.
+#define REDRESS_PROJECTION_COLUMNS                                                        \
+  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name,"    \
+  " channel, opened_at, updated_at, first_response_at, last_customer_message_at,"         \
+  " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"    \
+  " commitments"
+#define REDRESS_PROJECTION_VALUES                                                         \
+  "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19," \
+  " $20, $21"
+#define REDRESS_PROJECTION_SET                                                            \
+  "customer_id = $2, subject = $3, status = $4, priority = $5, category = $6, level = $7," \
+  " owner_id = $8, owner_name = $9, channel = $10, opened_at = $11, updated_at = $12,"    \
+  " first_response_at = $13, last_customer_message_at = $14, customer_messages = $15,"    \
+  " staff_replies = $16, internal_notes = $17, transfers = $18, last_seq = $19,"          \
+  " head_hash = $20, commitments = $21"
+#define REDRESS_HEAD_CHECK " WHERE id = $1 AND last_seq = $22 AND head_hash = $23"
+
 Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c,
                                          const std::optional<CaseDue>& due) {
   // Inserted, not upserted: an id that is taken fails on the primary key (kConflict)
@@ -119,18 +138,10 @@ Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c,
   Params params = ProjectionParams(c);
   if (due) WithDue(params, *due);
   auto ran = conn_.Query(
-      due ? "INSERT INTO cases (id, customer_id, subject, status, priority, category, level,"
-            " owner_id, owner_name, channel, opened_at, updated_at, first_response_at,"
-            " last_customer_message_at, customer_messages, staff_replies, internal_notes,"
-            " transfers, last_seq, head_hash, commitments, next_due_at, timer_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " $18, $19, $20, $21, $22, $23)"
-          : "INSERT INTO cases (id, customer_id, subject, status, priority, category, level,"
-            " owner_id, owner_name, channel, opened_at, updated_at, first_response_at,"
-            " last_customer_message_at, customer_messages, staff_replies, internal_notes,"
-            " transfers, last_seq, head_hash, commitments)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " $18, $19, $20, $21)",
+      due ? "INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS ", next_due_at, timer_at)"
+            " VALUES (" REDRESS_PROJECTION_VALUES ", $22, $23)"
+          : "INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS ")"
+            " VALUES (" REDRESS_PROJECTION_VALUES ")",
       params);
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
@@ -146,19 +157,9 @@ Result<void> PgWriteTx::UpdateProjection(const domain::CaseState& before,
   params.Int64(before.last_seq).Text(before.head_hash);
   if (due) WithDue(params, *due);
   auto ran = conn_.Query(
-      due ? "UPDATE cases SET customer_id = $2, subject = $3, status = $4, priority = $5,"
-            " category = $6, level = $7, owner_id = $8, owner_name = $9, channel = $10,"
-            " opened_at = $11, updated_at = $12, first_response_at = $13,"
-            " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
-            " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
-            " commitments = $21, next_due_at = $24, timer_at = $25, timer_failures = 0"
-            " WHERE id = $1 AND last_seq = $22 AND head_hash = $23"
-          : "UPDATE cases SET customer_id = $2, subject = $3, status = $4, priority = $5,"
-            " category = $6, level = $7, owner_id = $8, owner_name = $9, channel = $10,"
-            " opened_at = $11, updated_at = $12, first_response_at = $13,"
-            " last_customer_message_at = $14, customer_messages = $15, staff_replies = $16,"
-            " internal_notes = $17, transfers = $18, last_seq = $19, head_hash = $20,"
-            " commitments = $21 WHERE id = $1 AND last_seq = $22 AND head_hash = $23",
+      due ? "UPDATE cases SET " REDRESS_PROJECTION_SET
+            ", next_due_at = $24, timer_at = $25, timer_failures = 0" REDRESS_HEAD_CHECK
+          : "UPDATE cases SET " REDRESS_PROJECTION_SET REDRESS_HEAD_CHECK,
       params);
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   if (ran->Affected() == 1) return {};
@@ -505,12 +506,11 @@ Result<void> PgWriteTx::SaveRoutingCursor(const std::string& level_id, int64_t c
 }
 
 Result<void> PgWriteTx::SetCaseDue(int64_t case_id, const CaseDue& due) {
+  Params params;
+  params.Int64(case_id);
   auto rows = conn_.Query(
       "UPDATE cases SET next_due_at = $2, timer_at = $3, timer_failures = 0 WHERE id = $1",
-      Params()
-          .Int64(case_id)
-          .OptionalInt64(OptionalMicros(due.next_step))
-          .OptionalInt64(OptionalMicros(due.timer)));
+      WithDue(params, due));
   if (!rows) return While("setting the due times of " + CaseName(case_id), rows.error());
   if (rows->Affected() == 0) {
     return Fail(ErrorCode::kNotFound, CaseName(case_id) + " does not exist");
@@ -541,8 +541,9 @@ Result<void> PgWriteTx::DeferCaseTimer(int64_t case_id, Timestamp retry_at) {
 }
 
 Result<std::optional<Error>> PgWriteTx::Isolated(const std::function<Result<void>()>& fn) {
-  // The SAVEPOINT travels with the step's first statement (Connection::Defer).
-  if (auto saved = conn_.Defer("SAVEPOINT isolated"); !saved) return Fail(saved.error());
+  // A round trip of its own (it also sends what earlier steps deferred), so that whatever
+  // is still queued when the step fails was queued by the step.
+  if (auto saved = conn_.Query("SAVEPOINT isolated"); !saved) return Fail(saved.error());
   Result<void> result = fn();
   if (result) {
     // The RELEASE is a round trip of its own: it also sends whatever the step deferred,
@@ -553,7 +554,10 @@ Result<std::optional<Error>> PgWriteTx::Isolated(const std::function<Result<void
     result = Fail(released.error());
   }
   // A failed statement aborted the transaction; rolling back to the savepoint revives it
-  // (and undoes this step's pg_notify too). The step may have moved a cursor: read again.
+  // (and undoes this step's pg_notify too). What the step deferred and did not send is
+  // dropped, like a ROLLBACK's (it must not wait behind them). The step may have moved a
+  // cursor: read it again.
+  conn_.DiscardDeferred();
   cursors_.clear();
   auto undone = conn_.Query("ROLLBACK TO SAVEPOINT isolated");
   if (undone) undone = conn_.Query("RELEASE SAVEPOINT isolated");

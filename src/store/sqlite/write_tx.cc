@@ -99,12 +99,16 @@ Result<void> SqliteWriteTx::FlushSearchTexts() {
   return {};
 }
 
-// The columns of the projection, in the order of their parameters ?1..?21.
+// The columns of the projection, in the order of their parameters ?1..?21, and those
+// parameters (the due times, when written too, are ?22 and ?23 after them).
 #define REDRESS_PROJECTION_COLUMNS                                                     \
   "id, customer_id, subject, status, priority, category, level, owner_id, owner_name," \
   " channel, opened_at, updated_at, first_response_at, last_customer_message_at,"      \
   " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash," \
   " commitments"
+#define REDRESS_PROJECTION_VALUES                                                       \
+  "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19," \
+  " ?20, ?21"
 
 void SqliteWriteTx::BindProjection(Statement& s, const domain::CaseState& c) {
   s.BindInt64(1, c.id);
@@ -141,11 +145,9 @@ Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c,
   // instead of overwriting another case.
   auto statement =
       due ? db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
-                        ", next_due_at, timer_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)")
+                        ", next_due_at, timer_at) VALUES (" REDRESS_PROJECTION_VALUES ", ?22, ?23)")
           : db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
-                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                        " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
+                        ") VALUES (" REDRESS_PROJECTION_VALUES ")");
   if (!statement) return Fail(statement.error());
   BindProjection(**statement, c);
   if (due) BindDue(**statement, 22, *due);
@@ -560,8 +562,7 @@ Result<void> SqliteWriteTx::SetCaseDue(int64_t case_id, const CaseDue& due) {
       "UPDATE cases SET next_due_at = ?2, timer_at = ?3, timer_failures = 0 WHERE id = ?1");
   if (!statement) return Fail(statement.error());
   (*statement)->BindInt64(1, case_id);
-  (*statement)->BindOptionalInt64(2, OptionalMicros(due.next_step));
-  (*statement)->BindOptionalInt64(3, OptionalMicros(due.timer));
+  BindDue(**statement, 2, due);
   if (auto ran = (*statement)->Run(); !ran) {
     return While("setting the due times of " + CaseName(case_id), ran.error());
   }
