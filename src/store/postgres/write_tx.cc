@@ -8,6 +8,7 @@
 
 #include "core/time_format.h"
 #include "store/append_check.h"
+#include "store/case_columns.h"
 #include "store/commitments_column.h"
 #include "store/postgres/queries.h"
 #include "store/search_text.h"
@@ -112,14 +113,9 @@ Params& WithDue(Params& params, const CaseDue& due) {
 
 }  // namespace
 
-// The projection's columns and their parameters $1..$21 (ProjectionParams), and the due
-// times as the two parameters after them, so that the INSERT and the UPDATE are written
-// once with and once without them.
-#define REDRESS_PROJECTION_COLUMNS                                                        \
-  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name,"    \
-  " channel, opened_at, updated_at, first_response_at, last_customer_message_at,"         \
-  " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash,"    \
-  " commitments"
+// The parameters of the projection's columns (store/case_columns.h) as ProjectionParams
+// binds them, and the due times as the two parameters after them, so that the INSERT and
+// the UPDATE are written once with and once without them.
 #define REDRESS_PROJECTION_VALUES                                                         \
   "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19," \
   " $20, $21"
@@ -137,12 +133,13 @@ Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c,
   // instead of overwriting another case.
   Params params = ProjectionParams(c);
   if (due) WithDue(params, *due);
-  auto ran = conn_.Query(
-      due ? "INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS ", next_due_at, timer_at)"
-            " VALUES (" REDRESS_PROJECTION_VALUES ", $22, $23)"
-          : "INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS ")"
-            " VALUES (" REDRESS_PROJECTION_VALUES ")",
-      params);
+  auto ran = conn_.Query(due ? "INSERT INTO cases (" REDRESS_CASE_COLUMNS
+                               ", next_due_at, timer_at)"
+                               " VALUES (" REDRESS_PROJECTION_VALUES ", $22, $23)"
+                             : "INSERT INTO cases (" REDRESS_CASE_COLUMNS
+                               ")"
+                               " VALUES (" REDRESS_PROJECTION_VALUES ")",
+                         params);
   if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
   return {};
 }

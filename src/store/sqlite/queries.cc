@@ -8,6 +8,7 @@
 
 #include "core/time_format.h"
 #include "domain/principal.h"
+#include "store/case_columns.h"
 #include "store/case_filter.h"
 #include "store/commitments_column.h"
 
@@ -15,11 +16,6 @@ namespace redress::store::sqlite {
 namespace {
 
 // Column lists in the order the row readers below expect them.
-#define REDRESS_CASE_COLUMNS                                                            \
-  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name, " \
-  "channel, opened_at, updated_at, first_response_at, last_customer_message_at, "       \
-  "customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash, " \
-  "commitments"
 #define REDRESS_EVENT_COLUMNS                                                             \
   "case_id, seq, type, at, actor_kind, actor_id, actor_name, channel, visibility, data, " \
   "prev_hash, hash"

@@ -9,6 +9,7 @@
 #include "core/time_format.h"
 #include "eventlog/hash_chain.h"
 #include "store/append_check.h"
+#include "store/case_columns.h"
 #include "store/commitments_column.h"
 #include "store/search_text.h"
 #include "store/sqlite/queries.h"
@@ -99,13 +100,8 @@ Result<void> SqliteWriteTx::FlushSearchTexts() {
   return {};
 }
 
-// The columns of the projection, in the order of their parameters ?1..?21, and those
-// parameters (the due times, when written too, are ?22 and ?23 after them).
-#define REDRESS_PROJECTION_COLUMNS                                                     \
-  "id, customer_id, subject, status, priority, category, level, owner_id, owner_name," \
-  " channel, opened_at, updated_at, first_response_at, last_customer_message_at,"      \
-  " customer_messages, staff_replies, internal_notes, transfers, last_seq, head_hash," \
-  " commitments"
+// The parameters of the projection's columns (store/case_columns.h); the due times, when
+// written too, are ?22 and ?23 after them.
 #define REDRESS_PROJECTION_VALUES                                                       \
   "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19," \
   " ?20, ?21"
@@ -144,9 +140,9 @@ Result<void> SqliteWriteTx::InsertProjection(const domain::CaseState& c,
   // Inserted, not upserted: an id that is taken fails on the primary key (kConflict)
   // instead of overwriting another case.
   auto statement =
-      due ? db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
+      due ? db_.Prepare("INSERT INTO cases (" REDRESS_CASE_COLUMNS
                         ", next_due_at, timer_at) VALUES (" REDRESS_PROJECTION_VALUES ", ?22, ?23)")
-          : db_.Prepare("INSERT INTO cases (" REDRESS_PROJECTION_COLUMNS
+          : db_.Prepare("INSERT INTO cases (" REDRESS_CASE_COLUMNS
                         ") VALUES (" REDRESS_PROJECTION_VALUES ")");
   if (!statement) return Fail(statement.error());
   BindProjection(**statement, c);
