@@ -3,7 +3,12 @@
 // running server, but it links only Boost.Asio/Beast/URL and OpenSSL, so it starts in a
 // few milliseconds instead of the tens the full binary's sixty-odd shared libraries take:
 // one process per incoming message makes that start the mail host's cost per mail.
+//
+// For the same reason the C++ runtime is linked in (src/CMakeLists.txt) and so is
+// Boost.URL, compiled here from its sources: its shared library would bring the shared
+// libstdc++ back. Only libc and OpenSSL stay shared, so OpenSSL's security updates apply.
 #include <CLI/CLI.hpp>
+#include <boost/url/src.hpp>
 
 #include "mailgate/mailgate_exit.h"
 #include "mailgate/url_mailgate.h"
