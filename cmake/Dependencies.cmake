@@ -17,6 +17,7 @@ find_package(date REQUIRED CONFIG)                            # date::date-tz (I
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # PkgConfig::SODIUM
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)    # PkgConfig::GMIME (MIME parsing)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0) # PkgConfig::LIBXML2 (HTML parser)
+pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal) # the server's malloc
 # libetpan (IMAP IDLE watcher only). Found by hand: Debian's libetpan.pc puts its own build
 # flags (-specs=no-pie-link.specs) and static-only dependencies into Libs.
 find_path(LIBETPAN_INCLUDE_DIR libetpan/libetpan.h REQUIRED)

@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
+  # The server's allocator: tcmalloc (per-thread caches), from gperftools
+  libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # Business calendars: IANA time zones (Howard Hinnant's date/tz over the system tzdata)
   libhowardhinnant-date-dev tzdata
