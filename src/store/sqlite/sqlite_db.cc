@@ -172,8 +172,21 @@ CachedStatement::CachedStatement(CachedStatement&& other) noexcept
 
 // ---- Database
 
+namespace {
+
+// Process-wide settings, made before SQLite initialises itself at the first open. Memory
+// statistics off: with them on, every allocation SQLite makes takes a global mutex, and
+// nothing here reads the statistics. If SQLite was initialised already (by another user of
+// the library in this process), the call is refused and the default stays: only speed.
+void ConfigureSqliteOnce() {
+  [[maybe_unused]] static const int refused_or_ok = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode mode,
                                                  int busy_timeout_ms) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case Mode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
