@@ -177,6 +177,7 @@ Result<Rows> Connection::Check(pg_result* result, std::string_view sql) {
 }
 
 Result<void> Connection::Exec(std::string_view sql) {
+  if (failed_deferred_) return Fail(*failed_deferred_);
   if (auto flushed = FlushDeferred(); !flushed) return flushed;  // in the order asked
   const std::string text(sql);
   // PQexec returns the last statement's result; an earlier failure stops the rest and is
@@ -210,11 +211,12 @@ Result<const std::string*> Connection::Prepared(std::string_view sql) {
 }
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  if (failed_deferred_) return Fail(*failed_deferred_);
   // Prepared before any pipeline starts: PQprepare is synchronous.
   auto name = Prepared(sql);
   if (!name) return Fail(name.error());
   if (!deferred_.empty()) {
-    const Deferred last{std::string(sql), *name, params, {}};
+    const Deferred last{std::string(sql), *name, params, {}, {}};
     return RunPipeline(&last);
   }
   const std::vector<const char*> values = Values(params);
@@ -224,13 +226,24 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
 }
 
 Result<void> Connection::Defer(std::string_view sql, const Params& params, std::string context) {
+  if (failed_deferred_) return Fail(*failed_deferred_);
   auto name = Prepared(sql);
   if (!name) return Fail(name.error());
-  deferred_.push_back(Deferred{std::string(sql), *name, params, std::move(context)});
+  deferred_.push_back(Deferred{std::string(sql), *name, params, std::move(context), {}});
+  return {};
+}
+
+Result<void> Connection::DeferCompareAndSet(std::string_view sql, const Params& params,
+                                            std::string conflict) {
+  if (failed_deferred_) return Fail(*failed_deferred_);
+  auto name = Prepared(sql);
+  if (!name) return Fail(name.error());
+  deferred_.push_back(Deferred{std::string(sql), *name, params, {}, std::move(conflict)});
   return {};
 }
 
 Result<void> Connection::FlushDeferred() {
+  if (failed_deferred_) return Fail(*failed_deferred_);
   if (deferred_.empty()) return {};
   auto ran = RunPipeline(nullptr);
   if (!ran) return Fail(ran.error());
@@ -291,6 +304,10 @@ Result<Rows> Connection::RunPipeline(const Deferred* last) {
     if (!checked && !queue[i]->context.empty()) {
       checked.error().message = queue[i]->context + ": " + checked.error().message;
     }
+    if (checked && queue[i]->conflict && checked->Affected() != 1) {
+      checked = Fail(ErrorCode::kConflict, *queue[i]->conflict);
+    }
+    if (!checked && queue[i] != last) failed_deferred_ = checked.error();
     if (!checked || queue[i] == last) outcome = std::move(checked);
   }
   if (!sent || !exited) {

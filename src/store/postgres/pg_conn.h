@@ -87,8 +87,23 @@ class Connection {
   /// must not wait behind a statement that fails).
   /// `context` ("appending events 3..4 of case 7") goes in front of its error message.
   Result<void> Defer(std::string_view sql, const Params& params = {}, std::string context = {});
+  /// Queues a compare-and-set: a statement that must change exactly one row. If it changes
+  /// none, that is its failure (kConflict, `conflict` as the message), reported as a
+  /// deferred statement's failure is.
+  Result<void> DeferCompareAndSet(std::string_view sql, const Params& params, std::string conflict);
   Result<void> FlushDeferred();
-  void DiscardDeferred() { deferred_.clear(); }
+  /// Drops the queue, and the failure of a deferred statement if one was reported: the
+  /// caller is about to send ROLLBACK or ROLLBACK TO SAVEPOINT.
+  ///
+  /// Until then, once a deferred statement's failure has been reported, every statement
+  /// on this connection fails with it again, as the server refuses statements in an
+  /// aborted transaction. A compare-and-set that changed nothing does not abort the
+  /// server's transaction; this rule keeps a caller that ignored the failure from
+  /// committing the rest of the write anyway.
+  void DiscardDeferred() {
+    deferred_.clear();
+    failed_deferred_.reset();
+  }
 
   /// False once the connection to the server is lost (or a pipeline broke off mid-way);
   /// the pool then drops it.
@@ -107,6 +122,7 @@ class Connection {
     const std::string* name;  // in prepared_, whose nodes do not move
     Params params;
     std::string context;
+    std::optional<std::string> conflict;  // a compare-and-set: its message if nothing changed
   };
 
   explicit Connection(pg_conn* conn) : conn_(conn) {}
@@ -120,6 +136,7 @@ class Connection {
   pg_conn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   std::vector<Deferred> deferred_;
+  std::optional<Error> failed_deferred_;  // reported, and not yet rolled back
   bool broken_ = false;  // a pipeline could not be read to its end
   std::string last_sqlstate_;
 };

@@ -147,27 +147,25 @@ Result<void> PgWriteTx::InsertProjection(const domain::CaseState& c,
 Result<void> PgWriteTx::UpdateProjection(const domain::CaseState& before,
                                          const domain::CaseState& c,
                                          const std::optional<CaseDue>& due) {
-  // Compare-and-set on the head the caller read, in one round trip: the UPDATE locks the
-  // row (waiting for a writer that holds it) and checks the head on the newest version, so
-  // a concurrent append makes it match nothing instead of being overwritten.
+  // Compare-and-set on the head the caller read: the UPDATE locks the row (waiting for a
+  // writer that holds it) and checks the head on the newest version, so a concurrent
+  // append makes it match nothing instead of being overwritten. Nothing here waits for its
+  // answer: it travels with the next statement (Connection::DeferCompareAndSet), and if
+  // it matched nothing, that statement fails with kConflict and so does every later one
+  // until the write or its isolated step is rolled back.
   Params params = ProjectionParams(c);
   params.Int64(before.last_seq).Text(before.head_hash);
   if (due) WithDue(params, *due);
-  auto ran = conn_.Query(
+  auto queued = conn_.DeferCompareAndSet(
       due ? "UPDATE cases SET " REDRESS_PROJECTION_SET
             ", next_due_at = $24, timer_at = $25, timer_failures = 0" REDRESS_HEAD_CHECK
           : "UPDATE cases SET " REDRESS_PROJECTION_SET REDRESS_HEAD_CHECK,
-      params);
-  if (!ran) return While("writing the row of " + CaseName(c.id), ran.error());
-  if (ran->Affected() == 1) return {};
-  // Nothing matched: say whether the case is gone or has moved on.
-  auto head = conn_.Query("SELECT last_seq FROM cases WHERE id = $1", Params().Int64(c.id));
-  if (!head) return While("reading the head of " + CaseName(c.id), head.error());
-  if (head->empty()) return Fail(ErrorCode::kNotFound, CaseName(c.id) + " does not exist");
-  return Fail(ErrorCode::kConflict,
-              CaseName(c.id) + " changed since it was read: expected its last event at seq " +
-                  std::to_string(before.last_seq) + ", found seq " +
-                  std::to_string(head->Int64(0, 0)));
+      params,
+      CaseName(c.id) +
+          " changed since it was read, or no longer exists: expected its last event at seq " +
+          std::to_string(before.last_seq));
+  if (!queued) return While("writing the row of " + CaseName(c.id), queued.error());
+  return {};
 }
 
 Result<void> PgWriteTx::InsertEventsAndNotify(const std::vector<domain::Event>& events,
@@ -205,8 +203,9 @@ Result<void> PgWriteTx::InsertEventsAndNotify(const std::vector<domain::Event>& 
          std::to_string(params.values().size() + 1) + ")";
   params.Text(std::to_string(case_id));
   // Nothing reads its answer: it travels with the next statement (Connection::Defer), at
-  // the latest the write's COMMIT. The row update before it has already checked and locked
-  // the head, so only a bug could make it fail, and then the write fails as a whole.
+  // the latest the write's COMMIT, right behind the row update. If that update's head
+  // check failed, its conflict is the failure reported (the first in the queue); these
+  // events then collide with the ones that moved the head, or find no case.
   const std::string what = "appending events " + std::to_string(events.front().seq) + ".." +
                            std::to_string(events.back().seq) + " of " + CaseName(case_id);
   if (auto queued = conn_.Defer(sql, params, what); !queued) return While(what, queued.error());
