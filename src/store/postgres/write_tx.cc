@@ -541,9 +541,16 @@ Result<std::optional<Error>> PgWriteTx::Isolated(const std::function<Result<void
   // is still queued when the step fails was queued by the step.
   if (auto saved = conn_.Query("SAVEPOINT isolated"); !saved) return Fail(saved.error());
   Result<void> result = fn();
+  // What the step deferred goes first, in a round trip of its own: a failure there is the
+  // step's, undone below like any other. Not in one pipeline with the RELEASE: a
+  // compare-and-set that changed nothing is no error to the server, which would then
+  // release the savepoint that the rollback below needs. (Only the isolated retry of a
+  // failed claim pays this round trip.)
   if (result) {
-    // The RELEASE is a round trip of its own: it also sends whatever the step deferred,
-    // and a failure there is the step's failure, undone below like any other.
+    result = conn_.FlushDeferred();
+    if (!result && !conn_.Healthy()) return Fail(result.error());
+  }
+  if (result) {
     auto released = conn_.Query("RELEASE SAVEPOINT isolated");
     if (released) return std::optional<Error>();
     if (!conn_.Healthy()) return Fail(released.error());
