@@ -110,7 +110,11 @@ void JobRunner::RunHandler(const std::string& kind, const JobHandler& handler,
   bool handler_failed = false;
   auto ran = store_.Write([&](store::WriteTx& tx) -> Result<void> {
     handler_failed = false;
+    // What the handler deferred is sent before the completion, so that a failure in it
+    // (a case that changed meanwhile) is the handler's, retried after a backoff, and not
+    // mistaken for a lost lease.
     auto result = handler(tx, job, now);
+    if (result) result = tx.SendDeferred();
     if (!result) {
       handler_failed = true;
       handler_error = result.error();
@@ -190,7 +194,9 @@ void JobRunner::RunBatchIsolated(const std::string& kind, const JobHandler& hand
     for (size_t i = 0; i < jobs.size(); ++i) {
       bool handler_failed = false;
       auto step = tx.Isolated([&]() -> Result<void> {
-        if (auto result = handler(tx, jobs[i], now); !result) {
+        auto result = handler(tx, jobs[i], now);
+        if (result) result = tx.SendDeferred();  // the handler's, as in RunHandler
+        if (!result) {
           handler_failed = true;
           return result;
         }

@@ -201,6 +201,8 @@ class WriteTx {
   /// Appends sealed events (already hash-linked onto `before`'s head) and writes `after`
   /// as the projection row. `before` is nullopt for a new case. The backend checks that
   /// the events continue the stored head (kConflict if another writer got there first).
+  /// PostgreSQL reports that conflict late, at the write's next statement (see
+  /// SendDeferred), and every statement after it fails with it too, so it cannot commit.
   /// `due`, when given, is written in the same row write, as SetCaseDue would: every
   /// change to a case also moves its due times, and one row write is cheaper than two
   /// (on PostgreSQL it is one round trip fewer).
@@ -295,6 +297,13 @@ class WriteTx {
   virtual Result<void> DeferCaseTimer(int64_t case_id, Timestamp retry_at) = 0;
   /// The email channel's tables in this same transaction (store/mail_tx.h).
   virtual MailTx& mail() = 0;
+
+  /// Sends what the backend deferred to save round trips (PostgreSQL: a case's row update
+  /// and events, routing cursors) and returns the first failure among them; nothing on
+  /// SQLite, which defers nothing. A deferred failure is otherwise the next statement's,
+  /// whoever sends it: call this where the failure must be blamed on the code that caused
+  /// it, as a job runner does between a job's handler and the job's completion.
+  virtual Result<void> SendDeferred() = 0;
 
   // ---- batching independent pieces of work into one commit
   /// Runs `fn` inside a savepoint, so that its changes can be undone alone: if `fn` fails,

@@ -59,6 +59,7 @@ class SqliteWriteTx final : public WriteTx {
   Result<void> SetCaseDue(int64_t case_id, const CaseDue& due) override;
   Result<std::vector<DueCase>> ClaimDueCases(Timestamp now, int limit) override;
   Result<void> DeferCaseTimer(int64_t case_id, Timestamp retry_at) override;
+  Result<void> SendDeferred() override { return {}; }  // nothing is deferred
   MailTx& mail() override { return mail_; }
   Result<std::optional<Error>> Isolated(const std::function<Result<void>()>& fn) override;
 
