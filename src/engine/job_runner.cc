@@ -103,6 +103,20 @@ void JobRunner::RunOne(const std::string& kind, const Kind& registered,
   RunHandler(kind, *handler, job, report);
 }
 
+namespace {
+
+// The handler, then what it deferred (WriteTx::SendDeferred), sent before the job's
+// completion: a failure there (a case that changed meanwhile) is the handler's, retried
+// after a backoff, and not the completion's, which would read as a lost lease.
+Result<void> RunAndSend(const JobHandler& handler, store::WriteTx& tx, const store::ClaimedJob& job,
+                        Timestamp now) {
+  auto result = handler(tx, job, now);
+  if (result) result = tx.SendDeferred();
+  return result;
+}
+
+}  // namespace
+
 void JobRunner::RunHandler(const std::string& kind, const JobHandler& handler,
                            const store::ClaimedJob& job, PassReport& report) {
   const Timestamp now = clock_.Now();
@@ -110,11 +124,7 @@ void JobRunner::RunHandler(const std::string& kind, const JobHandler& handler,
   bool handler_failed = false;
   auto ran = store_.Write([&](store::WriteTx& tx) -> Result<void> {
     handler_failed = false;
-    // What the handler deferred is sent before the completion, so that a failure in it
-    // (a case that changed meanwhile) is the handler's, retried after a backoff, and not
-    // mistaken for a lost lease.
-    auto result = handler(tx, job, now);
-    if (result) result = tx.SendDeferred();
+    auto result = RunAndSend(handler, tx, job, now);
     if (!result) {
       handler_failed = true;
       handler_error = result.error();
@@ -194,8 +204,7 @@ void JobRunner::RunBatchIsolated(const std::string& kind, const JobHandler& hand
     for (size_t i = 0; i < jobs.size(); ++i) {
       bool handler_failed = false;
       auto step = tx.Isolated([&]() -> Result<void> {
-        auto result = handler(tx, jobs[i], now);
-        if (result) result = tx.SendDeferred();  // the handler's, as in RunHandler
+        auto result = RunAndSend(handler, tx, jobs[i], now);
         if (!result) {
           handler_failed = true;
           return result;

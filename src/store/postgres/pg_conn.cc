@@ -177,7 +177,6 @@ Result<Rows> Connection::Check(pg_result* result, std::string_view sql) {
 }
 
 Result<void> Connection::Exec(std::string_view sql) {
-  if (failed_deferred_) return Fail(*failed_deferred_);
   if (auto flushed = FlushDeferred(); !flushed) return flushed;  // in the order asked
   const std::string text(sql);
   // PQexec returns the last statement's result; an earlier failure stops the rest and is
@@ -226,19 +225,21 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
 }
 
 Result<void> Connection::Defer(std::string_view sql, const Params& params, std::string context) {
-  if (failed_deferred_) return Fail(*failed_deferred_);
-  auto name = Prepared(sql);
-  if (!name) return Fail(name.error());
-  deferred_.push_back(Deferred{std::string(sql), *name, params, std::move(context), {}});
-  return {};
+  return Enqueue(sql, params, std::move(context), std::nullopt);
 }
 
 Result<void> Connection::DeferCompareAndSet(std::string_view sql, const Params& params,
                                             std::string conflict) {
+  return Enqueue(sql, params, {}, std::move(conflict));
+}
+
+Result<void> Connection::Enqueue(std::string_view sql, const Params& params, std::string context,
+                                 std::optional<std::string> conflict) {
   if (failed_deferred_) return Fail(*failed_deferred_);
   auto name = Prepared(sql);
   if (!name) return Fail(name.error());
-  deferred_.push_back(Deferred{std::string(sql), *name, params, {}, std::move(conflict)});
+  deferred_.push_back(
+      Deferred{std::string(sql), *name, params, std::move(context), std::move(conflict)});
   return {};
 }
 

@@ -82,9 +82,11 @@ class Connection {
 
   /// Queues a statement whose only answer is success or failure (an upsert or insert that
   /// nothing reads back) to be sent with the next Query, in one round trip (libpq's
-  /// pipeline mode). Its failure is not lost, only reported by that Query. The caller
-  /// sends FlushDeferred before COMMIT, and DiscardDeferred before ROLLBACK (a ROLLBACK
-  /// must not wait behind a statement that fails).
+  /// pipeline mode). Its failure is not lost, only reported by that Query, which the
+  /// server has run all the same unless the failure was an SQL error. So the caller
+  /// sends FlushDeferred before what no rollback undoes (COMMIT, RELEASE SAVEPOINT), and
+  /// DiscardDeferred before ROLLBACK (a ROLLBACK must not wait behind a statement that
+  /// fails).
   /// `context` ("appending events 3..4 of case 7") goes in front of its error message.
   Result<void> Defer(std::string_view sql, const Params& params = {}, std::string context = {});
   /// Queues a compare-and-set: a statement that must change exactly one row. If it changes
@@ -129,6 +131,9 @@ class Connection {
   Result<Rows> Check(pg_result* result, std::string_view sql);
   /// The name of `sql`'s prepared statement, preparing it on first use.
   Result<const std::string*> Prepared(std::string_view sql);
+  /// Defer and DeferCompareAndSet: prepares `sql` and queues it.
+  Result<void> Enqueue(std::string_view sql, const Params& params, std::string context,
+                       std::optional<std::string> conflict);
   /// Sends the deferred statements and then `last` (if any) in one pipeline, and returns
   /// the first failure or `last`'s rows.
   Result<Rows> RunPipeline(const Deferred* last);
