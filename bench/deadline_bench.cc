@@ -2,7 +2,7 @@
 // restart, a burst of due deadlines, and how late a deadline fires. Plain main; prints
 // figures next to the targets and never fails on them.
 //
-//   deadline_bench [--cases N] [--burst M] [--db URL] [--accuracy K]
+//   deadline_bench [--cases N] [--burst M] [--db URL] [--accuracy K] [--aside 0|1]
 //
 // Defaults: 1,000,000 cases, a burst of 100,000, a fresh SQLite file in $TMPDIR (/tmp),
 // 2,000 deadlines for the accuracy run (0 skips it). --db postgresql://... must name an EMPTY
@@ -74,6 +74,7 @@ struct Args {
   int burst = 100'000;
   int accuracy = 2'000;
   int batch = 0;  // 0: JobRunnerOptions' default batched_claim
+  bool aside = true;  // JobRunnerOptions::decide_timers_aside (0: decide on the writer)
   std::string db;
 };
 
@@ -87,6 +88,8 @@ Args Parse(int argc, char** argv) {
     else if (flag == "--accuracy") args.accuracy = std::stoi(value);
     else if (flag == "--db") args.db = value;
     else if (flag == "--batch") args.batch = std::stoi(value);
+    else if (flag == "--aside")
+      args.aside = std::stoi(value) != 0;
     else std::fprintf(stderr, "unknown flag %s\n", flag.c_str()), std::exit(2);
   }
   args.burst = std::min(args.burst, args.cases);
@@ -103,14 +106,16 @@ int Run(const Args& args) {
   std::string url = args.db;
   if (url.empty()) {
     const char* tmp = getenv("TMPDIR");
-    url = std::string(tmp && *tmp ? tmp : "/tmp") + "/redress-deadline-bench.db";
+    url = std::string(tmp && *tmp ? tmp : "/tmp") + "/redress-deadline-bench-" +
+          std::to_string(getpid()) + ".db";  // two runs at once must not share a file
   }
   if (sqlite) {  // start from an empty file, as --db names it ("sqlite:PATH" or PATH)
     const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
-  std::printf("deadline_bench: %s, %d open cases, burst of %d\n", sqlite ? "SQLite" : "PostgreSQL",
-              args.cases, args.burst);
+  std::printf("deadline_bench: %s, %d open cases, burst of %d, timers decided %s\n",
+              sqlite ? "SQLite" : "PostgreSQL", args.cases, args.burst,
+              args.aside ? "beside the writer" : "on the writer");
 
   const Timestamp t0(std::chrono::seconds(1'800'000'000));  // a Wednesday, 2027-01-15
   FakeClock clock(t0);
@@ -177,6 +182,7 @@ int Run(const Args& args) {
   engine::JobRunnerOptions options;
   options.owner = "bench";
   if (args.batch > 0) options.batched_claim = args.batch;
+  options.decide_timers_aside = args.aside;
   engine::JobRunner runner(**store, clock, options);
   engine::RegisterSlaDeadlineTimers(runner, service, **policies);
   const engine::PassReport idle = runner.RunDueJobs();

@@ -34,9 +34,7 @@ Result<void> CaseService::Append(CaseChange& change, std::vector<domain::EventDr
   return SealOnto(change.state, change.events, std::move(drafts));
 }
 
-Result<CaseChange> CaseService::React(store::WriteTx& tx,
-                                      const std::optional<domain::CaseState>& before,
-                                      CaseChange change, Timestamp now) const {
+Result<void> CaseService::React(store::DecideTx& tx, CaseChange& change, Timestamp now) const {
   size_t first_new = 0;
   for (int round = 0; first_new < change.events.size(); ++round) {
     if (round == kMaxReactionRounds) {
@@ -55,13 +53,20 @@ Result<CaseChange> CaseService::React(store::WriteTx& tx,
   for (CaseReactor* reactor : reactors_) {
     if (auto ready = reactor->BeforeAppend(tx, change, now); !ready) return Fail(ready.error());
   }
-  if (auto appended = tx.AppendEvents(before, change.events, change.state, change.due); !appended) {
+  return {};
+}
+
+Result<CaseChange> CaseService::Record(store::WriteTx& tx, PreparedChange prepared,
+                                       Timestamp now) const {
+  CaseChange& change = prepared.change;
+  if (auto appended = tx.AppendEvents(prepared.before, change.events, change.state, change.due);
+      !appended) {
     return Fail(appended.error());
   }
   for (CaseReactor* reactor : reactors_) {
     if (auto settled = reactor->OnSettled(tx, change, now); !settled) return Fail(settled.error());
   }
-  return change;
+  return std::move(change);
 }
 
 Result<CaseChange> CaseService::Open(store::WriteTx& tx, const domain::Principal& actor,
@@ -90,7 +95,8 @@ Result<CaseChange> CaseService::Open(store::WriteTx& tx, const domain::Principal
   if (auto sealed = SealOnto(change.state, change.events, std::move(drafts)); !sealed) {
     return Fail(sealed.error());
   }
-  return React(tx, std::nullopt, std::move(change), now);
+  if (auto reacted = React(tx, change, now); !reacted) return Fail(reacted.error());
+  return Record(tx, PreparedChange{std::nullopt, std::move(change)}, now);
 }
 
 Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principal& actor,
@@ -104,16 +110,27 @@ Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principa
 Result<CaseChange> CaseService::Apply(store::WriteTx& tx, const domain::Principal& actor,
                                       domain::CaseState current, const Decision& decide,
                                       Timestamp now) const {
+  auto prepared = Prepare(tx, actor, std::move(current), decide, now);
+  if (!prepared) return Fail(prepared.error());
+  return Record(tx, std::move(*prepared), now);
+}
+
+Result<PreparedChange> CaseService::Prepare(store::DecideTx& tx, const domain::Principal& actor,
+                                            domain::CaseState current, const Decision& decide,
+                                            Timestamp now) const {
   if (!domain::CanReadCase(actor, current)) {
     return Fail(ErrorCode::kNotFound, "case " + std::to_string(current.id) + " does not exist");
   }
   auto drafts = decide(current);
   if (!drafts) return Fail(drafts.error());
-  CaseChange change{current, {}, std::nullopt};
+  PreparedChange prepared{std::nullopt, CaseChange{current, {}, std::nullopt}};
+  CaseChange& change = prepared.change;
   if (auto sealed = SealOnto(change.state, change.events, std::move(*drafts)); !sealed) {
     return Fail(sealed.error());
   }
-  return React(tx, std::optional<domain::CaseState>(std::move(current)), std::move(change), now);
+  if (auto reacted = React(tx, change, now); !reacted) return Fail(reacted.error());
+  prepared.before = std::move(current);
+  return prepared;
 }
 
 Result<CaseChange> CaseService::Assign(store::WriteTx& tx, const domain::Principal& actor,

@@ -39,6 +39,13 @@ struct CaseChange {
   std::optional<store::CaseDue> due;
 };
 
+/// A change decided but not stored yet (CaseService::Prepare): the case as it was read,
+/// and the events and projection to append on top of it (CaseService::Record).
+struct PreparedChange {
+  std::optional<domain::CaseState> before;  // nullopt: a new case
+  CaseChange change;
+};
+
 /// Decides the events for a command given the case's current state.
 using Decision = std::function<Result<std::vector<domain::EventDraft>>(const domain::CaseState&)>;
 
@@ -53,7 +60,11 @@ class CaseReactor {
   /// shown to every reactor in the next round. The events are not in the store yet (they
   /// are appended together when every reactor is done), so a reactor decides from
   /// `change`, never by reading the case back.
-  virtual Result<void> OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
+  ///
+  /// It may run on a thread other than the writer's (engine/aside_decide_tx.h), one case at
+  /// a time but alongside the writer storing other cases, so it keeps no state of its own
+  /// and touches the store only through `tx`.
+  virtual Result<void> OnEvents(store::DecideTx& tx, CaseChange& change, size_t first_new,
                                 Timestamp now) {
     (void)tx, (void)change, (void)first_new, (void)now;
     return {};
@@ -61,15 +72,15 @@ class CaseReactor {
 
   /// Runs once when no reactor appended anything more, before the events and projection
   /// are stored: `change.state` is final. For what is written with the projection row
-  /// (the case's due times, `change.due`); not for appending.
-  virtual Result<void> BeforeAppend(store::WriteTx& tx, CaseChange& change, Timestamp now) {
+  /// (the case's due times, `change.due`); not for appending. Runs where OnEvents runs.
+  virtual Result<void> BeforeAppend(store::DecideTx& tx, CaseChange& change, Timestamp now) {
     (void)tx, (void)change, (void)now;
     return {};
   }
 
   /// Runs once when no reactor appended anything more and the events and projection are
   /// in the store: the case's final state of this write. For work derived from the state
-  /// (SLA timers, mail to queue), not for appending.
+  /// (SLA timers, mail to queue), not for appending. Always on the writer's thread.
   virtual Result<void> OnSettled(store::WriteTx& tx, const CaseChange& change, Timestamp now) {
     (void)tx, (void)change, (void)now;
     return {};
@@ -99,6 +110,15 @@ class CaseService {
   Result<CaseChange> Apply(store::WriteTx& tx, const domain::Principal& actor,
                            domain::CaseState current, const Decision& decide, Timestamp now) const;
 
+  /// Apply in two halves, for a caller that decides away from the writer's thread
+  /// (engine/aside_decide_tx.h): Prepare decides and seals the events and runs the
+  /// reactors' decisions (OnEvents, BeforeAppend) against `tx`; Record appends them and
+  /// lets the reactors settle (OnSettled) in the write. Apply is Prepare then Record.
+  Result<PreparedChange> Prepare(store::DecideTx& tx, const domain::Principal& actor,
+                                 domain::CaseState current, const Decision& decide,
+                                 Timestamp now) const;
+  Result<CaseChange> Record(store::WriteTx& tx, PreparedChange prepared, Timestamp now) const;
+
   /// Assignment needs the new owner's user record (name, active); this resolves it and
   /// applies domain::Assign. Unknown or inactive owner is kInvalidArgument on "owner_id".
   Result<CaseChange> Assign(store::WriteTx& tx, const domain::Principal& actor, int64_t case_id,
@@ -116,10 +136,8 @@ class CaseService {
   static Result<void> Append(CaseChange& change, std::vector<domain::EventDraft> drafts);
 
  private:
-  /// Runs the reactors over `change`, appends every event and the final projection on top
-  /// of `before` (none: a new case), then lets the reactors settle.
-  Result<CaseChange> React(store::WriteTx& tx, const std::optional<domain::CaseState>& before,
-                           CaseChange change, Timestamp now) const;
+  /// Runs the reactors' decisions over `change` until they add nothing, then BeforeAppend.
+  Result<void> React(store::DecideTx& tx, CaseChange& change, Timestamp now) const;
 
   store::Store& reads_;
   std::vector<CaseReactor*> reactors_;

@@ -23,7 +23,7 @@ namespace {
 // The facts the triggers need from outside the case's record: the customer's value tier,
 // read in this transaction (a customer created in the same write counts) and only when a
 // case opens under a policy with value-tier rules, so other writes pay nothing for it.
-Result<policy::CaseContext> ContextFor(store::WriteTx& tx, const CaseChange& change,
+Result<policy::CaseContext> ContextFor(store::DecideTx& tx, const CaseChange& change,
                                        size_t first_new, const policy::EscalationPolicy& policy) {
   policy::CaseContext context;
   if (policy.triggers().value_tiers.empty()) return context;
@@ -39,7 +39,7 @@ Result<policy::CaseContext> ContextFor(store::WriteTx& tx, const CaseChange& cha
 
 }  // namespace
 
-Result<void> EscalationReactor::OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
+Result<void> EscalationReactor::OnEvents(store::DecideTx& tx, CaseChange& change, size_t first_new,
                                          Timestamp now) {
   if (change.state.status == domain::CaseStatus::kClosed) return {};
   const auto policy = policies_.Get();
@@ -60,7 +60,7 @@ Result<void> EscalationReactor::OnEvents(store::WriteTx& tx, CaseChange& change,
   return CaseService::Append(change, std::move(*drafts));
 }
 
-Result<void> EscalationReactor::BeforeAppend(store::WriteTx& tx, CaseChange& change,
+Result<void> EscalationReactor::BeforeAppend(store::DecideTx& tx, CaseChange& change,
                                              Timestamp now) {
   (void)tx;
   change.due = DueTimes(change.state, *policies_.Get(), now);

@@ -36,9 +36,9 @@ class EscalationReactor final : public CaseReactor {
   EscalationReactor(store::Store& reads, const PolicyHolder& policies)
       : reads_(reads), policies_(policies) {}
 
-  Result<void> OnEvents(store::WriteTx& tx, CaseChange& change, size_t first_new,
+  Result<void> OnEvents(store::DecideTx& tx, CaseChange& change, size_t first_new,
                         Timestamp now) override;
-  Result<void> BeforeAppend(store::WriteTx& tx, CaseChange& change, Timestamp now) override;
+  Result<void> BeforeAppend(store::DecideTx& tx, CaseChange& change, Timestamp now) override;
 
  private:
   store::Store& reads_;

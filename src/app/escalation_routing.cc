@@ -7,7 +7,7 @@
 
 namespace redress::app {
 
-Result<domain::EscalateInput> RouteEscalation(store::WriteTx& tx, store::Store& reads,
+Result<domain::EscalateInput> RouteEscalation(store::DecideTx& tx, store::Store& reads,
                                               const policy::EscalationDecision& decision) {
   if (decision.level == nullptr) {
     return Fail(ErrorCode::kInternal, "an escalation decision without a level");

@@ -13,7 +13,7 @@
 namespace redress::app {
 
 /// Picks the owner at `decision.level` and advances that level's cursor in `tx`.
-Result<domain::EscalateInput> RouteEscalation(store::WriteTx& tx, store::Store& reads,
+Result<domain::EscalateInput> RouteEscalation(store::DecideTx& tx, store::Store& reads,
                                               const policy::EscalationDecision& decision);
 
 }  // namespace redress::app

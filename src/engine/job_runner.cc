@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/log.h"
+#include "engine/prepared_claim.h"
 
 namespace redress::engine {
 
@@ -30,7 +31,18 @@ std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
   return std::min(delay, options_.retry_cap);
 }
 
-void JobRunner::RegisterCaseTimers(CaseTimerHandler handler) { timers_ = std::move(handler); }
+void JobRunner::RegisterCaseTimers(CaseTimerHandler handler) {
+  // Nothing to decide aside: the whole handler is the write.
+  timers_ = [handler = std::move(handler)](store::DecideTx&, store::DueCase& timer,
+                                           Timestamp now) -> Result<TimerWrite> {
+    return TimerWrite(
+        [&handler, &timer, now](store::WriteTx& tx) { return handler(tx, timer, now); });
+  };
+}
+
+void JobRunner::RegisterPreparedCaseTimers(PreparedCaseTimerHandler handler) {
+  timers_ = std::move(handler);
+}
 
 PassReport JobRunner::RunDueJobs() {
   std::lock_guard pass(pass_mu_);
@@ -265,10 +277,10 @@ Error StillDue(int64_t case_id) {
 
 // A throwing handler is a bug in it; in the isolated run it is confined to its own case
 // like an error value.
-Result<void> FireCatching(const CaseTimerHandler& handler, store::WriteTx& tx,
+Result<void> FireCatching(const PreparedCaseTimerHandler& handler, store::WriteTx& tx,
                           store::DueCase& timer, Timestamp now) {
   try {
-    return handler(tx, timer, now);
+    return FireOnWriter(tx, timer, now, handler);
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kInternal, std::string("the deadline handler threw: ") + e.what());
   }
@@ -298,12 +310,20 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
       auto due = tx.ClaimDueCases(now, limit);
       if (!due) return Fail(due.error());
       claimed = due->size();
+      if (!isolated && options_.decide_timers_aside) {
+        for (const store::DueCase& timer : *due) {
+          if (fired.contains(timer.case_id)) return Fail(StillDue(timer.case_id));
+        }
+        if (auto ran = FireClaimAside(tx, *due, now, timers_); !ran) return ran;
+        for (const store::DueCase& timer : *due) done.push_back(timer.case_id);
+        return {};
+      }
       for (store::DueCase& timer : *due) {
         std::optional<Error> error;
         if (fired.contains(timer.case_id)) {
           error = StillDue(timer.case_id);
         } else if (!isolated) {
-          if (auto ran = timers_(tx, timer, now); !ran) return ran;
+          if (auto ran = FireOnWriter(tx, timer, now, timers_); !ran) return ran;
         } else {
           auto step = tx.Isolated([&] { return FireCatching(timers_, tx, timer, now); });
           if (!step) return Fail(step.error());  // the savepoint itself failed

@@ -59,6 +59,19 @@ using JobWork = std::function<Result<JobHandler>(const store::ClaimedJob&, Times
 using CaseTimerHandler =
     std::function<Result<void>(store::WriteTx&, store::DueCase&, Timestamp now)>;
 
+/// What firing a decided timer writes, run in the claim's write on the writer's thread.
+using TimerWrite = std::function<Result<void>(store::WriteTx&)>;
+
+/// A case timer handler in two halves (RegisterPreparedCaseTimers): decide what firing
+/// `timer` writes, touching the store only through `tx`, and return that write. The runner
+/// decides a claim's timers on a thread of its own (engine/prepared_claim.h, an
+/// AsideDecideTx) while the writer stores the ones decided before, so that the one writer
+/// thread spends its time storing; a case whose decision needs what that thread cannot
+/// answer, and every case of the isolated retry, is decided on the writer with the real
+/// transaction. Same contract as CaseTimerHandler otherwise.
+using PreparedCaseTimerHandler =
+    std::function<Result<TimerWrite>(store::DecideTx&, store::DueCase&, Timestamp now)>;
+
 /// How the jobs of one kind are written (see the top of this file).
 enum class JobWrites {
   kOnePerJob,  // a write per job: for handlers that may be slow or touch the outside
@@ -74,6 +87,9 @@ struct JobRunnerOptions {
   /// Delay before retry number n (1-based) of a failed job: base * 2^(n-1), capped.
   std::chrono::microseconds retry_base{std::chrono::seconds(5)};
   std::chrono::microseconds retry_cap{std::chrono::minutes(30)};
+  /// Decide prepared timers (RegisterPreparedCaseTimers) beside the writer; false decides
+  /// them on the writer, one after the other (for comparing, in deadline_bench).
+  bool decide_timers_aside = true;
 };
 
 struct PassReport {
@@ -104,6 +120,8 @@ class JobRunner {
   /// throws) is undone alone and its timer deferred by RetryDelay while the others commit.
   /// Before Start() only.
   void RegisterCaseTimers(CaseTimerHandler handler);
+  /// The same with a handler in two halves (see PreparedCaseTimerHandler).
+  void RegisterPreparedCaseTimers(PreparedCaseTimerHandler handler);
 
   /// Called with the report of every pass (RunDueJobs), on the thread that made it: the
   /// runner's own after Start(), or a test clock's mover. For metrics: a failing deadline
@@ -161,7 +179,7 @@ class JobRunner {
   Clock& clock_;
   const JobRunnerOptions options_;
   std::map<std::string, Kind> handlers_;
-  CaseTimerHandler timers_;
+  PreparedCaseTimerHandler timers_;  // RegisterCaseTimers' handler wrapped, its write does it all
   std::function<void(const PassReport&)> on_pass_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers

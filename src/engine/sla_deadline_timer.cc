@@ -25,47 +25,64 @@ std::optional<policy::Deadline> FirstDue(const domain::CaseState& state,
 
 }  // namespace
 
-CaseTimerHandler SlaDeadlineHandler(const app::CaseService& cases,
-                                    const app::PolicyHolder& policies) {
-  return [&cases, &policies](store::WriteTx& tx, store::DueCase& timer,
-                             Timestamp now) -> Result<void> {
+PreparedCaseTimerHandler SlaDeadlineHandler(const app::CaseService& cases,
+                                            const app::PolicyHolder& policies) {
+  return [&cases, &policies](store::DecideTx& tx, store::DueCase& timer,
+                             Timestamp now) -> Result<TimerWrite> {
     const int64_t case_id = timer.case_id;
     const auto policy = policies.Get();
     const domain::Principal system = domain::Principal::System();
-    // Read (and on PostgreSQL locked) by the claim, in this same write.
+    // Read (and on PostgreSQL locked) by the claim, in the write this is decided for.
     domain::CaseState state = std::move(timer.state);
+    // One change per deadline due, each decided on the case as the one before left it.
+    std::vector<app::PreparedChange> changes;
     for (int fired = 0;; ++fired) {
-      const std::optional<policy::Deadline> due = FirstDue(state, *policy, now);
+      const domain::CaseState& current = changes.empty() ? state : changes.back().change.state;
+      const std::optional<policy::Deadline> due = FirstDue(current, *policy, now);
       if (!due) {
         // Nothing (more) due: the reactor set the timer to what follows after each breach;
         // a timer that found nothing at all (its deadline moved or was met) is set here.
-        if (fired == 0) return app::ScheduleDeadlines(tx, state, *policy, now);
-        return {};
+        if (fired == 0) {
+          return TimerWrite(
+              [case_id, times = app::DueTimes(current, *policy, now)](store::WriteTx& write) {
+                return write.SetCaseDue(case_id, times);
+              });
+        }
+        break;
       }
       if (fired == kMaxFiredPerTimer) {
         return Fail(ErrorCode::kInternal, "case " + std::to_string(case_id) + ": more than " +
                                               std::to_string(kMaxFiredPerTimer) +
                                               " deadlines due at once");
       }
-      auto recorded = cases.Apply(
-          tx, system, std::move(state),
-          [&](const domain::CaseState& current) -> Result<std::vector<domain::EventDraft>> {
+      auto prepared = cases.Prepare(
+          tx, system, changes.empty() ? std::move(state) : domain::CaseState(current),
+          [&](const domain::CaseState& before) -> Result<std::vector<domain::EventDraft>> {
             if (due->kind == policy::DeadlineKind::kPromise) {
-              return domain::BreakPromise(current, system, due->promise_id, "", now);
+              return domain::BreakPromise(before, system, due->promise_id, "", now);
             }
             return domain::RecordSlaBreach(
-                current, system, {*policy::ClockOf(due->kind), due->key, *due->due_at}, now);
+                before, system, {*policy::ClockOf(due->kind), due->key, *due->due_at}, now);
           },
           now);
-      if (!recorded) return Fail(recorded.error());
-      state = std::move(recorded->state);  // the case after the breach and its escalation
+      if (!prepared) return Fail(prepared.error());
+      changes.push_back(std::move(*prepared));  // the case after the breach and its escalation
     }
+    return TimerWrite(
+        [&cases, changes = std::move(changes), now](store::WriteTx& write) mutable -> Result<void> {
+          for (app::PreparedChange& change : changes) {
+            if (auto recorded = cases.Record(write, std::move(change), now); !recorded) {
+              return Fail(recorded.error());
+            }
+          }
+          return {};
+        });
   };
 }
 
 void RegisterSlaDeadlineTimers(JobRunner& runner, const app::CaseService& cases,
                                const app::PolicyHolder& policies) {
-  runner.RegisterCaseTimers(SlaDeadlineHandler(cases, policies));
+  runner.RegisterPreparedCaseTimers(SlaDeadlineHandler(cases, policies));
 }
 
 }  // namespace redress::engine

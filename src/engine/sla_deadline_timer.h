@@ -17,10 +17,12 @@
 
 namespace redress::engine {
 
-CaseTimerHandler SlaDeadlineHandler(const app::CaseService& cases,
-                                    const app::PolicyHolder& policies);
+/// Decides with CaseService::Prepare (so it can run beside the writer, see
+/// PreparedCaseTimerHandler) and writes with CaseService::Record.
+PreparedCaseTimerHandler SlaDeadlineHandler(const app::CaseService& cases,
+                                            const app::PolicyHolder& policies);
 
-/// Registers the handler as the runner's case timers (JobRunner::RegisterCaseTimers).
+/// Registers the handler as the runner's case timers (JobRunner::RegisterPreparedCaseTimers).
 void RegisterSlaDeadlineTimers(JobRunner& runner, const app::CaseService& cases,
                                const app::PolicyHolder& policies);
 

@@ -186,11 +186,28 @@ struct DueCase {
   domain::CaseState state;
 };
 
-/// The write side of one transaction. Methods are only valid inside a WriteFn.
-class WriteTx {
+/// What deciding a case's next events may read and write besides the case itself
+/// (app::CaseReactor::OnEvents): the customer's value tier and the escalation levels'
+/// round-robin cursors. Narrower than WriteTx on purpose: a decision that needs only this
+/// can be prepared away from the writer's thread (engine/aside_decide_tx.h answers it from
+/// a copy made in the write, and the write replays its cursor saves), so the one writer
+/// spends its time on storing.
+class DecideTx {
  public:
-  virtual ~WriteTx() = default;
+  virtual ~DecideTx() = default;
 
+  /// A customer's value tier as this transaction sees it (a customer created in the same
+  /// write included), for the escalation reactor. kNotFound if no such customer.
+  virtual Result<std::string> LoadCustomerTier(int64_t customer_id) = 0;
+  /// The round-robin position of an escalation level ("l2"): the member index to start
+  /// from next time; 0 for a level never routed to.
+  virtual Result<int64_t> LoadRoutingCursor(const std::string& level_id) = 0;
+  virtual Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) = 0;
+};
+
+/// The write side of one transaction. Methods are only valid inside a WriteFn.
+class WriteTx : public DecideTx {
+ public:
   /// Next id for a new case (never reused, even after rollback gaps are allowed).
   virtual Result<int64_t> NextCaseId() = 0;
 
@@ -222,9 +239,7 @@ class WriteTx {
   /// Sets a customer's value tier (domain::NormalizeTier'd; "" clears it). kNotFound if no
   /// such customer.
   virtual Result<void> SetCustomerTier(int64_t customer_id, const std::string& tier) = 0;
-  /// A customer's value tier as this transaction sees it (a customer created in the same
-  /// write included), for the escalation reactor. kNotFound if no such customer.
-  virtual Result<std::string> LoadCustomerTier(int64_t customer_id) = 0;
+  // LoadCustomerTier: see DecideTx.
 
   virtual Result<void> InsertApiToken(const domain::ApiToken& token) = 0;
   virtual Result<void> InsertSession(const domain::Session& session) = 0;
@@ -279,10 +294,7 @@ class WriteTx {
   /// Stores `value` under `key` and returns its new version (1 for a new key).
   virtual Result<int64_t> PutSetting(const std::string& key, const std::string& value,
                                      Timestamp now) = 0;
-  /// The round-robin position of an escalation level ("l2"): the member index to start
-  /// from next time; 0 for a level never routed to.
-  virtual Result<int64_t> LoadRoutingCursor(const std::string& level_id) = 0;
-  virtual Result<void> SaveRoutingCursor(const std::string& level_id, int64_t cursor) = 0;
+  // LoadRoutingCursor and SaveRoutingCursor: see DecideTx.
   /// Stores the case's due times in one row update: `due.next_step` for the
   /// breaching-soon queue and sort-by-due, `due.timer` as the case's deadline timer (see
   /// ClaimDueCases), whose failure count starts again at 0. kNotFound if the case does not
