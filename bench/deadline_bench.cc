@@ -33,6 +33,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -109,10 +110,19 @@ int Run(const Args& args) {
     url = std::string(tmp && *tmp ? tmp : "/tmp") + "/redress-deadline-bench-" +
           std::to_string(getpid()) + ".db";  // two runs at once must not share a file
   }
-  if (sqlite) {  // start from an empty file, as --db names it ("sqlite:PATH" or PATH)
-    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  auto remove_file = [path] {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  }
+  };
+  if (sqlite) remove_file();  // start from an empty file, as --db names it ("sqlite:PATH" or PATH)
+  // The file this run made up is removed when Run returns, after the store (declared
+  // below, so destroyed first) has closed it.
+  struct RemoveAtReturn {
+    std::function<void()> remove;
+    ~RemoveAtReturn() {
+      if (remove) remove();
+    }
+  } remove_at_return{args.db.empty() ? std::function<void()>(remove_file) : nullptr};
   std::printf("deadline_bench: %s, %d open cases, burst of %d, timers decided %s\n",
               sqlite ? "SQLite" : "PostgreSQL", args.cases, args.burst,
               args.aside ? "beside the writer" : "on the writer");
