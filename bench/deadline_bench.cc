@@ -33,7 +33,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -102,6 +101,11 @@ int Die(const char* what, const Error& error) {
   return 1;
 }
 
+// A SQLite database and its write-ahead log files.
+void RemoveSqliteFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
 int Run(const Args& args) {
   const bool sqlite = !store::postgres::IsPostgresUrl(args.db);
   std::string url = args.db;
@@ -111,18 +115,15 @@ int Run(const Args& args) {
           std::to_string(getpid()) + ".db";  // two runs at once must not share a file
   }
   const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-  auto remove_file = [path] {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  };
-  if (sqlite) remove_file();  // start from an empty file, as --db names it ("sqlite:PATH" or PATH)
+  if (sqlite) RemoveSqliteFiles(path);  // start from an empty file, as --db names it
   // The file this run made up is removed when Run returns, after the store (declared
   // below, so destroyed first) has closed it.
   struct RemoveAtReturn {
-    std::function<void()> remove;
+    std::string path;  // "" when --db named the database
     ~RemoveAtReturn() {
-      if (remove) remove();
+      if (!path.empty()) RemoveSqliteFiles(path);
     }
-  } remove_at_return{args.db.empty() ? std::function<void()>(remove_file) : nullptr};
+  } remove_at_return{args.db.empty() ? path : ""};
   std::printf("deadline_bench: %s, %d open cases, burst of %d, timers decided %s\n",
               sqlite ? "SQLite" : "PostgreSQL", args.cases, args.burst,
               args.aside ? "beside the writer" : "on the writer");

@@ -32,16 +32,18 @@ std::chrono::microseconds JobRunner::RetryDelay(int attempt) const {
 }
 
 void JobRunner::RegisterCaseTimers(CaseTimerHandler handler) {
-  // Nothing to decide aside: the whole handler is the write.
+  // Nothing to decide aside: the whole handler is the write, run on the writer.
   timers_ = [handler = std::move(handler)](store::DecideTx&, store::DueCase& timer,
                                            Timestamp now) -> Result<TimerWrite> {
     return TimerWrite(
         [&handler, &timer, now](store::WriteTx& tx) { return handler(tx, timer, now); });
   };
+  timers_decide_aside_ = false;
 }
 
 void JobRunner::RegisterPreparedCaseTimers(PreparedCaseTimerHandler handler) {
   timers_ = std::move(handler);
+  timers_decide_aside_ = options_.decide_timers_aside;
 }
 
 PassReport JobRunner::RunDueJobs() {
@@ -282,7 +284,7 @@ Result<void> FireCatching(const PreparedCaseTimerHandler& handler, store::WriteT
   try {
     return FireOnWriter(tx, timer, now, handler);
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kInternal, std::string("the deadline handler threw: ") + e.what());
+    return Fail(HandlerThrew(e));
   }
 }
 
@@ -310,7 +312,7 @@ bool JobRunner::FireTimerClaim(std::unordered_set<int64_t>& fired, PassReport& r
       auto due = tx.ClaimDueCases(now, limit);
       if (!due) return Fail(due.error());
       claimed = due->size();
-      if (!isolated && options_.decide_timers_aside) {
+      if (!isolated && timers_decide_aside_) {
         for (const store::DueCase& timer : *due) {
           if (fired.contains(timer.case_id)) return Fail(StillDue(timer.case_id));
         }

@@ -180,6 +180,7 @@ class JobRunner {
   const JobRunnerOptions options_;
   std::map<std::string, Kind> handlers_;
   PreparedCaseTimerHandler timers_;  // RegisterCaseTimers' handler wrapped, its write does it all
+  bool timers_decide_aside_ = false;  // a prepared handler, and options_.decide_timers_aside
   std::function<void(const PassReport&)> on_pass_;
 
   std::mutex pass_mu_;  // one pass at a time: Start's thread and RunUntilIdle callers

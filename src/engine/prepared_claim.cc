@@ -26,10 +26,6 @@ struct Decision {
   Error error;                               // kFailed
 };
 
-Error Threw(const char* what) {
-  return Error{ErrorCode::kInternal, std::string("the deadline handler threw: ") + what, {}};
-}
-
 // Decides due[begin..] in order on a thread of its own and publishes each decision as it is
 // made; stops after the first that is not ready. Destroying it stops and joins the thread.
 class Decider {
@@ -77,7 +73,7 @@ class Decider {
           decision.saves = tx.TakeSaves();
         }
       } catch (const std::exception& e) {
-        decision.error = Threw(e.what());
+        decision.error = HandlerThrew(e);
       }
       const bool ready = decision.kind == Decision::Kind::kReady;
       {
@@ -115,6 +111,10 @@ Result<void> WriteDecided(store::WriteTx& tx, Decision& decision) {
 }
 
 }  // namespace
+
+Error HandlerThrew(const std::exception& e) {
+  return Error{ErrorCode::kInternal, std::string("the deadline handler threw: ") + e.what(), {}};
+}
 
 Result<void> FireOnWriter(store::WriteTx& tx, store::DueCase& timer, Timestamp now,
                           const PreparedCaseTimerHandler& handler) {

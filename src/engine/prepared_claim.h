@@ -1,6 +1,6 @@
 // Firing one claim of due timers with the deciding beside the writer (issue 4: a burst of
-// deadlines is bound by the store's one writer thread, and half of what a deadline cost
-// that thread was deciding, not storing).
+// deadlines is bound by the store's one writer thread, and about a quarter of what a
+// deadline cost that thread was deciding, not storing).
 //
 // A thread of its own decides the claimed cases in order (PreparedCaseTimerHandler with an
 // AsideDecideTx holding the routing cursors the write had when it started) and hands each
@@ -16,6 +16,7 @@
 // path; the rest do not.
 #pragma once
 
+#include <exception>
 #include <vector>
 
 #include "core/clock.h"
@@ -30,6 +31,10 @@ namespace redress::engine {
 /// non-isolated attempt of a claim does); nothing is left running when it returns.
 Result<void> FireClaimAside(store::WriteTx& tx, std::vector<store::DueCase>& due, Timestamp now,
                             const PreparedCaseTimerHandler& handler);
+
+/// A handler's exception as the error it is recorded as (a bug in the handler, confined to
+/// its case like an error value).
+Error HandlerThrew(const std::exception& e);
 
 /// Decides and writes one timer on the writer's thread, with the real transaction.
 Result<void> FireOnWriter(store::WriteTx& tx, store::DueCase& timer, Timestamp now,
